@@ -1,0 +1,24 @@
+include(CMakePackageConfigHelpers)
+
+install(TARGETS mlflowcpp EXPORT mlflowcppTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY include/mlflowcpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT mlflowcppTargets NAMESPACE mlflowcpp:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/mlflowcpp)
+
+configure_package_config_file(cmake/mlflowcppConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/mlflowcppConfig.cmake
+  INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/mlflowcpp)
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/mlflowcppConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/mlflowcppConfig.cmake ${PROJECT_BINARY_DIR}/mlflowcppConfigVersion.cmake
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/mlflowcpp)
+
+configure_file(cmake/mlflowcpp.pc.in ${PROJECT_BINARY_DIR}/mlflowcpp.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/mlflowcpp.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+if(TARGET mlflowcpp_cli)
+  install(TARGETS mlflowcpp_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()

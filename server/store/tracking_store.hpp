@@ -1,0 +1,105 @@
+#pragma once
+
+// The tracking store interface: everything the tracking service needs from a
+// backend. One implementation a file (sqlite_tracking_store.cpp, later postgres).
+// Methods throw mlflowcpp::MlflowException with the error code the official
+// server uses (RESOURCE_DOES_NOT_EXIST, INVALID_PARAMETER_VALUE, ...).
+// Inputs reaching the store are already validated for shape and length by the
+// service layer; the store checks what needs the database (existence,
+// lifecycle, uniqueness, param immutability).
+//
+// Thread safety: every method may be called from many threads at once.
+
+#include <mlflowcpp/entities.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlflowcpp::server {
+
+struct CreateRunRequest {
+  std::string experiment_id;
+  std::string user_id;
+  std::string run_name;     // "" = take tag mlflow.runName or generate one
+  int64_t start_time = 0;
+  std::vector<RunTag> tags;
+};
+
+struct UpdateRunRequest {
+  std::string run_id;
+  std::optional<RunStatus> status;
+  std::optional<int64_t> end_time;
+  std::optional<std::string> run_name;
+};
+
+struct SearchRunsRequest {
+  std::vector<std::string> experiment_ids;
+  std::string filter;
+  ViewType view_type = ViewType::kActiveOnly;
+  int64_t max_results = 1000;
+  std::vector<std::string> order_by;
+  std::string page_token;
+};
+
+struct SearchExperimentsRequest {
+  ViewType view_type = ViewType::kActiveOnly;
+  int64_t max_results = 1000;
+  std::string filter;
+  std::vector<std::string> order_by;
+  std::string page_token;
+};
+
+struct MetricHistoryBulkIntervalRequest {
+  std::vector<std::string> run_ids;
+  std::string metric_key;
+  std::optional<int64_t> start_step;
+  std::optional<int64_t> end_step;
+  int64_t max_results = 2500;
+};
+
+class TrackingStore {
+ public:
+  virtual ~TrackingStore() = default;
+
+  // Experiments. `artifact_location` empty = derived from the default root.
+  virtual std::string create_experiment(const std::string& name, const std::string& artifact_location,
+                                        const std::vector<ExperimentTag>& tags) = 0;
+  virtual Experiment get_experiment(const std::string& experiment_id) = 0;
+  // The active one when an active and a deleted experiment share the name.
+  virtual Experiment get_experiment_by_name(const std::string& name) = 0;
+  virtual Page<Experiment> search_experiments(const SearchExperimentsRequest& request) = 0;
+  virtual void delete_experiment(const std::string& experiment_id) = 0;
+  virtual void restore_experiment(const std::string& experiment_id) = 0;
+  virtual void rename_experiment(const std::string& experiment_id, const std::string& new_name) = 0;
+  virtual void set_experiment_tag(const std::string& experiment_id, const ExperimentTag& tag) = 0;
+  virtual void delete_experiment_tag(const std::string& experiment_id, const std::string& key) = 0;
+
+  // Runs.
+  virtual Run create_run(const CreateRunRequest& request) = 0;
+  virtual RunInfo update_run(const UpdateRunRequest& request) = 0;
+  virtual Run get_run(const std::string& run_id) = 0;
+  virtual void delete_run(const std::string& run_id) = 0;
+  virtual void restore_run(const std::string& run_id) = 0;
+  virtual Page<Run> search_runs(const SearchRunsRequest& request) = 0;
+
+  // Logging. log_batch is all-or-nothing: one transaction.
+  virtual void log_batch(const std::string& run_id, const std::vector<Metric>& metrics,
+                         const std::vector<Param>& params, const std::vector<RunTag>& tags) = 0;
+  virtual void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets) = 0;
+  virtual void set_tag(const std::string& run_id, const RunTag& tag) = 0;
+  virtual void delete_tag(const std::string& run_id, const std::string& key) = 0;
+
+  // Metric history: every point of one key (no paging, as the official server).
+  virtual std::vector<Metric> get_metric_history(const std::string& run_id, const std::string& key) = 0;
+  // Legacy UI call: points of one key for several runs, at most max_results per run.
+  virtual std::vector<MetricWithRunId> get_metric_history_bulk(const std::vector<std::string>& run_ids,
+                                                               const std::string& key, int64_t max_results) = 0;
+  virtual std::vector<MetricWithRunId> get_metric_history_bulk_interval(
+      const MetricHistoryBulkIntervalRequest& request) = 0;
+
+  virtual std::vector<DatasetSummary> search_datasets(const std::vector<std::string>& experiment_ids) = 0;
+};
+
+}  // namespace mlflowcpp::server
