@@ -1,0 +1,69 @@
+#pragma once
+
+// The seam between the client and the network: one HTTP exchange with the
+// tracking server. MlflowClient speaks to a Connection; make_connection() builds
+// the real one (libcurl, connection reuse, retries); tests and users may supply
+// their own (a mock, a recorder, a proxy).
+
+#include <mlflowcpp/client_options.hpp>
+#include <mlflowcpp/errors.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mlflowcpp {
+
+// One request as the client builds it. `path` is relative to the tracking URI
+// (for example "/api/2.0/mlflow/runs/get"); query parameters are not yet encoded.
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> query;
+  std::string body;  // JSON text; empty for GET
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+  // Header names in lower case, in the order received.
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // The first header of that (lower-case) name.
+  std::optional<std::string> header(std::string_view lower_case_name) const;
+};
+
+// The server could not be reached or did not answer (refused, reset, timed out,
+// TLS failure...), as opposed to an error the server answered with. Like the
+// official client it carries INTERNAL_ERROR; its http_status() is 0 because no
+// response arrived. Catch it to tell "the network failed" from "the server said no".
+class TransportError : public MlflowException {
+ public:
+  explicit TransportError(const std::string& message);
+};
+
+// One HTTP exchange. Returns any response the server sent, whatever its status:
+// turning statuses into MlflowException is the client's job. Throws
+// TransportError when no response arrived.
+//
+// @par Thread Safety
+// Implementations must allow concurrent send() calls from many threads: one
+// Connection is shared by all copies of a client.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual HttpResponse send(const HttpRequest& request) = 0;
+};
+
+// The real connection for `options` (resolved against the environment): libcurl
+// with reused connections, authentication and TLS settings, and retries with
+// exponential backoff on connection errors and on 408, 429, 500, 502, 503, 504.
+// Throws MlflowException (INVALID_PARAMETER_VALUE) for unusable options, such as
+// no tracking URI or a scheme other than http/https.
+std::shared_ptr<Connection> make_connection(const ClientOptions& options = {});
+std::shared_ptr<Connection> make_connection(const ResolvedClientOptions& options);
+
+}  // namespace mlflowcpp

@@ -1,0 +1,357 @@
+#include "protocol/json_codec.hpp"
+
+#include <mlflowcpp/errors.hpp>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+namespace mlflowcpp::protocol {
+namespace {
+
+template <typename T>
+Json list_to_json(const std::vector<T>& items) {
+  Json list = Json::array();
+  for (const auto& item : items) list.push_back(to_json(item));
+  return list;
+}
+
+// Repeated fields are left out when empty, as the official server does.
+template <typename T>
+void put_list(Json& object, const char* name, const std::vector<T>& items) {
+  if (!items.empty()) object[name] = list_to_json(items);
+}
+
+[[noreturn]] void wrong_type(const char* field, const Json& value) {
+  throw MlflowException(ErrorCode::kInternalError,
+                        std::string("Unexpected JSON type for field '") + field + "': " + value.type_name());
+}
+
+// Readers for responses: a missing or null field keeps the default.
+std::string string_field(const Json& object, const char* name) {
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return {};
+  if (!it->is_string()) wrong_type(name, *it);
+  return it->get<std::string>();
+}
+
+std::optional<std::string> optional_string_field(const Json& object, const char* name) {
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return std::nullopt;
+  if (!it->is_string()) wrong_type(name, *it);
+  return it->get<std::string>();
+}
+
+std::optional<int64_t> optional_int64_field(const Json& object, const char* name) {
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return std::nullopt;
+  auto value = int64_from_json(*it);
+  if (!value) wrong_type(name, *it);
+  return value;
+}
+
+int64_t int64_field(const Json& object, const char* name) { return optional_int64_field(object, name).value_or(0); }
+
+double double_field(const Json& object, const char* name) {
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return 0;
+  auto value = double_from_json(*it);
+  if (!value) wrong_type(name, *it);
+  return *value;
+}
+
+bool bool_field(const Json& object, const char* name) {
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return false;
+  if (!it->is_boolean()) wrong_type(name, *it);
+  return it->get<bool>();
+}
+
+template <typename T, typename Parse>
+std::vector<T> list_field(const Json& object, const char* name, Parse parse) {
+  std::vector<T> items;
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return items;
+  if (!it->is_array()) wrong_type(name, *it);
+  items.reserve(it->size());
+  for (const auto& element : *it) {
+    if (!element.is_object()) wrong_type(name, element);
+    items.push_back(parse(element));
+  }
+  return items;
+}
+
+const Json& object_field(const Json& object, const char* name) {
+  static const Json kEmpty = Json::object();
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return kEmpty;
+  if (!it->is_object()) wrong_type(name, *it);
+  return *it;
+}
+
+void require_object(const Json& json, const char* what) {
+  if (!json.is_object()) wrong_type(what, json);
+}
+
+template <typename KeyValue>
+KeyValue key_value_from_json(const Json& json) {
+  require_object(json, "key/value");
+  return KeyValue{string_field(json, "key"), string_field(json, "value")};
+}
+
+template <typename KeyValue>
+Json key_value_to_json(const KeyValue& item) {
+  return Json{{"key", item.key}, {"value", item.value}};
+}
+
+}  // namespace
+
+std::string dump(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+Json double_to_json(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
+  return value;
+}
+
+std::optional<double> double_from_json(const Json& value) {
+  if (value.is_number()) return value.get<double>();
+  if (!value.is_string()) return std::nullopt;
+  const auto& text = value.get_ref<const std::string&>();
+  if (text == "NaN") return std::numeric_limits<double>::quiet_NaN();
+  if (text == "Infinity") return std::numeric_limits<double>::infinity();
+  if (text == "-Infinity") return -std::numeric_limits<double>::infinity();
+  // Protobuf's JSON form also accepts a number written as a string.
+  if (text.empty() || std::isspace(static_cast<unsigned char>(text.front()))) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  double parsed = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || errno == ERANGE || !std::isfinite(parsed)) return std::nullopt;
+  return parsed;
+}
+
+std::optional<int64_t> int64_from_json(const Json& value) {
+  if (value.is_number_integer()) {
+    if (value.is_number_unsigned() && value.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max())) {
+      return std::nullopt;
+    }
+    return value.get<int64_t>();
+  }
+  if (value.is_number_float()) {
+    double number = value.get<double>();
+    // 2^63 is exactly representable; anything at or beyond it does not fit.
+    if (!std::isfinite(number) || std::trunc(number) != number || number >= 9223372036854775808.0 ||
+        number < -9223372036854775808.0) {
+      return std::nullopt;
+    }
+    return static_cast<int64_t>(number);
+  }
+  if (!value.is_string()) return std::nullopt;
+  const auto& text = value.get_ref<const std::string&>();
+  std::size_t digits_start = (!text.empty() && text[0] == '-') ? 1 : 0;
+  if (text.size() == digits_start || text.size() > 20) return std::nullopt;
+  for (std::size_t i = digits_start; i < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  errno = 0;
+  long long parsed = std::strtoll(text.c_str(), nullptr, 10);
+  if (errno == ERANGE) return std::nullopt;
+  return static_cast<int64_t>(parsed);
+}
+
+// ---------------------------------------------------------------------------
+// Model -> JSON
+
+Json to_json(const ExperimentTag& tag) { return key_value_to_json(tag); }
+Json to_json(const Param& param) { return key_value_to_json(param); }
+Json to_json(const RunTag& tag) { return key_value_to_json(tag); }
+Json to_json(const InputTag& tag) { return key_value_to_json(tag); }
+
+Json to_json(const Experiment& experiment) {
+  Json json{{"experiment_id", experiment.experiment_id},
+            {"name", experiment.name},
+            {"artifact_location", experiment.artifact_location},
+            {"lifecycle_stage", to_string(experiment.lifecycle_stage)},
+            {"last_update_time", experiment.last_update_time},
+            {"creation_time", experiment.creation_time}};
+  put_list(json, "tags", experiment.tags);
+  return json;
+}
+
+Json to_json(const Metric& metric) {
+  return Json{{"key", metric.key},
+              {"value", double_to_json(metric.value)},
+              {"timestamp", metric.timestamp},
+              {"step", metric.step}};
+}
+
+Json to_json(const MetricWithRunId& metric) {
+  return Json{{"key", metric.key},
+              {"value", double_to_json(metric.value)},
+              {"timestamp", metric.timestamp},
+              {"step", metric.step},
+              {"run_id", metric.run_id}};
+}
+
+Json to_json(const Dataset& dataset) {
+  Json json{{"name", dataset.name},
+            {"digest", dataset.digest},
+            {"source_type", dataset.source_type},
+            {"source", dataset.source}};
+  if (dataset.schema && !dataset.schema->empty()) json["schema"] = *dataset.schema;
+  if (dataset.profile && !dataset.profile->empty()) json["profile"] = *dataset.profile;
+  return json;
+}
+
+Json to_json(const DatasetInput& input) {
+  Json json = Json::object();
+  put_list(json, "tags", input.tags);
+  json["dataset"] = to_json(input.dataset);
+  return json;
+}
+
+Json to_json(const DatasetSummary& summary) {
+  Json json{{"experiment_id", summary.experiment_id}, {"name", summary.name}, {"digest", summary.digest}};
+  if (!summary.context.empty()) json["context"] = summary.context;
+  return json;
+}
+
+Json to_json(const RunInfo& info) {
+  // The official server always sends run_name and user_id, even when empty.
+  Json json{{"run_uuid", info.run_id},
+            {"run_id", info.run_id},
+            {"experiment_id", info.experiment_id},
+            {"run_name", info.run_name},
+            {"user_id", info.user_id},
+            {"status", to_string(info.status)},
+            {"start_time", info.start_time},
+            {"artifact_uri", info.artifact_uri},
+            {"lifecycle_stage", to_string(info.lifecycle_stage)}};
+  if (info.end_time) json["end_time"] = *info.end_time;
+  return json;
+}
+
+Json to_json(const RunData& data) {
+  Json json = Json::object();
+  put_list(json, "metrics", data.metrics);
+  put_list(json, "params", data.params);
+  put_list(json, "tags", data.tags);
+  return json;
+}
+
+Json to_json(const RunInputs& inputs) {
+  Json json = Json::object();
+  put_list(json, "dataset_inputs", inputs.dataset_inputs);
+  return json;
+}
+
+Json to_json(const FileInfo& file) {
+  Json json{{"path", file.path}, {"is_dir", file.is_dir}};
+  if (file.file_size) json["file_size"] = *file.file_size;
+  return json;
+}
+
+Json to_json(const Run& run, bool with_inputs) {
+  Json json{{"info", to_json(run.info)}, {"data", to_json(run.data)}};
+  if (with_inputs) json["inputs"] = to_json(run.inputs);
+  return json;
+}
+
+// ---------------------------------------------------------------------------
+// JSON -> model
+
+Experiment experiment_from_json(const Json& json) {
+  require_object(json, "experiment");
+  Experiment experiment;
+  experiment.experiment_id = string_field(json, "experiment_id");
+  experiment.name = string_field(json, "name");
+  experiment.artifact_location = string_field(json, "artifact_location");
+  experiment.lifecycle_stage =
+      parse_lifecycle_stage(string_field(json, "lifecycle_stage")).value_or(LifecycleStage::kActive);
+  experiment.last_update_time = int64_field(json, "last_update_time");
+  experiment.creation_time = int64_field(json, "creation_time");
+  experiment.tags = list_field<ExperimentTag>(json, "tags", key_value_from_json<ExperimentTag>);
+  return experiment;
+}
+
+Metric metric_from_json(const Json& json) {
+  require_object(json, "metric");
+  return Metric{string_field(json, "key"), double_field(json, "value"), int64_field(json, "timestamp"),
+                int64_field(json, "step")};
+}
+
+MetricWithRunId metric_with_run_id_from_json(const Json& json) {
+  require_object(json, "metric");
+  return MetricWithRunId{string_field(json, "key"), double_field(json, "value"), int64_field(json, "timestamp"),
+                         int64_field(json, "step"), string_field(json, "run_id")};
+}
+
+Param param_from_json(const Json& json) { return key_value_from_json<Param>(json); }
+RunTag run_tag_from_json(const Json& json) { return key_value_from_json<RunTag>(json); }
+
+Dataset dataset_from_json(const Json& json) {
+  require_object(json, "dataset");
+  Dataset dataset;
+  dataset.name = string_field(json, "name");
+  dataset.digest = string_field(json, "digest");
+  dataset.source_type = string_field(json, "source_type");
+  dataset.source = string_field(json, "source");
+  dataset.schema = optional_string_field(json, "schema");
+  dataset.profile = optional_string_field(json, "profile");
+  return dataset;
+}
+
+DatasetInput dataset_input_from_json(const Json& json) {
+  require_object(json, "dataset_input");
+  DatasetInput input;
+  input.tags = list_field<InputTag>(json, "tags", key_value_from_json<InputTag>);
+  input.dataset = dataset_from_json(object_field(json, "dataset"));
+  return input;
+}
+
+DatasetSummary dataset_summary_from_json(const Json& json) {
+  require_object(json, "dataset_summary");
+  return DatasetSummary{string_field(json, "experiment_id"), string_field(json, "name"),
+                        string_field(json, "digest"), string_field(json, "context")};
+}
+
+RunInfo run_info_from_json(const Json& json) {
+  require_object(json, "run_info");
+  RunInfo info;
+  info.run_id = string_field(json, "run_id");
+  if (info.run_id.empty()) info.run_id = string_field(json, "run_uuid");
+  info.run_name = string_field(json, "run_name");
+  info.experiment_id = string_field(json, "experiment_id");
+  info.user_id = string_field(json, "user_id");
+  info.status = parse_run_status(string_field(json, "status")).value_or(RunStatus::kRunning);
+  info.start_time = int64_field(json, "start_time");
+  info.end_time = optional_int64_field(json, "end_time");
+  info.artifact_uri = string_field(json, "artifact_uri");
+  info.lifecycle_stage = parse_lifecycle_stage(string_field(json, "lifecycle_stage")).value_or(LifecycleStage::kActive);
+  return info;
+}
+
+Run run_from_json(const Json& json) {
+  require_object(json, "run");
+  Run run;
+  run.info = run_info_from_json(object_field(json, "info"));
+  const Json& data = object_field(json, "data");
+  run.data.metrics = list_field<Metric>(data, "metrics", metric_from_json);
+  run.data.params = list_field<Param>(data, "params", param_from_json);
+  run.data.tags = list_field<RunTag>(data, "tags", run_tag_from_json);
+  run.inputs.dataset_inputs =
+      list_field<DatasetInput>(object_field(json, "inputs"), "dataset_inputs", dataset_input_from_json);
+  return run;
+}
+
+FileInfo file_info_from_json(const Json& json) {
+  require_object(json, "file_info");
+  FileInfo file;
+  file.path = string_field(json, "path");
+  file.is_dir = bool_field(json, "is_dir");
+  file.file_size = optional_int64_field(json, "file_size");
+  return file;
+}
+
+}  // namespace mlflowcpp::protocol
