@@ -9,7 +9,9 @@
 // | field               | environment variable                 | default |
 // |---------------------|--------------------------------------|---------|
 // | tracking_uri        | MLFLOW_TRACKING_URI                  | none: an error |
-// | username, password  | MLFLOW_TRACKING_USERNAME / _PASSWORD | none    |
+// | username, password  | MLFLOW_TRACKING_USERNAME / _PASSWORD, | none    |
+// |                     | then ~/.mlflow/credentials [mlflow]  |         |
+// |                     | mlflow_tracking_username / _password |         |
 // | token               | MLFLOW_TRACKING_TOKEN                | none    |
 // | insecure_tls        | MLFLOW_TRACKING_INSECURE_TLS         | false   |
 // | server_cert_path    | MLFLOW_TRACKING_SERVER_CERT_PATH     | none    |

@@ -42,7 +42,14 @@ struct HttpResponse {
 // response arrived. Catch it to tell "the network failed" from "the server said no".
 class TransportError : public MlflowException {
  public:
-  explicit TransportError(const std::string& message);
+  // `retryable` is false for failures another attempt cannot fix (a malformed
+  // URL, a certificate that does not verify).
+  explicit TransportError(const std::string& message, bool retryable = true);
+
+  bool retryable() const noexcept { return retryable_; }
+
+ private:
+  bool retryable_;
 };
 
 // One HTTP exchange. Returns any response the server sent, whatever its status:

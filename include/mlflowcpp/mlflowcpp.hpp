@@ -1,6 +1,10 @@
 #pragma once
 
 // Umbrella header of the MLflow SDK for C++.
+#include <mlflowcpp/client.hpp>
+#include <mlflowcpp/client_options.hpp>
+#include <mlflowcpp/connection.hpp>
 #include <mlflowcpp/entities.hpp>
 #include <mlflowcpp/errors.hpp>
+#include <mlflowcpp/fluent.hpp>
 #include <mlflowcpp/version.hpp>

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+
+namespace mlflowcpp::bench {
+
+// Sizes and time bounds of one benchmark run. Every loop stops at its count or
+// at its time bound, whichever comes first, so a slow server cannot make the
+// run hang; the defaults make a run last about a minute on a 2-core machine.
+struct BenchOptions {
+  int log_metric_requests = 20000;        // single log-metric calls on one connection
+  int ingest_batches = 100;               // log-batch calls during the ingest phase
+  int batch_size = 1000;                  // metrics per log-batch call (MLflow's cap)
+  int search_run_count = 2000;            // runs the search phase searches over
+  int search_queries = 200;               // search-runs calls timed
+  int search_max_results = 100;           // page size asked for (the web UI asks 100)
+  int history_points = 100000;            // points of the metric read by get-history
+  int history_queries = 10;               // get-history calls timed
+  int concurrent_clients = 16;            // 0 skips the concurrent phase
+  int concurrent_requests_per_client = 1000;
+  double phase_seconds = 10.0;            // time bound of each timed phase
+  bool markdown = false;                  // print the result table as Markdown
+};
+
+// Parses --name=value flags; prints usage and exits on --help or a bad flag.
+BenchOptions parse_bench_options(int argc, char** argv);
+
+}  // namespace mlflowcpp::bench

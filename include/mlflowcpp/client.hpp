@@ -1,0 +1,138 @@
+#pragma once
+
+// MlflowClient: the tracking API, one method per REST call, like the official
+// Python MlflowClient. Explicit ids everywhere; no notion of an "active" run
+// (that is the fluent layer, <mlflowcpp/fluent.hpp>).
+
+#include <mlflowcpp/client_options.hpp>
+#include <mlflowcpp/connection.hpp>
+#include <mlflowcpp/entities.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlflowcpp {
+
+struct SearchExperimentsRequest {
+  std::string filter;                 // e.g. "name LIKE 'exp-%'"; empty: all
+  std::vector<std::string> order_by;  // e.g. {"creation_time DESC"}
+  ViewType view_type = ViewType::kActiveOnly;
+  int64_t max_results = 1000;  // per page; the server accepts up to 50000
+  std::string page_token;      // from a previous page; empty: the first page
+};
+
+struct SearchRunsRequest {
+  std::vector<std::string> experiment_ids;
+  std::string filter;  // e.g. "metrics.loss < 0.5 and params.lr = '0.01'"
+  std::vector<std::string> order_by;
+  ViewType view_type = ViewType::kActiveOnly;
+  int64_t max_results = 1000;  // per page; the server accepts up to 50000
+  std::string page_token;
+};
+
+struct CreateRunRequest {
+  std::string experiment_id;
+  std::string run_name;               // empty: the server picks one
+  std::optional<int64_t> start_time;  // epoch ms; unset: now
+  std::vector<RunTag> tags;           // the tag mlflow.user also fills the run's user_id
+};
+
+// Changes to a run; unset fields stay as they are.
+struct UpdateRunRequest {
+  std::optional<RunStatus> status;
+  std::optional<int64_t> end_time;  // epoch ms
+  std::optional<std::string> run_name;
+};
+
+// The tracking API of an MLflow server (the official one or `mlflowcpp server`).
+// Every method is one REST call, except where noted (log_batch may split into
+// several calls; get_metric_history, search_all_runs and search_all_experiments
+// walk every page).
+//
+// Errors: every method throws MlflowException carrying the server's error_code,
+// the HTTP status and message; TransportError (a subclass) when the server could
+// not be reached after the configured retries. An error leaves the client usable.
+//
+// @par Thread Safety
+// A client is a cheap value: copies share one Connection, which pools its HTTP
+// connections. Any number of threads may call any method on the same client or
+// its copies concurrently.
+//
+// @par Example
+// @code
+//   mlflowcpp::MlflowClient client;  // MLFLOW_TRACKING_URI and friends
+//   std::string experiment_id = client.create_experiment("my-experiment");
+//   mlflowcpp::Run run = client.create_run({experiment_id, "first-try"});
+//   client.log_param(run.info.run_id, "lr", "0.01");
+//   for (int step = 0; step < 10; ++step) client.log_metric(run.info.run_id, "loss", 1.0 / (step + 1), {}, step);
+//   client.set_terminated(run.info.run_id);
+// @endcode
+class MlflowClient {
+ public:
+  // Configured from the environment (MLFLOW_TRACKING_URI, ...). Throws
+  // MlflowException (INVALID_PARAMETER_VALUE) when no tracking URI is set or a
+  // setting is malformed; no request is sent before the first call.
+  MlflowClient();
+  // `options` first, the environment for what they leave unset (see client_options.hpp).
+  explicit MlflowClient(const ClientOptions& options);
+  // Over any connection: a mock in tests, a decorator, a shared one.
+  explicit MlflowClient(std::shared_ptr<Connection> connection);
+
+  const std::shared_ptr<Connection>& connection() const noexcept { return connection_; }
+
+  // --- Experiments -----------------------------------------------------------
+  // Returns the new experiment's id. RESOURCE_ALREADY_EXISTS when the name is taken.
+  std::string create_experiment(const std::string& name, const std::string& artifact_location = {},
+                                const std::vector<ExperimentTag>& tags = {});
+  Experiment get_experiment(const std::string& experiment_id);
+  // nullopt when no experiment has that name (deleted ones included in the lookup, as the server does).
+  std::optional<Experiment> get_experiment_by_name(const std::string& name);
+  Page<Experiment> search_experiments(const SearchExperimentsRequest& request = {});
+  // Every page of the search, in order; `request.page_token` is the starting point.
+  std::vector<Experiment> search_all_experiments(SearchExperimentsRequest request = {});
+  void rename_experiment(const std::string& experiment_id, const std::string& new_name);
+  void delete_experiment(const std::string& experiment_id);
+  void restore_experiment(const std::string& experiment_id);
+  void set_experiment_tag(const std::string& experiment_id, const std::string& key, const std::string& value);
+  void delete_experiment_tag(const std::string& experiment_id, const std::string& key);
+
+  // --- Runs ------------------------------------------------------------------
+  Run create_run(const CreateRunRequest& request);
+  Run get_run(const std::string& run_id);
+  RunInfo update_run(const std::string& run_id, const UpdateRunRequest& update);
+  // Ends a run: status (FINISHED by default) and end time (now by default).
+  RunInfo set_terminated(const std::string& run_id, RunStatus status = RunStatus::kFinished,
+                         std::optional<int64_t> end_time = std::nullopt);
+  void delete_run(const std::string& run_id);
+  void restore_run(const std::string& run_id);
+  Page<Run> search_runs(const SearchRunsRequest& request);
+  // Every page of the search, in order.
+  std::vector<Run> search_all_runs(SearchRunsRequest request);
+
+  // --- Logging ---------------------------------------------------------------
+  // `timestamp` in epoch ms; unset: now.
+  void log_metric(const std::string& run_id, const std::string& key, double value,
+                  std::optional<int64_t> timestamp = std::nullopt, int64_t step = 0);
+  void log_param(const std::string& run_id, const std::string& key, const std::string& value);
+  void set_tag(const std::string& run_id, const std::string& key, const std::string& value);
+  void delete_tag(const std::string& run_id, const std::string& key);
+  // Any number of items: sent as as few requests as the server's limits allow
+  // (1000 metrics, 100 params, 100 tags, 1000 items and ~1 MB per request).
+  // Items of one kind keep their order. Nothing is sent when all lists are empty.
+  void log_batch(const std::string& run_id, const std::vector<Metric>& metrics,
+                 const std::vector<Param>& params = {}, const std::vector<RunTag>& tags = {});
+  void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets);
+  // Every recorded point of one metric, all pages.
+  std::vector<Metric> get_metric_history(const std::string& run_id, const std::string& key);
+
+ private:
+  std::shared_ptr<Connection> connection_;
+};
+
+// Epoch milliseconds now, the timestamp MLflow uses everywhere.
+int64_t now_epoch_millis();
+
+}  // namespace mlflowcpp

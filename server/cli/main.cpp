@@ -1,0 +1,155 @@
+// mlflowcpp: the command-line program. `mlflowcpp server` runs the tracking
+// server; `mlflowcpp --version` prints the version.
+
+#include "server/artifacts/artifact_lister.hpp"
+#include "server/cli/server_options.hpp"
+#include "server/http/http_server.hpp"
+#include "server/service/tracking_service.hpp"
+#include "server/store/store_factory.hpp"
+
+#include <mlflowcpp/version.hpp>
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <csignal>
+#include <ctime>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <pthread.h>
+#include <signal.h>
+
+namespace {
+
+using namespace mlflowcpp;
+
+constexpr const char* kUsage =
+    "Usage: mlflowcpp [--version] [--help] <command> [OPTIONS]\n"
+    "\n"
+    "Commands:\n"
+    "  server   Run the MLflow tracking server (see `mlflowcpp server --help`)\n";
+
+// Stops the server on SIGINT or SIGTERM. The signals are blocked in every
+// thread (the mask is inherited by the server's threads, so block them before
+// creating any) and taken synchronously by one watcher thread, so no handler
+// runs in signal context.
+class SignalWatcher {
+ public:
+  SignalWatcher() {
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGINT);
+    sigaddset(&signals_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+  }
+  ~SignalWatcher() {
+    done_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  SignalWatcher(const SignalWatcher&) = delete;
+  SignalWatcher& operator=(const SignalWatcher&) = delete;
+
+  void watch(server::http::HttpServer& server) {
+    thread_ = std::thread([this, &server] {
+      const timespec poll_interval{0, 200 * 1000 * 1000};
+      while (!done_) {
+        const int signal = sigtimedwait(&signals_, nullptr, &poll_interval);
+        if (signal == SIGINT || signal == SIGTERM) {
+          std::cerr << "mlflowcpp: shutting down\n";
+          server.stop();
+          return;
+        }
+      }
+    });
+  }
+
+ private:
+  sigset_t signals_{};
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+int run_server(const std::vector<std::string>& arguments) {
+  for (const auto& argument : arguments) {
+    if (argument == "--help") {
+      std::cout << cli::server_usage();
+      return 0;
+    }
+  }
+  cli::ServerOptions options;
+  try {
+    options = cli::parse_server_options(arguments, cli::process_environment);
+  } catch (const std::invalid_argument& error) {
+    std::cerr << "mlflowcpp server: " << error.what() << "\n";
+    return 2;
+  }
+
+  SignalWatcher signal_watcher;
+
+  std::unique_ptr<server::TrackingStore> store;
+  try {
+    store = server::open_tracking_store(options.backend_store_uri, options.default_artifact_root);
+  } catch (const std::exception& error) {
+    std::cerr << "mlflowcpp server: cannot open the backend store '" << options.backend_store_uri
+              << "': " << error.what() << "\n";
+    return 1;
+  }
+
+  server::ArtifactLister artifacts(options.artifacts_destination);
+  server::TrackingService service(*store, artifacts);
+  server::http::HttpServerOptions http_options;
+  http_options.static_prefix = options.static_prefix;
+  http_options.static_dir = options.static_dir;
+  http_options.worker_threads = options.workers;
+  http_options.artifacts_only = options.artifacts_only;
+  server::http::HttpServer http_server(service, http_options);
+
+  if (!http_server.bind(options.host, options.port)) {
+    std::cerr << fmt::format("mlflowcpp server: cannot listen on {}:{} (address in use or not available).\n",
+                             options.host, options.port);
+    return 1;
+  }
+  std::cout << fmt::format("mlflowcpp {} (MLflow {} protocol) listening on http://{}:{} | backend store {} | "
+                           "default artifact root {} | {} workers\n",
+                           kVersion, kMlflowProtocolVersion, options.host, http_server.port(),
+                           options.backend_store_uri, options.default_artifact_root, options.workers)
+            << std::flush;
+  signal_watcher.watch(http_server);
+  if (!http_server.run()) {
+    std::cerr << "mlflowcpp server: the server stopped unexpectedly.\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> arguments(argv + 1, argv + argc);
+  if (arguments.empty()) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  const std::string& command = arguments.front();
+  if (command == "--version" || command == "version") {
+    std::cout << "mlflowcpp " << kVersion << "\n";
+    return 0;
+  }
+  if (command == "--help" || command == "-h") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (command == "server") {
+    try {
+      return run_server({arguments.begin() + 1, arguments.end()});
+    } catch (const std::exception& error) {
+      std::cerr << "mlflowcpp server: " << error.what() << "\n";
+      return 1;
+    }
+  }
+  std::cerr << "mlflowcpp: unknown command '" << command << "'.\n" << kUsage;
+  return 2;
+}

@@ -1,0 +1,200 @@
+#include "server/cli/server_options.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+namespace mlflowcpp::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Flags of `mlflow server` that this server does not implement; refused by name.
+const std::set<std::string>& unsupported_flags() {
+  static const std::set<std::string> flags = {
+      "--gunicorn-opts", "--waitress-opts", "--uvicorn-opts", "--app-name",  "--expose-prometheus",
+      "--dev",           "--allowed-hosts", "--cors-allowed-origins", "--disable-security-middleware",
+      "--x-frame-options", "--enable-workspaces", "--workspace-store-uri",
+  };
+  return flags;
+}
+
+std::string lowercase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+bool parse_bool(const std::string& name, const std::string& text) {
+  const std::string lower = lowercase(text);
+  if (lower == "true" || lower == "1" || lower == "yes" || lower == "on") return true;
+  if (lower == "false" || lower == "0" || lower == "no" || lower == "off") return false;
+  throw std::invalid_argument(fmt::format("{} must be true or false, got '{}'.", name, text));
+}
+
+long parse_integer(const std::string& name, const std::string& text, long min, long max) {
+  std::size_t used = 0;
+  long value = 0;
+  try {
+    value = std::stol(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || value < min || value > max) {
+    throw std::invalid_argument(fmt::format("{} must be an integer from {} to {}, got '{}'.", name, min, max, text));
+  }
+  return value;
+}
+
+bool has_uri_scheme(const std::string& location) {
+  const auto colon = location.find(':');
+  if (colon == std::string::npos || colon < 2) return false;
+  return std::all_of(location.begin(), location.begin() + static_cast<long>(colon),
+                     [](unsigned char c) { return std::isalnum(c) || c == '+' || c == '-' || c == '.'; });
+}
+
+std::string absolute_path(const std::string& path) {
+  return fs::absolute(fs::path(path)).lexically_normal().string();
+}
+
+}  // namespace
+
+std::optional<std::string> process_environment(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+std::string server_usage() {
+  return "Usage: mlflowcpp server [OPTIONS]\n"
+         "\n"
+         "Runs an MLflow tracking server (REST protocol of MLflow 2.9.2) over SQLite.\n"
+         "\n"
+         "Options:\n"
+         "  -h, --host HOST                 Address to listen on [MLFLOW_HOST] (default 127.0.0.1)\n"
+         "  -p, --port PORT                 Port to listen on [MLFLOW_PORT] (default 5000)\n"
+         "  --backend-store-uri URI         sqlite:///path.db [MLFLOW_BACKEND_STORE_URI]\n"
+         "                                  (default sqlite:///mlflow.db)\n"
+         "  --registry-store-uri URI        Must equal the backend store URI if given\n"
+         "  --default-artifact-root URI     Artifact root of new experiments [MLFLOW_DEFAULT_ARTIFACT_ROOT]\n"
+         "                                  (default mlflow-artifacts:/ when serving artifacts, else ./mlruns)\n"
+         "  --serve-artifacts / --no-serve-artifacts\n"
+         "                                  Resolve mlflow-artifacts: URIs locally [MLFLOW_SERVE_ARTIFACTS] (on)\n"
+         "  --artifacts-destination PATH    Where mlflow-artifacts: URIs live [MLFLOW_ARTIFACTS_DESTINATION]\n"
+         "                                  (default ./mlartifacts)\n"
+         "  --artifacts-only                Answer tracking calls with 503 [MLFLOW_ARTIFACTS_ONLY]\n"
+         "  -w, --workers N                 Request threads; one per open client connection\n"
+         "                                  [MLFLOW_WORKERS] (default 32)\n"
+         "  --static-prefix PREFIX          URL prefix of the UI, ajax-api, health and version\n"
+         "                                  [MLFLOW_STATIC_PREFIX]; starts with '/', no trailing '/'\n"
+         "  --static-dir DIR                A static build of the MLflow 2.9 web UI to serve at /\n"
+         "  --help                          Show this message\n";
+}
+
+ServerOptions parse_server_options(const std::vector<std::string>& arguments, const EnvironmentLookup& environment) {
+  // Flag values as given (name -> text); the booleans are recorded as "true"/"false".
+  std::map<std::string, std::string> given;
+  const std::set<std::string> value_flags = {"--host",          "--port",          "--backend-store-uri",
+                                             "--registry-store-uri", "--default-artifact-root",
+                                             "--artifacts-destination", "--workers", "--static-prefix",
+                                             "--static-dir"};
+  const std::map<std::string, std::string> short_flags = {{"-h", "--host"}, {"-p", "--port"}, {"-w", "--workers"}};
+
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    std::string flag = arguments[i];
+    std::optional<std::string> inline_value;
+    if (const auto equals = flag.find('='); flag.rfind("--", 0) == 0 && equals != std::string::npos) {
+      inline_value = flag.substr(equals + 1);
+      flag = flag.substr(0, equals);
+    }
+    if (const auto alias = short_flags.find(flag); alias != short_flags.end()) flag = alias->second;
+
+    if (unsupported_flags().count(flag)) {
+      throw std::invalid_argument(fmt::format("{} is an option of `mlflow server` that mlflowcpp server does not "
+                                              "support.",
+                                              flag));
+    }
+    if (flag == "--serve-artifacts" || flag == "--no-serve-artifacts" || flag == "--artifacts-only") {
+      if (inline_value) throw std::invalid_argument(fmt::format("{} takes no value.", flag));
+      if (flag == "--artifacts-only") {
+        given[flag] = "true";
+      } else {
+        given["--serve-artifacts"] = flag == "--serve-artifacts" ? "true" : "false";
+      }
+      continue;
+    }
+    if (!value_flags.count(flag)) {
+      throw std::invalid_argument(fmt::format("No such option: {} (see `mlflowcpp server --help`).", arguments[i]));
+    }
+    if (!inline_value) {
+      if (i + 1 >= arguments.size()) throw std::invalid_argument(fmt::format("Option {} requires a value.", flag));
+      inline_value = arguments[++i];
+    }
+    given[flag] = *inline_value;
+  }
+
+  // Flag, else environment variable.
+  const auto setting = [&](const std::string& flag, const std::string& variable) -> std::optional<std::string> {
+    if (const auto it = given.find(flag); it != given.end()) return it->second;
+    if (!variable.empty()) {
+      if (auto value = environment(variable); value && !value->empty()) return value;
+    }
+    return std::nullopt;
+  };
+
+  ServerOptions options;
+  if (auto host = setting("--host", "MLFLOW_HOST")) options.host = *host;
+  if (auto port = setting("--port", "MLFLOW_PORT")) options.port = static_cast<int>(parse_integer("--port", *port, 0, 65535));
+  if (auto uri = setting("--backend-store-uri", "MLFLOW_BACKEND_STORE_URI")) options.backend_store_uri = *uri;
+  if (auto registry = setting("--registry-store-uri", "MLFLOW_REGISTRY_STORE_URI");
+      registry && *registry != options.backend_store_uri) {
+    throw std::invalid_argument("--registry-store-uri different from --backend-store-uri is not supported: the "
+                                "model registry lives in the backend store.");
+  }
+  if (auto serve = setting("--serve-artifacts", "MLFLOW_SERVE_ARTIFACTS")) {
+    options.serve_artifacts = parse_bool("--serve-artifacts", *serve);
+  }
+  if (auto only = setting("--artifacts-only", "MLFLOW_ARTIFACTS_ONLY")) {
+    options.artifacts_only = parse_bool("--artifacts-only", *only);
+  }
+  if (options.artifacts_only && !options.serve_artifacts) {
+    throw std::invalid_argument("--artifacts-only cannot be combined with --no-serve-artifacts.");
+  }
+  if (auto workers = setting("--workers", "MLFLOW_WORKERS")) {
+    options.workers = static_cast<std::size_t>(parse_integer("--workers", *workers, 1, 4096));
+  }
+  if (auto prefix = setting("--static-prefix", "MLFLOW_STATIC_PREFIX")) {
+    if (prefix->empty() || prefix->front() != '/') {
+      throw std::invalid_argument("--static-prefix must begin with a '/'.");
+    }
+    if (prefix->back() == '/') throw std::invalid_argument("--static-prefix should not end with a '/'.");
+    options.static_prefix = *prefix;
+  }
+  if (auto dir = setting("--static-dir", "")) {
+    std::error_code error;
+    if (!fs::is_directory(*dir, error)) {
+      throw std::invalid_argument(fmt::format("--static-dir '{}' is not a directory.", *dir));
+    }
+    options.static_dir = absolute_path(*dir);
+  }
+
+  const std::string destination =
+      setting("--artifacts-destination", "MLFLOW_ARTIFACTS_DESTINATION").value_or("./mlartifacts");
+  options.artifacts_destination = has_uri_scheme(destination) ? destination : absolute_path(destination);
+
+  if (auto root = setting("--default-artifact-root", "MLFLOW_DEFAULT_ARTIFACT_ROOT")) {
+    options.default_artifact_root = has_uri_scheme(*root) ? *root : absolute_path(*root);
+  } else if (options.serve_artifacts) {
+    options.default_artifact_root = "mlflow-artifacts:/";
+  } else {
+    options.default_artifact_root = absolute_path("./mlruns");
+  }
+  return options;
+}
+
+}  // namespace mlflowcpp::cli

@@ -1,0 +1,40 @@
+#pragma once
+
+// The options of `mlflowcpp server`, read like those of `mlflow server` 2.9:
+// flags first, then MLFLOW_* environment variables, then defaults.
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlflowcpp::cli {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 5000;
+  std::string backend_store_uri = "sqlite:///mlflow.db";
+  std::string default_artifact_root;  // resolved: never empty after parsing
+  bool serve_artifacts = true;
+  std::string artifacts_destination;  // resolved: absolute when local
+  bool artifacts_only = false;
+  std::size_t workers = 32;
+  std::string static_prefix;
+  std::string static_dir;
+};
+
+// Reads the environment; injectable so parsing can be tested.
+using EnvironmentLookup = std::function<std::optional<std::string>(const std::string& name)>;
+
+// The process environment.
+std::optional<std::string> process_environment(const std::string& name);
+
+// Parses the arguments that follow `server`. Throws std::invalid_argument with
+// a message for the user on a bad or unsupported flag.
+ServerOptions parse_server_options(const std::vector<std::string>& arguments, const EnvironmentLookup& environment);
+
+// The text of `mlflowcpp server --help`.
+std::string server_usage();
+
+}  // namespace mlflowcpp::cli

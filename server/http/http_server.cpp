@@ -1,0 +1,106 @@
+#include "server/http/http_server.hpp"
+
+#include "server/http/responses.hpp"
+
+#include <mlflowcpp/version.hpp>
+
+#include <httplib.h>
+#include <sys/socket.h>
+
+namespace mlflowcpp::server::http {
+
+HttpServer::HttpServer(TrackingService& service, HttpServerOptions options)
+    : options_(std::move(options)),
+      tracking_handlers_(service, options_.artifacts_only),
+      static_files_(options_.static_dir),
+      server_(std::make_unique<httplib::Server>()) {
+  register_routes();
+
+  // Without TCP_NODELAY small responses wait for delayed ACKs (a few hundred requests/s).
+  server_->set_tcp_nodelay(true);
+  // SO_REUSEADDR only: httplib's default SO_REUSEPORT would let a second server
+  // bind a port that is already in use instead of failing.
+  server_->set_socket_options([](httplib::socket_t socket) {
+    int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+  server_->set_keep_alive_max_count(1000000);
+  server_->set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
+  server_->set_read_timeout(options_.read_timeout_seconds, 0);
+  server_->set_write_timeout(options_.write_timeout_seconds, 0);
+  server_->set_payload_max_length(options_.max_body_bytes);
+  const std::size_t threads = options_.worker_threads == 0 ? 1 : options_.worker_threads;
+  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+
+  // One catch-all per method: the Router does the (hash map) routing.
+  const auto dispatch = [this](const httplib::Request& request, httplib::Response& response) {
+    router_.dispatch(request, response);
+  };
+  const char* kAnyPath = "/.*";
+  server_->Get(kAnyPath, dispatch);
+  server_->Post(kAnyPath, dispatch);
+  server_->Put(kAnyPath, dispatch);
+  server_->Patch(kAnyPath, dispatch);
+  server_->Delete(kAnyPath, dispatch);
+  server_->Options(kAnyPath, dispatch);
+
+  // Errors raised by httplib itself (body too large, URI too long, malformed
+  // request) get MLflow's JSON error shape too.
+  server_->set_error_handler([](const httplib::Request&, httplib::Response& response) {
+    if (!response.body.empty()) return;
+    const int status = response.status;
+    const char* code = status == 413 ? "RESOURCE_EXHAUSTED" : status == 404 ? "ENDPOINT_NOT_FOUND" : "BAD_REQUEST";
+    const char* reason = status == 413   ? "the request body is too large"
+                         : status == 414 ? "the request URI is too long"
+                         : status == 404 ? "the requested URL was not found on the server"
+                                         : "the request is malformed";
+    send_error(response, status, code, std::string("Request rejected: ") + reason + ".");
+  });
+  server_->set_exception_handler([](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
+    send_error(response, 500, "INTERNAL_ERROR", "Unexpected server error.");
+  });
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::register_routes() {
+  tracking_handlers_.register_routes(router_, options_.static_prefix);
+  const std::string& prefix = options_.static_prefix;
+  router_.add("GET", prefix + "/health",
+              [](const httplib::Request&, httplib::Response& response) { send_text(response, 200, "OK"); });
+  router_.add("GET", prefix + "/version", [](const httplib::Request&, httplib::Response& response) {
+    send_text(response, 200, kMlflowProtocolVersion);
+  });
+  const auto index = [this](const httplib::Request&, httplib::Response& response) {
+    static_files_.serve_index(response);
+  };
+  router_.add("GET", prefix + "/", index);
+  if (!prefix.empty()) router_.add("GET", prefix, index);
+  const std::string static_root = prefix + "/static-files/";
+  router_.set_fallback([this, static_root](const httplib::Request& request, httplib::Response& response) {
+    if (request.path.compare(0, static_root.size(), static_root) != 0) return false;
+    if (request.method != "GET" && request.method != "HEAD") return false;
+    static_files_.serve_file(std::string_view(request.path).substr(static_root.size()), response);
+    return true;
+  });
+}
+
+bool HttpServer::bind(const std::string& host, int port) {
+  if (port == 0) {
+    port_ = server_->bind_to_any_port(host);
+    return port_ > 0;
+  }
+  if (!server_->bind_to_port(host, port)) return false;
+  port_ = port;
+  return true;
+}
+
+bool HttpServer::run() { return server_->listen_after_bind(); }
+
+void HttpServer::stop() {
+  if (server_) server_->stop();
+}
+
+bool HttpServer::is_running() const { return server_->is_running(); }
+
+}  // namespace mlflowcpp::server::http

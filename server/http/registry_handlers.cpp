@@ -1,0 +1,333 @@
+#include "server/http/registry_handlers.hpp"
+
+#include <httplib.h>
+
+#include <functional>
+#include <mlflowcpp/errors.hpp>
+#include <utility>
+#include <vector>
+
+#include "server/http/request_message.hpp"
+#include "server/http/responses.hpp"
+
+namespace mlflowcpp::server::http {
+namespace {
+
+using protocol::Json;
+using Endpoint = std::function<Json(RegistryService&, const RequestMessage&)>;
+
+Json tags_json(const std::vector<ModelVersionTag>& tags) {
+  Json list = Json::array();
+  for (const auto& tag : tags) list.push_back(Json{{"key", tag.key}, {"value", tag.value}});
+  return list;
+}
+
+Json tags_json(const std::vector<RegisteredModelTag>& tags) {
+  Json list = Json::array();
+  for (const auto& tag : tags) list.push_back(Json{{"key", tag.key}, {"value", tag.value}});
+  return list;
+}
+
+void put_optional(Json& object, const char* name, const std::optional<std::string>& value) {
+  if (value) object[name] = *value;
+}
+
+template <typename T>
+Json list_json(const std::vector<T>& items) {
+  Json list = Json::array();
+  for (const auto& item : items) list.push_back(to_json(item));
+  return list;
+}
+
+void put_token(Json& object, const std::string& token) {
+  if (!token.empty()) object["next_page_token"] = token;
+}
+
+std::vector<RegisteredModelTag> registered_model_tags_of(const RequestMessage& message) {
+  std::vector<RegisteredModelTag> tags;
+  for (const auto& item : message.message_list("tags")) {
+    tags.push_back({item.required_string("key"), item.string_or_empty("value")});
+  }
+  return tags;
+}
+
+std::vector<ModelVersionTag> model_version_tags_of(const RequestMessage& message) {
+  std::vector<ModelVersionTag> tags;
+  for (const auto& item : message.message_list("tags")) {
+    tags.push_back({item.required_string("key"), item.string_or_empty("value")});
+  }
+  return tags;
+}
+
+SearchRegistryParams search_params_of(const RequestMessage& message) {
+  SearchRegistryParams params;
+  params.filter = message.string_or_empty("filter");
+  params.max_results = message.optional_int64("max_results");
+  params.order_by = message.string_list("order_by");
+  params.page_token = message.string_or_empty("page_token");
+  return params;
+}
+
+// ---------------------------------------------------------------------------
+// Registered models
+
+Json create_registered_model(RegistryService& service, const RequestMessage& message) {
+  const std::string name = message.required_string("name");
+  const auto tags = registered_model_tags_of(message);
+  const std::string description = message.string_or_empty("description");
+  return Json{{"registered_model", to_json(service.create_registered_model(name, tags, description))}};
+}
+
+Json rename_registered_model(RegistryService& service, const RequestMessage& message) {
+  const std::string name = message.required_string("name");
+  const std::string new_name = message.required_string("new_name");
+  return Json{{"registered_model", to_json(service.rename_registered_model(name, new_name))}};
+}
+
+Json update_registered_model(RegistryService& service, const RequestMessage& message) {
+  const std::string name = message.required_string("name");
+  // An absent description clears it, as the official server's proto default does.
+  const std::string description = message.string_or_empty("description");
+  return Json{{"registered_model", to_json(service.update_registered_model(name, description))}};
+}
+
+Json delete_registered_model(RegistryService& service, const RequestMessage& message) {
+  service.delete_registered_model(message.required_string("name"));
+  return Json::object();
+}
+
+Json get_registered_model(RegistryService& service, const RequestMessage& message) {
+  return Json{{"registered_model", to_json(service.get_registered_model(message.required_string("name")))}};
+}
+
+Json search_registered_models(RegistryService& service, const RequestMessage& message) {
+  const Page<RegisteredModel> page = service.search_registered_models(search_params_of(message));
+  Json body = Json::object();
+  if (!page.items.empty()) body["registered_models"] = list_json(page.items);
+  put_token(body, page.next_page_token);
+  return body;
+}
+
+Json get_latest_versions(RegistryService& service, const RequestMessage& message) {
+  const std::string name = message.required_string("name");
+  const auto versions = service.get_latest_versions(name, message.string_list("stages"));
+  Json body = Json::object();
+  if (!versions.empty()) body["model_versions"] = list_json(versions);
+  return body;
+}
+
+Json set_registered_model_tag(RegistryService& service, const RequestMessage& message) {
+  const std::string name = message.required_string("name");
+  RegisteredModelTag tag{message.required_string("key"), message.string_or_empty("value")};
+  service.set_registered_model_tag(name, tag);
+  return Json::object();
+}
+
+Json delete_registered_model_tag(RegistryService& service, const RequestMessage& message) {
+  const std::string name = message.required_string("name");
+  service.delete_registered_model_tag(name, message.required_string("key"));
+  return Json::object();
+}
+
+Json set_registered_model_alias(RegistryService& service, const RequestMessage& message) {
+  const std::string name = message.required_string("name");
+  const std::string alias = message.required_string("alias");
+  const std::string version = message.required_string("version");
+  service.set_registered_model_alias(name, alias, version);
+  return Json::object();
+}
+
+Json delete_registered_model_alias(RegistryService& service, const RequestMessage& message) {
+  const std::string name = message.required_string("name");
+  service.delete_registered_model_alias(name, message.required_string("alias"));
+  return Json::object();
+}
+
+Json get_model_version_by_alias(RegistryService& service, const RequestMessage& message) {
+  const std::string name = message.required_string("name");
+  const std::string alias = message.required_string("alias");
+  return Json{{"model_version", to_json(service.get_model_version_by_alias(name, alias))}};
+}
+
+// ---------------------------------------------------------------------------
+// Model versions
+
+Json create_model_version(RegistryService& service, const RequestMessage& message) {
+  CreateModelVersionParams params;
+  params.name = message.required_string("name");
+  params.source = message.required_string("source");
+  params.run_id = message.string_or_empty("run_id");
+  params.tags = model_version_tags_of(message);
+  params.run_link = message.string_or_empty("run_link");
+  params.description = message.string_or_empty("description");
+  return Json{{"model_version", to_json(service.create_model_version(params))}};
+}
+
+Json update_model_version(RegistryService& service, const RequestMessage& message) {
+  const std::string name = message.required_string("name");
+  const std::string version = message.required_string("version");
+  // Absent (not empty) description is stored as NULL, as upstream does.
+  const auto description = message.optional_string("description");
+  return Json{{"model_version", to_json(service.update_model_version(name, version, description))}};
+}
+
+Json transition_model_version_stage(RegistryService& service, const RequestMessage& message) {
+  const std::string name = message.required_string("name");
+  const std::string version = message.required_string("version");
+  const std::string stage = message.required_string("stage");
+  const bool archive = message.optional_bool("archive_existing_versions").value_or(false);
+  return Json{{"model_version", to_json(service.transition_model_version_stage(name, version, stage, archive))}};
+}
+
+Json delete_model_version(RegistryService& service, const RequestMessage& message) {
+  const std::string name = message.required_string("name");
+  service.delete_model_version(name, message.required_string("version"));
+  return Json::object();
+}
+
+Json get_model_version(RegistryService& service, const RequestMessage& message) {
+  const std::string name = message.required_string("name");
+  const std::string version = message.required_string("version");
+  return Json{{"model_version", to_json(service.get_model_version(name, version))}};
+}
+
+Json search_model_versions(RegistryService& service, const RequestMessage& message) {
+  const Page<ModelVersion> page = service.search_model_versions(search_params_of(message));
+  Json body = Json::object();
+  if (!page.items.empty()) body["model_versions"] = list_json(page.items);
+  put_token(body, page.next_page_token);
+  return body;
+}
+
+Json get_model_version_download_uri(RegistryService& service, const RequestMessage& message) {
+  // The official handler declares no required fields here; the service still
+  // refuses an empty name or a non-integer version.
+  const std::string name = message.string_or_empty("name");
+  const std::string version = message.string_or_empty("version");
+  return Json{{"artifact_uri", service.get_model_version_download_uri(name, version)}};
+}
+
+Json set_model_version_tag(RegistryService& service, const RequestMessage& message) {
+  const std::string name = message.required_string("name");
+  const std::string version = message.required_string("version");
+  ModelVersionTag tag{message.required_string("key"), message.string_or_empty("value")};
+  service.set_model_version_tag(name, version, tag);
+  return Json::object();
+}
+
+Json delete_model_version_tag(RegistryService& service, const RequestMessage& message) {
+  const std::string name = message.required_string("name");
+  const std::string version = message.required_string("version");
+  service.delete_model_version_tag(name, version, message.required_string("key"));
+  return Json::object();
+}
+
+Router::Handler wrap(RegistryService& service, bool artifacts_only, Endpoint endpoint) {
+  return [&service, artifacts_only, endpoint = std::move(endpoint)](const httplib::Request& request,
+                                                                    httplib::Response& response) {
+    if (artifacts_only) {
+      send_text(response, 503,
+                "Endpoint: " + request.path +
+                    " disabled due to the mlflow server running in `--artifacts-only` mode. To enable tracking "
+                    "operations, run `mlflowcpp server` without `--artifacts-only`");
+      return;
+    }
+    try {
+      const RequestMessage message = RequestMessage::from_http(request);
+      send_json(response, 200, endpoint(service, message));
+    } catch (const MlflowException& error) {
+      send_error(response, error);
+    } catch (const std::exception& error) {
+      send_error(response, 500, "INTERNAL_ERROR", error.what());
+    }
+  };
+}
+
+}  // namespace
+
+Json to_json(const ModelVersion& version) {
+  Json json = Json::object();
+  json["name"] = version.name;
+  json["version"] = version.version;
+  json["creation_timestamp"] = version.creation_timestamp;
+  if (version.last_updated_timestamp) json["last_updated_timestamp"] = *version.last_updated_timestamp;
+  put_optional(json, "description", version.description);
+  put_optional(json, "user_id", version.user_id);
+  put_optional(json, "current_stage", version.current_stage);
+  put_optional(json, "source", version.source);
+  put_optional(json, "run_id", version.run_id);
+  put_optional(json, "status", version.status);
+  if (version.status_message && !version.status_message->empty()) json["status_message"] = *version.status_message;
+  if (!version.tags.empty()) json["tags"] = tags_json(version.tags);
+  put_optional(json, "run_link", version.run_link);
+  if (!version.aliases.empty()) json["aliases"] = version.aliases;
+  return json;
+}
+
+Json to_json(const RegisteredModel& model) {
+  Json json = Json::object();
+  json["name"] = model.name;
+  if (model.creation_timestamp) json["creation_timestamp"] = *model.creation_timestamp;
+  // The official server leaves out a zero update time and an empty description.
+  if (model.last_updated_timestamp && *model.last_updated_timestamp != 0) {
+    json["last_updated_timestamp"] = *model.last_updated_timestamp;
+  }
+  if (model.description && !model.description->empty()) json["description"] = *model.description;
+  if (!model.latest_versions.empty()) json["latest_versions"] = list_json(model.latest_versions);
+  if (!model.tags.empty()) json["tags"] = tags_json(model.tags);
+  if (!model.aliases.empty()) {
+    Json aliases = Json::array();
+    for (const auto& alias : model.aliases) aliases.push_back(Json{{"alias", alias.alias}, {"version", alias.version}});
+    json["aliases"] = std::move(aliases);
+  }
+  return json;
+}
+
+void add_registry_routes(Router& router, RegistryService& service, const RegistryRouteOptions& options) {
+  const std::string api = "/api/2.0/mlflow/";
+  const std::string ajax = options.static_prefix + "/ajax-api/2.0/mlflow/";
+  const auto both = [&](const std::vector<std::string>& methods, const std::string& path, Endpoint endpoint) {
+    const Router::Handler handler = wrap(service, options.artifacts_only, std::move(endpoint));
+    router.add(methods, api + path, handler);
+    router.add(methods, ajax + path, handler);
+  };
+  const std::vector<std::string> get{"GET"};
+  const std::vector<std::string> post{"POST"};
+  const std::vector<std::string> patch{"PATCH"};
+  const std::vector<std::string> del{"DELETE"};
+  const std::vector<std::string> get_post{"GET", "POST"};
+
+  both(post, "registered-models/create", create_registered_model);
+  both(post, "registered-models/rename", rename_registered_model);
+  both(patch, "registered-models/update", update_registered_model);
+  both(del, "registered-models/delete", delete_registered_model);
+  both(get, "registered-models/get", get_registered_model);
+  both(get, "registered-models/search", search_registered_models);
+  both(get_post, "registered-models/get-latest-versions", get_latest_versions);
+  both(post, "registered-models/set-tag", set_registered_model_tag);
+  both(del, "registered-models/delete-tag", delete_registered_model_tag);
+  // One path, three methods: set, delete and read an alias.
+  both(post, "registered-models/alias", set_registered_model_alias);
+  both(del, "registered-models/alias", delete_registered_model_alias);
+  both(get, "registered-models/alias", get_model_version_by_alias);
+
+  both(post, "model-versions/create", create_model_version);
+  both(patch, "model-versions/update", update_model_version);
+  both(post, "model-versions/transition-stage", transition_model_version_stage);
+  both(del, "model-versions/delete", delete_model_version);
+  both(get, "model-versions/get", get_model_version);
+  both(get, "model-versions/search", search_model_versions);
+  both(get, "model-versions/get-download-uri", get_model_version_download_uri);
+  both(post, "model-versions/set-tag", set_model_version_tag);
+  both(del, "model-versions/delete-tag", delete_model_version_tag);
+
+  // Streaming a model version's file belongs with the artifact service.
+  router.add(get, options.static_prefix + "/model-versions/get-artifact",
+             [](const httplib::Request&, httplib::Response& response) {
+               send_error(response, 501, "NOT_IMPLEMENTED",
+                          "model-versions/get-artifact is not implemented by this server yet; download the files "
+                          "from the URI that model-versions/get-download-uri returns");
+             });
+}
+
+}  // namespace mlflowcpp::server::http

@@ -1,0 +1,36 @@
+#pragma once
+
+// The model registry API over HTTP: one handler per endpoint of
+// registered-models/* and model-versions/* that reads the request
+// (RequestMessage), calls the RegistryService and writes the JSON the official
+// 2.9.2 server sends. Errors become {"error_code", "message"} with the code's
+// status.
+
+#include <string>
+
+#include "protocol/json_codec.hpp"
+#include "server/http/router.hpp"
+#include "server/service/registry_service.hpp"
+
+namespace mlflowcpp::server::http {
+
+struct RegistryRouteOptions {
+  // Prepended to the ajax-api routes and to /model-versions/get-artifact.
+  std::string static_prefix;
+  // With it every registry route answers 503, as `mlflow server --artifacts-only`.
+  bool artifacts_only = false;
+};
+
+// Registers every registry endpoint under /api/2.0/mlflow/ and
+// {static_prefix}/ajax-api/2.0/mlflow/, and {static_prefix}/model-versions/get-artifact
+// (501 NOT_IMPLEMENTED until model artifacts can be served). `service` must
+// outlive the router.
+void add_registry_routes(Router& router, RegistryService& service, const RegistryRouteOptions& options = {});
+
+// The JSON of the official server: a model version's aliases are a list of
+// names, a registered model's [{"alias", "version"}]; NULL columns are left
+// out, empty strings of a model version kept.
+protocol::Json to_json(const ModelVersion& version);
+protocol::Json to_json(const RegisteredModel& model);
+
+}  // namespace mlflowcpp::server::http

@@ -1,0 +1,28 @@
+#include "server/http/responses.hpp"
+
+#include <httplib.h>
+
+namespace mlflowcpp::server::http {
+
+void send_json(httplib::Response& response, int status, const protocol::Json& body) {
+  response.status = status;
+  response.set_content(protocol::dump(body), "application/json");
+}
+
+void send_error(httplib::Response& response, int status, std::string_view error_code, std::string_view message) {
+  protocol::Json body = protocol::Json::object();
+  body["error_code"] = std::string(error_code);
+  body["message"] = std::string(message);
+  send_json(response, status, body);
+}
+
+void send_error(httplib::Response& response, const MlflowException& error) {
+  send_error(response, error.http_status(), error.error_code(), error.what());
+}
+
+void send_text(httplib::Response& response, int status, const std::string& text) {
+  response.status = status;
+  response.set_content(text, "text/plain; charset=utf-8");
+}
+
+}  // namespace mlflowcpp::server::http

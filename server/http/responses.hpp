@@ -1,0 +1,25 @@
+#pragma once
+
+// Writing responses: JSON bodies (always through protocol::dump, so invalid
+// UTF-8 in stored data can never break a response) and MLflow's error shape
+// {"error_code": NAME, "message": ...}.
+
+#include "protocol/json_codec.hpp"
+
+#include <mlflowcpp/errors.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace httplib {
+struct Response;
+}
+
+namespace mlflowcpp::server::http {
+
+void send_json(httplib::Response& response, int status, const protocol::Json& body);
+void send_error(httplib::Response& response, const MlflowException& error);
+void send_error(httplib::Response& response, int status, std::string_view error_code, std::string_view message);
+void send_text(httplib::Response& response, int status, const std::string& text);
+
+}  // namespace mlflowcpp::server::http

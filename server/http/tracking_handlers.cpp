@@ -1,0 +1,368 @@
+#include "server/http/tracking_handlers.hpp"
+
+#include "server/http/responses.hpp"
+#include "server/service/validation.hpp"
+
+#include <mlflowcpp/errors.hpp>
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+namespace mlflowcpp::server::http {
+namespace {
+
+using protocol::Json;
+using protocol::to_json;
+
+template <typename T>
+Json list_json(const std::vector<T>& items) {
+  Json list = Json::array();
+  for (const auto& item : items) list.push_back(to_json(item));
+  return list;
+}
+
+// Repeated and optional fields are left out when empty, as the official server does.
+template <typename T>
+void put_list(Json& object, const char* name, const std::vector<T>& items) {
+  if (!items.empty()) object[name] = list_json(items);
+}
+
+void put_token(Json& object, const std::string& token) {
+  if (!token.empty()) object["next_page_token"] = token;
+}
+
+// Enums come by name or number; an unknown value leaves the field unset, as the
+// official server's protobuf parsing does (runs/update with a bogus status is a 200).
+std::optional<ViewType> view_type_of(const RequestMessage& message, std::string_view field) {
+  const auto text = message.enum_text(field);
+  return text ? parse_view_type(*text) : std::nullopt;
+}
+
+std::vector<ExperimentTag> experiment_tags_of(const RequestMessage& message) {
+  std::vector<ExperimentTag> tags;
+  for (const auto& item : message.message_list("tags")) {
+    tags.push_back({item.required_string("key"), item.string_or_empty("value")});
+  }
+  return tags;
+}
+
+std::vector<RunTag> run_tags_of(const RequestMessage& message) {
+  std::vector<RunTag> tags;
+  for (const auto& item : message.message_list("tags")) {
+    tags.push_back({item.required_string("key"), item.string_or_empty("value")});
+  }
+  return tags;
+}
+
+Metric metric_of(const RequestMessage& message) {
+  Metric metric;
+  metric.key = message.required_string("key");
+  metric.value = message.required_double("value").value_or(0);
+  metric.timestamp = message.required_int64("timestamp").value_or(0);
+  metric.step = message.optional_int64("step").value_or(0);
+  return metric;
+}
+
+DatasetInput dataset_input_of(const RequestMessage& message) {
+  DatasetInput input;
+  for (const auto& tag : message.message_list("tags")) {
+    input.tags.push_back({tag.required_string("key"), tag.string_or_empty("value")});
+  }
+  const auto dataset = message.nested_message("dataset");
+  if (!dataset) throw invalid_parameter("Missing value for required parameter 'dataset'.");
+  input.dataset.name = dataset->required_string("name");
+  input.dataset.digest = dataset->required_string("digest");
+  input.dataset.source_type = dataset->required_string("source_type");
+  input.dataset.source = dataset->required_string("source");
+  input.dataset.schema = dataset->optional_string("schema");
+  input.dataset.profile = dataset->optional_string("profile");
+  return input;
+}
+
+}  // namespace
+
+TrackingHandlers::TrackingHandlers(TrackingService& service, bool artifacts_only)
+    : service_(service), artifacts_only_(artifacts_only) {}
+
+Router::Handler TrackingHandlers::wrap(Endpoint endpoint) {
+  return [this, endpoint](const httplib::Request& request, httplib::Response& response) {
+    if (artifacts_only_) {
+      send_text(response, 503,
+                "Endpoint: " + request.path +
+                    " disabled due to the mlflow server running in `--artifacts-only` mode. To enable tracking "
+                    "operations, run `mlflowcpp server` without `--artifacts-only`");
+      return;
+    }
+    try {
+      const RequestMessage message = RequestMessage::from_http(request);
+      send_json(response, 200, (this->*endpoint)(request, message));
+    } catch (const MlflowException& error) {
+      send_error(response, error);
+    } catch (const std::exception& error) {
+      send_error(response, 500, "INTERNAL_ERROR", error.what());
+    }
+  };
+}
+
+void TrackingHandlers::register_routes(Router& router, const std::string& static_prefix) {
+  const std::string api = "/api/2.0/mlflow/";
+  const std::string ajax = static_prefix + "/ajax-api/2.0/mlflow/";
+  const std::vector<std::string> get{"GET"};
+  const std::vector<std::string> post{"POST"};
+  const std::vector<std::string> get_post{"GET", "POST"};
+  const auto both = [&](const std::vector<std::string>& methods, const std::string& path, Endpoint endpoint) {
+    const Router::Handler handler = wrap(endpoint);
+    router.add(methods, api + path, handler);
+    router.add(methods, ajax + path, handler);
+  };
+
+  both(post, "experiments/create", &TrackingHandlers::create_experiment);
+  both(get_post, "experiments/search", &TrackingHandlers::search_experiments);
+  both(get, "experiments/get", &TrackingHandlers::get_experiment);
+  both(get, "experiments/get-by-name", &TrackingHandlers::get_experiment_by_name);
+  both(post, "experiments/delete", &TrackingHandlers::delete_experiment);
+  both(post, "experiments/restore", &TrackingHandlers::restore_experiment);
+  both(post, "experiments/update", &TrackingHandlers::update_experiment);
+  both(post, "experiments/set-experiment-tag", &TrackingHandlers::set_experiment_tag);
+  both(post, "experiments/delete-experiment-tag", &TrackingHandlers::delete_experiment_tag);
+
+  both(post, "runs/create", &TrackingHandlers::create_run);
+  both(post, "runs/update", &TrackingHandlers::update_run);
+  both(post, "runs/delete", &TrackingHandlers::delete_run);
+  both(post, "runs/restore", &TrackingHandlers::restore_run);
+  both(get, "runs/get", &TrackingHandlers::get_run);
+  both(post, "runs/search", &TrackingHandlers::search_runs);
+  both(post, "runs/log-metric", &TrackingHandlers::log_metric);
+  both(post, "runs/log-parameter", &TrackingHandlers::log_param);
+  both(post, "runs/set-tag", &TrackingHandlers::set_tag);
+  both(post, "runs/delete-tag", &TrackingHandlers::delete_tag);
+  both(post, "runs/log-batch", &TrackingHandlers::log_batch);
+  both(post, "runs/log-inputs", &TrackingHandlers::log_inputs);
+
+  both(get, "metrics/get-history", &TrackingHandlers::get_metric_history);
+  both(get, "metrics/get-history-bulk-interval", &TrackingHandlers::get_metric_history_bulk_interval);
+  both(get, "artifacts/list", &TrackingHandlers::list_artifacts);
+
+  // UI-only endpoints, under the ajax prefix alone.
+  router.add(get, ajax + "metrics/get-history-bulk", wrap(&TrackingHandlers::get_metric_history_bulk));
+  router.add(post, ajax + "experiments/search-datasets", wrap(&TrackingHandlers::search_datasets));
+  // No AI gateway is configured: answer as the official server does then.
+  router.add(get_post, ajax + "gateway-proxy", [](const httplib::Request&, httplib::Response& response) {
+    send_json(response, 200, Json{{"endpoints", Json::array()}});
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Experiments
+
+Json TrackingHandlers::create_experiment(const httplib::Request&, const RequestMessage& message) {
+  const std::string name = message.required_string("name");
+  const std::string artifact_location = message.string_or_empty("artifact_location");
+  const auto tags = experiment_tags_of(message);
+  return Json{{"experiment_id", service_.create_experiment(name, artifact_location, tags)}};
+}
+
+Json TrackingHandlers::get_experiment(const httplib::Request&, const RequestMessage& message) {
+  return Json{{"experiment", to_json(service_.get_experiment(message.required_string("experiment_id")))}};
+}
+
+Json TrackingHandlers::get_experiment_by_name(const httplib::Request&, const RequestMessage& message) {
+  return Json{{"experiment", to_json(service_.get_experiment_by_name(message.required_string("experiment_name")))}};
+}
+
+Json TrackingHandlers::search_experiments(const httplib::Request&, const RequestMessage& message) {
+  SearchExperimentsRequest request;
+  // Absent max_results reaches the rules as 0, which they refuse ("got 0"), as upstream.
+  request.max_results = message.optional_int64("max_results").value_or(0);
+  request.page_token = message.string_or_empty("page_token");
+  request.filter = message.string_or_empty("filter");
+  request.order_by = message.string_list("order_by");
+  request.view_type = view_type_of(message, "view_type").value_or(ViewType::kActiveOnly);
+  const Page<Experiment> page = service_.search_experiments(request);
+  Json body = Json::object();
+  put_list(body, "experiments", page.items);
+  put_token(body, page.next_page_token);
+  return body;
+}
+
+Json TrackingHandlers::update_experiment(const httplib::Request&, const RequestMessage& message) {
+  const std::string experiment_id = message.required_string("experiment_id");
+  const std::string new_name = message.required_string("new_name");
+  service_.rename_experiment(experiment_id, new_name);
+  return Json::object();
+}
+
+Json TrackingHandlers::delete_experiment(const httplib::Request&, const RequestMessage& message) {
+  service_.delete_experiment(message.required_string("experiment_id"));
+  return Json::object();
+}
+
+Json TrackingHandlers::restore_experiment(const httplib::Request&, const RequestMessage& message) {
+  service_.restore_experiment(message.required_string("experiment_id"));
+  return Json::object();
+}
+
+Json TrackingHandlers::set_experiment_tag(const httplib::Request&, const RequestMessage& message) {
+  const std::string experiment_id = message.required_string("experiment_id");
+  ExperimentTag tag{message.required_string("key"), message.string_or_empty("value")};
+  service_.set_experiment_tag(experiment_id, tag);
+  return Json::object();
+}
+
+Json TrackingHandlers::delete_experiment_tag(const httplib::Request&, const RequestMessage& message) {
+  const std::string experiment_id = message.required_string("experiment_id");
+  service_.delete_experiment_tag(experiment_id, message.required_string("key"));
+  return Json::object();
+}
+
+// ---------------------------------------------------------------------------
+// Runs
+
+Json TrackingHandlers::create_run(const httplib::Request&, const RequestMessage& message) {
+  CreateRunRequest request;
+  request.experiment_id = message.string_or_empty("experiment_id");
+  request.user_id = message.string_or_empty("user_id");
+  request.run_name = message.string_or_empty("run_name");
+  request.start_time = message.optional_int64("start_time").value_or(0);
+  request.tags = run_tags_of(message);
+  return Json{{"run", to_json(service_.create_run(request), /*with_inputs=*/false)}};
+}
+
+Json TrackingHandlers::get_run(const httplib::Request&, const RequestMessage& message) {
+  return Json{{"run", to_json(service_.get_run(message.run_id()), /*with_inputs=*/true)}};
+}
+
+Json TrackingHandlers::update_run(const httplib::Request&, const RequestMessage& message) {
+  UpdateRunRequest request;
+  request.run_id = message.run_id();
+  if (const auto status = message.enum_text("status")) request.status = parse_run_status(*status);
+  request.end_time = message.optional_int64("end_time");
+  request.run_name = message.optional_string("run_name");
+  return Json{{"run_info", to_json(service_.update_run(request))}};
+}
+
+Json TrackingHandlers::delete_run(const httplib::Request&, const RequestMessage& message) {
+  service_.delete_run(message.run_id());
+  return Json::object();
+}
+
+Json TrackingHandlers::restore_run(const httplib::Request&, const RequestMessage& message) {
+  service_.restore_run(message.run_id());
+  return Json::object();
+}
+
+Json TrackingHandlers::search_runs(const httplib::Request&, const RequestMessage& message) {
+  SearchRunsRequest request;
+  request.experiment_ids = message.string_list("experiment_ids");
+  request.filter = message.string_or_empty("filter");
+  request.view_type = view_type_of(message, "run_view_type").value_or(ViewType::kActiveOnly);
+  request.max_results = message.optional_int64("max_results").value_or(1000);
+  request.order_by = message.string_list("order_by");
+  request.page_token = message.string_or_empty("page_token");
+  const Page<Run> page = service_.search_runs(request);
+  Json body = Json::object();
+  put_list(body, "runs", page.items);
+  put_token(body, page.next_page_token);
+  return body;
+}
+
+// ---------------------------------------------------------------------------
+// Logging
+
+Json TrackingHandlers::log_metric(const httplib::Request&, const RequestMessage& message) {
+  const std::string run_id = message.run_id();
+  service_.log_metric(run_id, metric_of(message));
+  return Json::object();
+}
+
+Json TrackingHandlers::log_param(const httplib::Request&, const RequestMessage& message) {
+  const std::string run_id = message.run_id();
+  Param param{message.required_string("key"), message.string_or_empty("value")};
+  service_.log_param(run_id, param);
+  return Json::object();
+}
+
+Json TrackingHandlers::set_tag(const httplib::Request&, const RequestMessage& message) {
+  const std::string run_id = message.run_id();
+  RunTag tag{message.required_string("key"), message.string_or_empty("value")};
+  service_.set_tag(run_id, tag);
+  return Json::object();
+}
+
+Json TrackingHandlers::delete_tag(const httplib::Request&, const RequestMessage& message) {
+  const std::string run_id = message.run_id();
+  service_.delete_tag(run_id, message.required_string("key"));
+  return Json::object();
+}
+
+Json TrackingHandlers::log_batch(const httplib::Request& request, const RequestMessage& message) {
+  if (request.body.size() > validation::kMaxBatchRequestBytes) {
+    throw invalid_parameter(fmt::format("Batched logging API requests must be at most {} bytes, got a request of size {}.",
+                                        validation::kMaxBatchRequestBytes, request.body.size()));
+  }
+  const std::string run_id = message.run_id();
+  std::vector<Metric> metrics;
+  for (const auto& item : message.message_list("metrics")) metrics.push_back(metric_of(item));
+  std::vector<Param> params;
+  for (const auto& item : message.message_list("params")) {
+    params.push_back({item.required_string("key"), item.string_or_empty("value")});
+  }
+  const std::vector<RunTag> tags = run_tags_of(message);
+  service_.log_batch(run_id, metrics, params, tags);
+  return Json::object();
+}
+
+Json TrackingHandlers::log_inputs(const httplib::Request&, const RequestMessage& message) {
+  const std::string run_id = message.run_id();
+  std::vector<DatasetInput> inputs;
+  for (const auto& item : message.message_list("datasets")) inputs.push_back(dataset_input_of(item));
+  service_.log_inputs(run_id, inputs);
+  return Json::object();
+}
+
+// ---------------------------------------------------------------------------
+// Metric history, datasets, artifacts
+
+Json TrackingHandlers::get_metric_history(const httplib::Request&, const RequestMessage& message) {
+  const std::string run_id = message.run_id();
+  const std::string metric_key = message.required_string("metric_key");
+  Json body = Json::object();
+  put_list(body, "metrics", service_.get_metric_history(run_id, metric_key));
+  return body;
+}
+
+Json TrackingHandlers::get_metric_history_bulk(const httplib::Request&, const RequestMessage& message) {
+  const auto metrics = service_.get_metric_history_bulk(
+      message.string_list("run_id"), message.string_or_empty("metric_key"), message.optional_int64("max_results"));
+  // This legacy UI call always sends the list, even when empty.
+  return Json{{"metrics", list_json(metrics)}};
+}
+
+Json TrackingHandlers::get_metric_history_bulk_interval(const httplib::Request&, const RequestMessage& message) {
+  MetricHistoryBulkIntervalRequest request;
+  request.run_ids = message.string_list("run_ids");
+  request.metric_key = message.string_or_empty("metric_key");
+  request.start_step = message.optional_int64("start_step");
+  request.end_step = message.optional_int64("end_step");
+  request.max_results = message.optional_int64("max_results").value_or(TrackingService::kMaxBulkIntervalResults);
+  Json body = Json::object();
+  put_list(body, "metrics", service_.get_metric_history_bulk_interval(request));
+  return body;
+}
+
+Json TrackingHandlers::search_datasets(const httplib::Request&, const RequestMessage& message) {
+  Json body = Json::object();
+  put_list(body, "dataset_summaries", service_.search_datasets(message.string_list("experiment_ids")));
+  return body;
+}
+
+Json TrackingHandlers::list_artifacts(const httplib::Request&, const RequestMessage& message) {
+  const std::string run_id = message.run_id();
+  const ArtifactListing listing = service_.list_artifacts(run_id, message.string_or_empty("path"));
+  Json body = Json::object();
+  body["root_uri"] = listing.root_uri;
+  put_list(body, "files", listing.files);
+  return body;
+}
+
+}  // namespace mlflowcpp::server::http

@@ -1,0 +1,142 @@
+#include "server/search/sql_fragment.hpp"
+
+#include <mlflowcpp/errors.hpp>
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <limits>
+
+namespace mlflowcpp::server::search::detail {
+
+SqlFragment& SqlFragment::text(std::string_view fixed_sql) {
+  sql += fixed_sql;
+  return *this;
+}
+
+SqlFragment& SqlFragment::bind(SqlValue value) {
+  sql += '?';
+  bindings.push_back(std::move(value));
+  return *this;
+}
+
+SqlFragment& SqlFragment::append(const SqlFragment& other) {
+  sql += other.sql;
+  bindings.insert(bindings.end(), other.bindings.begin(), other.bindings.end());
+  return *this;
+}
+
+namespace {
+
+[[noreturn]] void comparator_mismatch(Comparator comparator, std::string_view column) {
+  throw invalid_parameter(
+      fmt::format("Invalid comparator '{}' for the values compared with {}", comparator_name(comparator), column));
+}
+
+std::string_view number_operator(Comparator comparator, std::string_view column) {
+  switch (comparator) {
+    case Comparator::kEq: return " = ";
+    case Comparator::kNe: return " <> ";
+    case Comparator::kLt: return " < ";
+    case Comparator::kLe: return " <= ";
+    case Comparator::kGt: return " > ";
+    case Comparator::kGe: return " >= ";
+    default: comparator_mismatch(comparator, column);
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>* list_value(const Literal& value) {
+  return std::get_if<std::vector<std::string>>(&value);
+}
+
+const std::string& string_value(const Literal& value, std::string_view what) {
+  const auto* text = std::get_if<std::string>(&value);
+  if (text == nullptr) throw invalid_parameter(fmt::format("Expected a quoted string value for {}", what));
+  return *text;
+}
+
+void append_string_comparison(SqlFragment& out, std::string_view column, Comparator comparator,
+                              const Literal& value, Dialect dialect) {
+  if (comparator == Comparator::kIn || comparator == Comparator::kNotIn) {
+    const auto* items = list_value(value);
+    if (items == nullptr) {
+      throw invalid_parameter(fmt::format("{} needs a list of values", comparator_name(comparator)));
+    }
+    if (items->empty()) {
+      // Nothing is in an empty list (and `IN ()` is not valid everywhere).
+      out.text(comparator == Comparator::kIn ? "0 = 1" : "1 = 1");
+      return;
+    }
+    out.text(column).text(comparator == Comparator::kIn ? " IN (" : " NOT IN (");
+    for (std::size_t i = 0; i < items->size(); ++i) {
+      if (i > 0) out.text(", ");
+      out.bind((*items)[i]);
+    }
+    out.text(")");
+    return;
+  }
+  const std::string& text = string_value(value, column);
+  switch (comparator) {
+    case Comparator::kEq:
+    case Comparator::kNe:
+      out.text(column).text(number_operator(comparator, column)).bind(text);
+      return;
+    case Comparator::kLike:
+      out.text(column).text(" LIKE ").bind(text);
+      return;
+    case Comparator::kILike:
+      if (dialect == Dialect::kPostgres) {
+        out.text(column).text(" ILIKE ").bind(text);
+      } else {
+        out.text("lower(").text(column).text(") LIKE lower(").bind(text).text(")");
+      }
+      return;
+    default:
+      comparator_mismatch(comparator, column);
+  }
+}
+
+void append_number_comparison(SqlFragment& out, std::string_view column, Comparator comparator,
+                              const SqlValue& value) {
+  out.text(column).text(number_operator(comparator, column)).bind(value);
+}
+
+SqlValue integer_column_value(const Literal& value, std::string_view what) {
+  const auto* number = std::get_if<Number>(&value);
+  if (number == nullptr) throw invalid_parameter(fmt::format("Expected numeric value type for {}", what));
+  int64_t integer = 0;
+  const char* first = number->text.data();
+  const char* last = first + number->text.size();
+  const auto [end, error] = std::from_chars(first, last, integer);
+  if (error == std::errc() && end == last) return integer;
+  return number->value;
+}
+
+double metric_value(const Literal& value, std::string_view what) {
+  const auto* number = std::get_if<Number>(&value);
+  if (number == nullptr) throw invalid_parameter(fmt::format("Expected numeric value type for {}", what));
+  constexpr double kLargest = std::numeric_limits<double>::max();
+  if (number->value > kLargest) return kLargest;
+  if (number->value < -kLargest) return -kLargest;
+  return number->value;
+}
+
+std::string_view lifecycle_stages(int view_type) {
+  switch (view_type) {
+    case 1: return "('active')";
+    case 2: return "('deleted')";
+    case 3: return "('active', 'deleted')";
+    default: throw invalid_parameter(fmt::format("Invalid view_type {}: expected 1, 2 or 3", view_type));
+  }
+}
+
+void check_page(int64_t limit, int64_t offset) {
+  if (limit < 0) throw invalid_parameter(fmt::format("Invalid max_results {}: must not be negative", limit));
+  if (offset < 0) throw invalid_parameter(fmt::format("Invalid page offset {}: must not be negative", offset));
+}
+
+std::string_view direction(bool ascending) { return ascending ? " ASC" : " DESC"; }
+
+}  // namespace mlflowcpp::server::search::detail

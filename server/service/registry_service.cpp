@@ -1,0 +1,505 @@
+#include "server/service/registry_service.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <limits>
+#include <mlflowcpp/errors.hpp>
+#include <system_error>
+
+#include "server/service/validation.hpp"
+
+namespace mlflowcpp::server {
+namespace {
+
+// Column sizes of MLflow 2.9's registry tables: longer values are a 400 here
+// rather than a database error (or silent acceptance by SQLite).
+constexpr std::size_t kMaxModelNameLength = 256;          // registered_models.name
+constexpr std::size_t kMaxDescriptionLength = 5000;       // *.description
+constexpr std::size_t kMaxSourceLength = 500;             // model_versions.source
+constexpr std::size_t kMaxRunIdLength = 32;               // model_versions.run_id
+constexpr std::size_t kMaxRunLinkLength = 500;            // model_versions.run_link
+constexpr std::size_t kMaxRegistryTagKeyLength = 250;     // *_tags.key
+constexpr std::size_t kMaxRegistryTagValueLength = 5000;  // *_tags.value
+constexpr std::size_t kMaxAliasLength = 255;              // MLflow's rule (column holds 256)
+
+constexpr std::string_view kApiDocsHint = "See the API docs for more information about request parameters.";
+
+bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+void require_value(const std::string& value, std::string_view field) {
+  if (value.empty()) {
+    throw invalid_parameter(fmt::format("Missing value for required parameter '{}'. {}", field, kApiDocsHint));
+  }
+}
+
+void validate_model_name(const std::string& name, std::string_view field = "name") {
+  require_value(name, field);
+  validation::check_length("Registered model name", name, kMaxModelNameLength);
+}
+
+void validate_description(const std::string& description) {
+  validation::check_length("Description", description, kMaxDescriptionLength);
+}
+
+void validate_registry_tag(const std::string& key, const std::string& value) {
+  validation::validate_tag_name(key);
+  validation::check_length("Tag key", key, kMaxRegistryTagKeyLength);
+  validation::check_length("Tag value", value, kMaxRegistryTagValueLength);
+}
+
+// ---------------------------------------------------------------------------
+// URIs read the way Python's urllib.parse reads them, for source validation.
+
+struct ParsedUri {
+  std::string scheme;  // lower case; "" when none
+  std::string netloc;
+  std::string path;
+};
+
+bool is_scheme_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '-' || c == '.';
+}
+
+// urllib.parse.urlparse(...): scheme, netloc and path (query, fragment and,
+// for the schemes that have them, ;params cut off).
+ParsedUri parse_uri(std::string_view uri) {
+  ParsedUri parsed;
+  const size_t colon = uri.find(':');
+  if (colon != std::string_view::npos && colon > 0 && std::isalpha(static_cast<unsigned char>(uri[0])) != 0 &&
+      std::all_of(uri.begin(), uri.begin() + static_cast<std::ptrdiff_t>(colon), is_scheme_char)) {
+    parsed.scheme = std::string(uri.substr(0, colon));
+    std::transform(parsed.scheme.begin(), parsed.scheme.end(), parsed.scheme.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    uri.remove_prefix(colon + 1);
+  }
+  if (uri.substr(0, 2) == "//") {
+    const size_t end = uri.find_first_of("/?#", 2);
+    parsed.netloc = std::string(uri.substr(2, end == std::string_view::npos ? std::string_view::npos : end - 2));
+    uri.remove_prefix(end == std::string_view::npos ? uri.size() : end);
+  }
+  uri = uri.substr(0, uri.find('#'));
+  uri = uri.substr(0, uri.find('?'));
+  static const char* const kSchemesWithParams[] = {"",     "ftp",   "hdl", "prospero", "http", "imap", "https", "shttp",
+                                                   "rtsp", "rtspu", "sip", "sips",     "mms",  "sftp", "tel"};
+  const bool has_params = std::any_of(std::begin(kSchemesWithParams), std::end(kSchemesWithParams),
+                                      [&](const char* s) { return parsed.scheme == s; });
+  if (has_params) {
+    const size_t last_slash = uri.rfind('/');
+    const size_t semicolon = uri.find(';', last_slash == std::string_view::npos ? 0 : last_slash);
+    if (semicolon != std::string_view::npos) uri = uri.substr(0, semicolon);
+  }
+  parsed.path = std::string(uri);
+  return parsed;
+}
+
+// The host of a netloc, lower case, without user info and port.
+std::string hostname_of(const std::string& netloc) {
+  std::string host = netloc.substr(netloc.rfind('@') == std::string::npos ? 0 : netloc.rfind('@') + 1);
+  if (!host.empty() && host.front() == '[') {
+    host = host.substr(1, host.find(']') == std::string::npos ? std::string::npos : host.find(']') - 1);
+  } else {
+    host = host.substr(0, host.find(':'));
+  }
+  std::transform(host.begin(), host.end(), host.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return host;
+}
+
+bool is_local_host(const std::string& host) {
+  return host.empty() || host == "." || host.rfind("localhost", 0) == 0 || host.rfind("127.0.0.1", 0) == 0;
+}
+
+// MLflow's is_local_uri for a registry source: no scheme, or file: on this host.
+bool is_local_uri(const ParsedUri& parsed) {
+  return parsed.scheme.empty() || (parsed.scheme == "file" && is_local_host(hostname_of(parsed.netloc)));
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+      i += 2;
+    } else if (plus_is_space && text[i] == '+') {
+      out += ' ';
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+// MLflow's local_file_uri_to_path: the path of a file: URI, else the text itself.
+std::string local_path_of(const std::string& uri) {
+  if (uri.rfind("file:", 0) == 0) return percent_decode(parse_uri(uri).path, false);
+  return uri;
+}
+
+// pathlib's resolve(): absolute against the working directory, normalised,
+// symbolic links followed where they exist.
+std::filesystem::path resolved_path(const std::string& path) {
+  std::error_code error;
+  std::filesystem::path absolute = std::filesystem::absolute(path, error);
+  if (error) absolute = std::filesystem::path(path);
+  std::filesystem::path canonical = std::filesystem::weakly_canonical(absolute, error);
+  if (error) canonical = absolute.lexically_normal();
+  return canonical.lexically_normal();
+}
+
+bool is_within(const std::filesystem::path& inner, const std::filesystem::path& outer) {
+  auto outer_it = outer.begin();
+  auto inner_it = inner.begin();
+  for (; outer_it != outer.end(); ++outer_it, ++inner_it) {
+    if (outer_it->empty()) continue;  // a trailing separator
+    if (inner_it == inner.end() || *inner_it != *outer_it) return false;
+  }
+  return true;
+}
+
+// The "absolute path without relative references" rule for non-local sources.
+void validate_non_local_source(const std::string& source) {
+  const auto invalid = [&] {
+    return invalid_parameter(fmt::format(
+        "Invalid model version source: '{}'. If supplying a source as an http, https, local file path, ftp, "
+        "objectstore, or mlflow-artifacts uri, an absolute path must be provided without relative path "
+        "references present. Please provide an absolute path.",
+        source));
+  };
+  // Decode until stable, so %252e%252e cannot hide a `..`.
+  std::string decoded = source;
+  for (;;) {
+    std::string next = percent_decode(decoded, true);
+    if (next == decoded) break;
+    decoded = std::move(next);
+  }
+  size_t start = 0;
+  for (;;) {
+    const size_t slash = decoded.find('/', start);
+    if (decoded.substr(start, slash == std::string::npos ? std::string::npos : slash - start) == "..") throw invalid();
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  std::string path = parse_uri(decoded).path;
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  std::string collapsed;
+  for (char c : path) {
+    if (c == '/' && !collapsed.empty() && collapsed.back() == '/') continue;
+    collapsed += c;
+  }
+  if (collapsed.find('\0') != std::string::npos) throw invalid();
+  // Python compares the path with Path(path).resolve(): only an absolute path
+  // without `.`/`..` segments (and with no trailing or doubled slash, removed
+  // above) comes back unchanged. An empty path resolves to the working directory.
+  if (collapsed.empty() || collapsed.front() != '/') throw invalid();
+  start = 1;
+  for (;;) {
+    const size_t slash = collapsed.find('/', start);
+    const std::string segment = collapsed.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    if (segment == "." || segment == "..") throw invalid();
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+}
+
+SearchRegistryRequest search_request(const SearchRegistryParams& params, int64_t default_max, int64_t min_allowed,
+                                     int64_t max_allowed) {
+  SearchRegistryRequest request;
+  request.max_results = params.max_results.value_or(default_max);
+  if (request.max_results > max_allowed) {
+    throw invalid_parameter(
+        fmt::format("Invalid value for request parameter max_results. It must be at most {}, but got value {}",
+                    max_allowed, request.max_results));
+  }
+  if (request.max_results < min_allowed) {
+    throw invalid_parameter(
+        fmt::format("Invalid value for request parameter max_results. It must be at least {}, but got value {}",
+                    min_allowed, request.max_results));
+  }
+  request.filter = params.filter;
+  request.order_by = params.order_by;
+  request.page_token = params.page_token;
+  return request;
+}
+
+}  // namespace
+
+namespace registry_rules {
+
+int64_t parse_version(const std::string& version) {
+  // Python's int(): surrounding white space and a sign are allowed, and
+  // underscores between digits.
+  const auto not_integer = [&] {
+    return invalid_parameter(fmt::format("Parameter 'version' must be an integer, got '{}'.", version));
+  };
+  size_t begin = 0;
+  size_t end = version.size();
+  while (begin < end && is_space(version[begin])) ++begin;
+  while (end > begin && is_space(version[end - 1])) --end;
+  bool negative = false;
+  if (begin < end && (version[begin] == '+' || version[begin] == '-')) {
+    negative = version[begin] == '-';
+    ++begin;
+  }
+  if (begin == end) throw not_integer();
+  int64_t value = 0;
+  bool previous_was_digit = false;
+  for (size_t i = begin; i < end; ++i) {
+    const char c = version[i];
+    if (c == '_' && previous_was_digit && i + 1 < end && std::isdigit(static_cast<unsigned char>(version[i + 1]))) {
+      previous_was_digit = false;
+      continue;
+    }
+    if (std::isdigit(static_cast<unsigned char>(c)) == 0) throw not_integer();
+    previous_was_digit = true;
+    if (value > (std::numeric_limits<int64_t>::max() - (c - '0')) / 10) {
+      throw invalid_parameter(fmt::format("Parameter 'version' is out of range, got '{}'.", version));
+    }
+    value = value * 10 + (c - '0');
+  }
+  return negative ? -value : value;
+}
+
+std::string canonical_stage(const std::string& stage) {
+  for (const char* known : {kStageNone, kStageStaging, kStageProduction, kStageArchived}) {
+    const std::string_view name(known);
+    if (name.size() == stage.size() && std::equal(name.begin(), name.end(), stage.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return std::string(name);
+    }
+  }
+  throw invalid_parameter(
+      fmt::format("Invalid Model Version stage: {}. Value must be one of None, Staging, Production, Archived.", stage));
+}
+
+void validate_alias(const std::string& alias) {
+  if (alias.empty()) throw invalid_parameter("Registered model alias name cannot be empty.");
+  // ^[\w\-]*$ with Python's Unicode \w: every non-ASCII byte is taken as part of a word character.
+  const bool valid_characters = std::all_of(alias.begin(), alias.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return std::isalnum(byte) != 0 || c == '_' || c == '-' || byte >= 0x80;
+  });
+  if (!valid_characters) {
+    throw invalid_parameter(fmt::format(
+        "Invalid alias name: '{}'. Names may only contain alphanumerics, underscores (_), and dashes (-).", alias));
+  }
+  validation::check_length("Registered model alias name", alias, kMaxAliasLength);
+  std::string lower = alias;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower == "latest") throw invalid_parameter("'latest' alias name (case insensitive) is reserved.");
+  if (alias.size() > 1 && (alias[0] == 'v' || alias[0] == 'V') &&
+      std::all_of(alias.begin() + 1, alias.end(), [](unsigned char c) { return std::isdigit(c) != 0; })) {
+    throw invalid_parameter(fmt::format("Version alias name '{}' is reserved.", alias));
+  }
+}
+
+}  // namespace registry_rules
+
+RegistryService::RegistryService(RegistryStore& store) : store_(store) {}
+
+// ---------------------------------------------------------------------------
+// Registered models
+
+RegisteredModel RegistryService::create_registered_model(const std::string& name,
+                                                         const std::vector<RegisteredModelTag>& tags,
+                                                         const std::string& description) {
+  validate_model_name(name);
+  for (const auto& tag : tags) validate_registry_tag(tag.key, tag.value);
+  validate_description(description);
+  return store_.create_registered_model(name, tags, description);
+}
+
+RegisteredModel RegistryService::get_registered_model(const std::string& name) {
+  validate_model_name(name);
+  return store_.get_registered_model(name);
+}
+
+RegisteredModel RegistryService::rename_registered_model(const std::string& name, const std::string& new_name) {
+  validate_model_name(name);
+  validate_model_name(new_name, "new_name");
+  return store_.rename_registered_model(name, new_name);
+}
+
+RegisteredModel RegistryService::update_registered_model(const std::string& name, const std::string& description) {
+  validate_model_name(name);
+  validate_description(description);
+  return store_.update_registered_model(name, description);
+}
+
+void RegistryService::delete_registered_model(const std::string& name) {
+  validate_model_name(name);
+  store_.delete_registered_model(name);
+}
+
+Page<RegisteredModel> RegistryService::search_registered_models(const SearchRegistryParams& params) {
+  // max_results 0 is allowed: the official server then answers a token and no models.
+  return store_.search_registered_models(
+      search_request(params, kSearchRegisteredModelsDefault, 0, kSearchRegisteredModelsMax));
+}
+
+std::vector<ModelVersion> RegistryService::get_latest_versions(const std::string& name,
+                                                               const std::vector<std::string>& stages) {
+  validate_model_name(name);
+  std::vector<std::string> canonical;
+  for (const auto& stage : stages) canonical.push_back(registry_rules::canonical_stage(stage));
+  return store_.get_latest_versions(name, canonical);
+}
+
+void RegistryService::set_registered_model_tag(const std::string& name, const RegisteredModelTag& tag) {
+  validate_model_name(name);
+  validate_registry_tag(tag.key, tag.value);
+  store_.set_registered_model_tag(name, tag);
+}
+
+void RegistryService::delete_registered_model_tag(const std::string& name, const std::string& key) {
+  validate_model_name(name);
+  validation::validate_tag_name(key);
+  store_.delete_registered_model_tag(name, key);
+}
+
+// ---------------------------------------------------------------------------
+// Aliases
+
+void RegistryService::set_registered_model_alias(const std::string& name, const std::string& alias,
+                                                 const std::string& version) {
+  validate_model_name(name);
+  registry_rules::validate_alias(alias);
+  store_.set_registered_model_alias(name, alias, registry_rules::parse_version(version));
+}
+
+void RegistryService::delete_registered_model_alias(const std::string& name, const std::string& alias) {
+  validate_model_name(name);
+  registry_rules::validate_alias(alias);
+  store_.delete_registered_model_alias(name, alias);
+}
+
+ModelVersion RegistryService::get_model_version_by_alias(const std::string& name, const std::string& alias) {
+  validate_model_name(name);
+  registry_rules::validate_alias(alias);
+  return store_.get_model_version_by_alias(name, alias);
+}
+
+// ---------------------------------------------------------------------------
+// Model versions
+
+void RegistryService::validate_source(const std::string& source, const std::string& run_id) {
+  const ParsedUri parsed = parse_uri(source);
+  if (parsed.scheme == "file" && !is_local_uri(parsed)) {
+    throw invalid_parameter(fmt::format(
+        "Invalid model version source: '{}'. A file URI on another host cannot be a model version source.", source));
+  }
+  if (is_local_uri(parsed)) {
+    if (!run_id.empty()) {
+      const auto artifact_uri = store_.run_artifact_uri(run_id);
+      if (!artifact_uri) throw not_found(fmt::format("Run with id={} not found", run_id));
+      if (is_local_uri(parse_uri(*artifact_uri))) {
+        const auto source_path = resolved_path(local_path_of(source));
+        const auto artifact_dir = resolved_path(local_path_of(*artifact_uri));
+        if (is_within(source_path, artifact_dir)) return;
+      }
+    }
+    throw invalid_parameter(fmt::format(
+        "Invalid model version source: '{}'. To use a local path as a model version source, the run_id request "
+        "parameter has to be specified and the local path has to be contained within the artifact directory of the "
+        "run specified by the run_id.",
+        source));
+  }
+  validate_non_local_source(source);
+}
+
+ModelVersion RegistryService::create_model_version(const CreateModelVersionParams& params) {
+  require_value(params.name, "name");
+  require_value(params.source, "source");
+  // The source first: the official server rejects a bad source before it
+  // looks for the model.
+  validate_source(params.source, params.run_id);
+  validate_model_name(params.name);
+  validation::check_length("Model version source", params.source, kMaxSourceLength);
+  validation::check_length("Run ID", params.run_id, kMaxRunIdLength);
+  validation::check_length("Run link", params.run_link, kMaxRunLinkLength);
+  validate_description(params.description);
+  for (const auto& tag : params.tags) validate_registry_tag(tag.key, tag.value);
+
+  CreateModelVersionRequest request;
+  request.name = params.name;
+  request.source = params.source;
+  request.run_id = params.run_id;
+  request.tags = params.tags;
+  request.run_link = params.run_link;
+  request.description = params.description;
+  return store_.create_model_version(request);
+}
+
+ModelVersion RegistryService::get_model_version(const std::string& name, const std::string& version) {
+  validate_model_name(name);
+  return store_.get_model_version(name, registry_rules::parse_version(version));
+}
+
+ModelVersion RegistryService::update_model_version(const std::string& name, const std::string& version,
+                                                   const std::optional<std::string>& description) {
+  validate_model_name(name);
+  const int64_t number = registry_rules::parse_version(version);
+  if (description) validate_description(*description);
+  return store_.update_model_version(name, number, description);
+}
+
+ModelVersion RegistryService::transition_model_version_stage(const std::string& name, const std::string& version,
+                                                             const std::string& stage, bool archive_existing_versions) {
+  require_value(stage, "stage");
+  const std::string canonical = registry_rules::canonical_stage(stage);
+  const bool is_active_stage = canonical == kStageStaging || canonical == kStageProduction;
+  if (archive_existing_versions && !is_active_stage) {
+    // The official server answers this with a 500; it is the caller's mistake.
+    throw invalid_parameter(fmt::format(
+        "Model version transition cannot archive existing model versions because '{}' is not an Active stage. "
+        "Valid stages are ['Staging', 'Production']",
+        stage));
+  }
+  validate_model_name(name);
+  return store_.transition_model_version_stage(name, registry_rules::parse_version(version), canonical,
+                                               archive_existing_versions);
+}
+
+void RegistryService::delete_model_version(const std::string& name, const std::string& version) {
+  validate_model_name(name);
+  store_.delete_model_version(name, registry_rules::parse_version(version));
+}
+
+Page<ModelVersion> RegistryService::search_model_versions(const SearchRegistryParams& params) {
+  return store_.search_model_versions(search_request(params, kSearchModelVersionsDefault, 1, kSearchModelVersionsMax));
+}
+
+std::string RegistryService::get_model_version_download_uri(const std::string& name, const std::string& version) {
+  validate_model_name(name);
+  return store_.get_model_version_download_uri(name, registry_rules::parse_version(version));
+}
+
+void RegistryService::set_model_version_tag(const std::string& name, const std::string& version,
+                                            const ModelVersionTag& tag) {
+  validate_model_name(name);
+  const int64_t number = registry_rules::parse_version(version);
+  validate_registry_tag(tag.key, tag.value);
+  store_.set_model_version_tag(name, number, tag);
+}
+
+void RegistryService::delete_model_version_tag(const std::string& name, const std::string& version,
+                                               const std::string& key) {
+  validate_model_name(name);
+  const int64_t number = registry_rules::parse_version(version);
+  validation::validate_tag_name(key);
+  store_.delete_model_version_tag(name, number, key);
+}
+
+}  // namespace mlflowcpp::server

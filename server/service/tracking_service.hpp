@@ -1,0 +1,83 @@
+#pragma once
+
+// The tracking service: MLflow's rules for every tracking call (required
+// values, limits, key rules, paging bounds) in front of the store. It knows
+// nothing of HTTP; the handlers turn requests into these calls and results into
+// JSON. Every rule violation throws MlflowException (INVALID_PARAMETER_VALUE).
+
+#include "server/artifacts/artifact_lister.hpp"
+#include "server/store/tracking_store.hpp"
+
+#include <mlflowcpp/entities.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlflowcpp::server {
+
+struct ArtifactListing {
+  std::string root_uri;
+  std::vector<FileInfo> files;
+};
+
+class TrackingService {
+ public:
+  // Upper bound and default of the UI's legacy get-history-bulk.
+  static constexpr int64_t kMaxHistoryBulkResults = 25000;
+  static constexpr std::size_t kMaxHistoryBulkRunIds = 100;
+  static constexpr std::size_t kMaxBulkIntervalRunIds = 100;
+  static constexpr int64_t kMaxBulkIntervalResults = 2500;
+  static constexpr std::size_t kMaxSearchDatasetsExperimentIds = 20;
+
+  TrackingService(TrackingStore& store, const ArtifactLister& artifacts);
+
+  // Experiments. An empty artifact_location means "derive it from the default root".
+  std::string create_experiment(const std::string& name, const std::string& artifact_location,
+                                const std::vector<ExperimentTag>& tags);
+  Experiment get_experiment(const std::string& experiment_id);
+  Experiment get_experiment_by_name(const std::string& name);
+  // max_results 0 means "not given", which MLflow refuses for this call.
+  Page<Experiment> search_experiments(const SearchExperimentsRequest& request);
+  void delete_experiment(const std::string& experiment_id);
+  void restore_experiment(const std::string& experiment_id);
+  void rename_experiment(const std::string& experiment_id, const std::string& new_name);
+  void set_experiment_tag(const std::string& experiment_id, const ExperimentTag& tag);
+  void delete_experiment_tag(const std::string& experiment_id, const std::string& key);
+
+  // Runs.
+  Run create_run(const CreateRunRequest& request);
+  RunInfo update_run(const UpdateRunRequest& request);
+  Run get_run(const std::string& run_id);
+  void delete_run(const std::string& run_id);
+  void restore_run(const std::string& run_id);
+  Page<Run> search_runs(const SearchRunsRequest& request);
+
+  // Logging.
+  void log_metric(const std::string& run_id, const Metric& metric);
+  void log_param(const std::string& run_id, const Param& param);
+  void set_tag(const std::string& run_id, const RunTag& tag);
+  void delete_tag(const std::string& run_id, const std::string& key);
+  void log_batch(const std::string& run_id, const std::vector<Metric>& metrics, const std::vector<Param>& params,
+                 const std::vector<RunTag>& tags);
+  void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets);
+
+  // Metric history.
+  std::vector<Metric> get_metric_history(const std::string& run_id, const std::string& metric_key);
+  // max_results: default and cap kMaxHistoryBulkResults.
+  std::vector<MetricWithRunId> get_metric_history_bulk(const std::vector<std::string>& run_ids,
+                                                       const std::string& metric_key,
+                                                       std::optional<int64_t> max_results);
+  std::vector<MetricWithRunId> get_metric_history_bulk_interval(const MetricHistoryBulkIntervalRequest& request);
+
+  std::vector<DatasetSummary> search_datasets(const std::vector<std::string>& experiment_ids);
+
+  // `path` empty = the run's artifact root.
+  ArtifactListing list_artifacts(const std::string& run_id, const std::string& path);
+
+ private:
+  TrackingStore& store_;
+  const ArtifactLister& artifacts_;
+};
+
+}  // namespace mlflowcpp::server

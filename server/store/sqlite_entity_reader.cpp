@@ -1,0 +1,297 @@
+#include "server/store/sqlite_entity_reader.hpp"
+
+#include "server/store/sqlite_values.hpp"
+
+#include <cstdio>
+#include <string_view>
+#include <unordered_map>
+
+namespace mlflowcpp::server::store {
+
+namespace {
+
+std::string text_or_empty(const SQLite::Column& column) { return column.isNull() ? std::string() : column.getString(); }
+int64_t integer_or_zero(const SQLite::Column& column) { return column.isNull() ? 0 : column.getInt64(); }
+
+constexpr const char* kExperimentColumns =
+    "SELECT experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time "
+    "FROM experiments ";
+
+Experiment experiment_from_row(SQLite::Statement& row) {
+  Experiment experiment;
+  experiment.experiment_id = std::to_string(row.getColumn(0).getInt64());
+  experiment.name = text_or_empty(row.getColumn(1));
+  experiment.artifact_location = text_or_empty(row.getColumn(2));
+  experiment.lifecycle_stage = lifecycle_from_column(text_or_empty(row.getColumn(3)));
+  experiment.creation_time = integer_or_zero(row.getColumn(4));
+  experiment.last_update_time = integer_or_zero(row.getColumn(5));
+  return experiment;
+}
+
+void load_experiment_tags(SqliteConnection& connection, Experiment& experiment) {
+  auto query = connection.statement("SELECT key, value FROM experiment_tags WHERE experiment_id = ? ORDER BY rowid");
+  query->bind(1, static_cast<int64_t>(std::stoll(experiment.experiment_id)));
+  while (query->executeStep()) {
+    experiment.tags.push_back({query->getColumn(0).getString(), text_or_empty(query->getColumn(1))});
+  }
+}
+
+constexpr const char* kRunInfoColumns =
+    "SELECT run_uuid, name, experiment_id, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage "
+    "FROM runs ";
+
+RunInfo run_info_from_row(SQLite::Statement& row) {
+  RunInfo info;
+  info.run_id = row.getColumn(0).getString();
+  info.run_name = text_or_empty(row.getColumn(1));
+  info.experiment_id = row.getColumn(2).isNull() ? std::string() : std::to_string(row.getColumn(2).getInt64());
+  info.user_id = text_or_empty(row.getColumn(3));
+  info.status = run_status_from_column(text_or_empty(row.getColumn(4)));
+  info.start_time = integer_or_zero(row.getColumn(5));
+  if (!row.getColumn(6).isNull()) info.end_time = row.getColumn(6).getInt64();
+  info.artifact_uri = text_or_empty(row.getColumn(7));
+  info.lifecycle_stage = lifecycle_from_column(text_or_empty(row.getColumn(8)));
+  return info;
+}
+
+void append_json_string(std::string& out, const std::string& value) {
+  out += '"';
+  for (unsigned char c : value) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+      out += escaped;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += '"';
+}
+
+// Finds the run a child row belongs to. Child rows come grouped by run, so
+// the last answer is usually right and saves a hash lookup per row.
+class RunFinder {
+ public:
+  explicit RunFinder(std::unordered_map<std::string, Run>& runs) : runs_(runs) {}
+
+  Run* find(const SQLite::Column& run_id_column) {
+    std::string_view run_id(static_cast<const char*>(run_id_column.getBlob()),
+                            static_cast<size_t>(run_id_column.getBytes()));
+    if (last_ != nullptr && last_->info.run_id == run_id) return last_;
+    auto found = runs_.find(std::string(run_id));
+    last_ = found == runs_.end() ? nullptr : &found->second;
+    return last_;
+  }
+
+ private:
+  std::unordered_map<std::string, Run>& runs_;
+  Run* last_ = nullptr;
+};
+
+std::optional<std::string> optional_json_text(const SQLite::Column& column) {
+  // MLflow writes an absent schema or profile as "" (the proto default).
+  if (column.isNull()) return std::nullopt;
+  std::string text = column.getString();
+  if (text.empty()) return std::nullopt;
+  return text;
+}
+
+}  // namespace
+
+std::string json_string_array(const std::vector<std::string>& values) {
+  std::string out = "[";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    append_json_string(out, values[i]);
+  }
+  out += ']';
+  return out;
+}
+
+std::string json_integer_array(const std::vector<int64_t>& values) {
+  std::string out = "[";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(values[i]);
+  }
+  out += ']';
+  return out;
+}
+
+std::optional<Experiment> find_experiment(SqliteConnection& connection, int64_t experiment_id) {
+  std::optional<Experiment> experiment;
+  {
+    auto query = connection.statement(std::string(kExperimentColumns) + "WHERE experiment_id = ?");
+    query->bind(1, static_cast<int64_t>(experiment_id));
+    if (query->executeStep()) experiment = experiment_from_row(*query);
+  }
+  if (experiment) load_experiment_tags(connection, *experiment);
+  return experiment;
+}
+
+std::optional<Experiment> find_experiment_by_name(SqliteConnection& connection, const std::string& name) {
+  std::optional<Experiment> experiment;
+  {
+    // Names are unique; should a database hold an active and a deleted one, the active wins.
+    auto query = connection.statement(std::string(kExperimentColumns) +
+                                      "WHERE name = ? ORDER BY lifecycle_stage = 'active' DESC LIMIT 1");
+    query->bind(1, name);
+    if (query->executeStep()) experiment = experiment_from_row(*query);
+  }
+  if (experiment) load_experiment_tags(connection, *experiment);
+  return experiment;
+}
+
+std::vector<Experiment> load_experiments(SqliteConnection& connection, const std::vector<int64_t>& experiment_ids) {
+  if (experiment_ids.empty()) return {};
+  const std::string ids = json_integer_array(experiment_ids);
+  std::unordered_map<int64_t, Experiment> by_id;
+  {
+    auto query = connection.statement(std::string(kExperimentColumns) +
+                                      "WHERE experiment_id IN (SELECT value FROM json_each(?))");
+    query->bind(1, ids);
+    while (query->executeStep()) by_id.emplace(query->getColumn(0).getInt64(), experiment_from_row(*query));
+  }
+  {
+    auto query = connection.statement(
+        "SELECT experiment_id, key, value FROM experiment_tags "
+        "WHERE experiment_id IN (SELECT value FROM json_each(?)) ORDER BY rowid");
+    query->bind(1, ids);
+    while (query->executeStep()) {
+      auto found = by_id.find(query->getColumn(0).getInt64());
+      if (found == by_id.end()) continue;
+      found->second.tags.push_back({query->getColumn(1).getString(), text_or_empty(query->getColumn(2))});
+    }
+  }
+  std::vector<Experiment> experiments;
+  experiments.reserve(experiment_ids.size());
+  for (int64_t id : experiment_ids) {
+    auto found = by_id.find(id);
+    if (found != by_id.end()) experiments.push_back(std::move(found->second));
+  }
+  return experiments;
+}
+
+std::optional<RunInfo> find_run_info(SqliteConnection& connection, const std::string& run_id) {
+  auto query = connection.statement(std::string(kRunInfoColumns) + "WHERE run_uuid = ?");
+  query->bind(1, run_id);
+  if (!query->executeStep()) return std::nullopt;
+  return run_info_from_row(*query);
+}
+
+std::vector<Run> load_runs(SqliteConnection& connection, const std::vector<std::string>& run_ids) {
+  if (run_ids.empty()) return {};
+  const std::string ids = json_string_array(run_ids);
+  std::unordered_map<std::string, Run> by_id;
+  by_id.reserve(run_ids.size());
+  {
+    auto query =
+        connection.statement(std::string(kRunInfoColumns) + "WHERE run_uuid IN (SELECT value FROM json_each(?))");
+    query->bind(1, ids);
+    while (query->executeStep()) {
+      Run run;
+      run.info = run_info_from_row(*query);
+      by_id.emplace(run.info.run_id, std::move(run));
+    }
+  }
+  if (by_id.empty()) return {};
+
+  // Each run's rows of a child table come in rowid order: the order MLflow
+  // inserted them in. (run_uuid, rowid) is the order of the run_uuid index,
+  // so SQLite needs no sort for it.
+  {
+    auto query = connection.statement(
+        "SELECT run_uuid, key, value, timestamp, step, is_nan FROM latest_metrics "
+        "WHERE run_uuid IN (SELECT value FROM json_each(?)) ORDER BY run_uuid, rowid");
+    query->bind(1, ids);
+    RunFinder runs(by_id);
+    while (query->executeStep()) {
+      Run* run = runs.find(query->getColumn(0));
+      if (run == nullptr) continue;
+      Metric& metric = run->data.metrics.emplace_back();
+      metric.key = query->getColumn(1).getString();
+      metric.value = load_metric_value(query->getColumn(2).getDouble(), query->getColumn(5).getInt() != 0);
+      metric.timestamp = integer_or_zero(query->getColumn(3));
+      metric.step = integer_or_zero(query->getColumn(4));
+    }
+  }
+  {
+    auto query = connection.statement(
+        "SELECT run_uuid, key, value FROM params WHERE run_uuid IN (SELECT value FROM json_each(?)) "
+        "ORDER BY run_uuid, rowid");
+    query->bind(1, ids);
+    RunFinder runs(by_id);
+    while (query->executeStep()) {
+      Run* run = runs.find(query->getColumn(0));
+      if (run == nullptr) continue;
+      run->data.params.push_back({query->getColumn(1).getString(), text_or_empty(query->getColumn(2))});
+    }
+  }
+  {
+    auto query = connection.statement(
+        "SELECT run_uuid, key, value FROM tags WHERE run_uuid IN (SELECT value FROM json_each(?)) "
+        "ORDER BY run_uuid, rowid");
+    query->bind(1, ids);
+    RunFinder runs(by_id);
+    while (query->executeStep()) {
+      Run* run = runs.find(query->getColumn(0));
+      if (run == nullptr) continue;
+      run->data.tags.push_back({query->getColumn(1).getString(), text_or_empty(query->getColumn(2))});
+    }
+  }
+  {
+    // Dataset inputs: inputs link a dataset (source) to a run (destination);
+    // input_tags hang off the input.
+    std::unordered_map<std::string, std::pair<std::string, size_t>> input_positions;  // input_uuid -> run, index
+    {
+      auto query = connection.statement(
+          "SELECT i.destination_id, i.input_uuid, d.name, d.digest, d.dataset_source_type, d.dataset_source, "
+          "d.dataset_schema, d.dataset_profile FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id "
+          "WHERE i.destination_type = 'RUN' AND i.source_type = 'DATASET' "
+          "AND i.destination_id IN (SELECT value FROM json_each(?)) ORDER BY i.rowid");
+      query->bind(1, ids);
+      while (query->executeStep()) {
+        auto found = by_id.find(query->getColumn(0).getString());
+        if (found == by_id.end()) continue;
+        DatasetInput input;
+        input.dataset.name = query->getColumn(2).getString();
+        input.dataset.digest = query->getColumn(3).getString();
+        input.dataset.source_type = text_or_empty(query->getColumn(4));
+        input.dataset.source = text_or_empty(query->getColumn(5));
+        input.dataset.schema = optional_json_text(query->getColumn(6));
+        input.dataset.profile = optional_json_text(query->getColumn(7));
+        auto& inputs = found->second.inputs.dataset_inputs;
+        input_positions[query->getColumn(1).getString()] = {found->first, inputs.size()};
+        inputs.push_back(std::move(input));
+      }
+    }
+    if (!input_positions.empty()) {
+      std::vector<std::string> input_ids;
+      input_ids.reserve(input_positions.size());
+      for (const auto& entry : input_positions) input_ids.push_back(entry.first);
+      auto query = connection.statement(
+          "SELECT input_uuid, name, value FROM input_tags WHERE input_uuid IN (SELECT value FROM json_each(?)) "
+          "ORDER BY rowid");
+      query->bind(1, json_string_array(input_ids));
+      while (query->executeStep()) {
+        auto position = input_positions.find(query->getColumn(0).getString());
+        if (position == input_positions.end()) continue;
+        auto& input = by_id[position->second.first].inputs.dataset_inputs[position->second.second];
+        input.tags.push_back({query->getColumn(1).getString(), text_or_empty(query->getColumn(2))});
+      }
+    }
+  }
+
+  std::vector<Run> runs;
+  runs.reserve(run_ids.size());
+  for (const auto& id : run_ids) {
+    auto found = by_id.find(id);
+    if (found != by_id.end()) runs.push_back(std::move(found->second));
+  }
+  return runs;
+}
+
+}  // namespace mlflowcpp::server::store

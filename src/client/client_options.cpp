@@ -1,0 +1,182 @@
+#include <mlflowcpp/client_options.hpp>
+#include <mlflowcpp/errors.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+
+namespace mlflowcpp {
+namespace {
+
+MlflowException bad_setting(const std::string& name, const std::string& problem) {
+  return invalid_parameter("Invalid client setting " + name + ": " + problem);
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+// The value from code if set, else the non-empty environment variable, else nullopt.
+std::optional<std::string> pick_string(const std::optional<std::string>& from_code, const EnvironmentLookup& env,
+                                       const char* variable) {
+  if (from_code) return from_code;
+  auto value = env(variable);
+  if (value && value->empty()) return std::nullopt;
+  return value;
+}
+
+// MLflow's boolean environment values: "true"/"1" and "false"/"0", any case.
+std::optional<bool> env_bool(const EnvironmentLookup& env, const char* variable) {
+  auto value = env(variable);
+  if (!value || value->empty()) return std::nullopt;
+  std::string text = lower(*value);
+  if (text == "true" || text == "1") return true;
+  if (text == "false" || text == "0") return false;
+  throw bad_setting(variable, "expected true/false/1/0, got '" + *value + "'");
+}
+
+std::optional<double> env_double(const EnvironmentLookup& env, const char* variable) {
+  auto value = env(variable);
+  if (!value || value->empty()) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  double parsed = std::strtod(value->c_str(), &end);
+  if (end != value->c_str() + value->size() || errno == ERANGE || !std::isfinite(parsed)) {
+    throw bad_setting(variable, "expected a number, got '" + *value + "'");
+  }
+  return parsed;
+}
+
+std::optional<int> env_int(const EnvironmentLookup& env, const char* variable) {
+  auto value = env(variable);
+  if (!value || value->empty()) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  long parsed = std::strtol(value->c_str(), &end, 10);
+  if (end != value->c_str() + value->size() || errno == ERANGE || parsed < -1000000 || parsed > 1000000) {
+    throw bad_setting(variable, "expected an integer, got '" + *value + "'");
+  }
+  return static_cast<int>(parsed);
+}
+
+std::string trimmed(const std::string& text) {
+  auto first = text.find_first_not_of(" \t\r");
+  if (first == std::string::npos) return {};
+  auto last = text.find_last_not_of(" \t\r");
+  return text.substr(first, last - first + 1);
+}
+
+// mlflow_tracking_username / mlflow_tracking_password from the [mlflow] section
+// of ~/.mlflow/credentials (INI), where the official client also looks.
+struct CredentialsFile {
+  std::optional<std::string> username;
+  std::optional<std::string> password;
+};
+
+CredentialsFile read_credentials_file(const EnvironmentLookup& env) {
+  CredentialsFile credentials;
+  auto home = env("HOME");
+  if (!home || home->empty()) return credentials;
+  std::ifstream file(*home + "/.mlflow/credentials");
+  std::string line;
+  bool in_mlflow_section = false;
+  while (std::getline(file, line)) {
+    line = trimmed(line);
+    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
+    if (line.front() == '[') {
+      in_mlflow_section = line == "[mlflow]";
+      continue;
+    }
+    auto separator = line.find_first_of("=:");
+    if (!in_mlflow_section || separator == std::string::npos) continue;
+    std::string key = trimmed(line.substr(0, separator));
+    std::string value = trimmed(line.substr(separator + 1));
+    if (key == "mlflow_tracking_username") credentials.username = value;
+    if (key == "mlflow_tracking_password") credentials.password = value;
+  }
+  return credentials;
+}
+
+template <typename T>
+T first_of(const std::optional<T>& from_code, const std::optional<T>& from_env, T fallback) {
+  if (from_code) return *from_code;
+  if (from_env) return *from_env;
+  return fallback;
+}
+
+}  // namespace
+
+EnvironmentLookup process_environment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+ResolvedClientOptions resolve_client_options(const ClientOptions& options, const EnvironmentLookup& environment) {
+  const EnvironmentLookup& env = environment ? environment : process_environment();
+  ResolvedClientOptions resolved;
+
+  auto uri = pick_string(options.tracking_uri, env, "MLFLOW_TRACKING_URI");
+  if (!uri || uri->empty()) {
+    throw invalid_parameter(
+        "No tracking URI: set MLFLOW_TRACKING_URI (for example http://localhost:5000) or "
+        "ClientOptions::tracking_uri");
+  }
+  std::string scheme = lower(uri->substr(0, uri->find("://")));
+  if (uri->find("://") == std::string::npos || (scheme != "http" && scheme != "https")) {
+    throw bad_setting("MLFLOW_TRACKING_URI",
+                      "'" + *uri + "' is not an http:// or https:// URI; only a tracking server is supported");
+  }
+  // Paths are appended to the URI, so a trailing '/' would double up.
+  resolved.tracking_uri = *uri;
+  while (resolved.tracking_uri.size() > scheme.size() + 3 && resolved.tracking_uri.back() == '/') {
+    resolved.tracking_uri.pop_back();
+  }
+
+  resolved.username = pick_string(options.username, env, "MLFLOW_TRACKING_USERNAME");
+  resolved.password = pick_string(options.password, env, "MLFLOW_TRACKING_PASSWORD");
+  if (!resolved.username || !resolved.password) {
+    CredentialsFile file = read_credentials_file(env);
+    if (!resolved.username) resolved.username = file.username;
+    if (!resolved.password) resolved.password = file.password;
+  }
+  resolved.token = pick_string(options.token, env, "MLFLOW_TRACKING_TOKEN");
+  resolved.server_cert_path = pick_string(options.server_cert_path, env, "MLFLOW_TRACKING_SERVER_CERT_PATH");
+  resolved.client_cert_path = pick_string(options.client_cert_path, env, "MLFLOW_TRACKING_CLIENT_CERT_PATH");
+  resolved.insecure_tls = first_of(options.insecure_tls, env_bool(env, "MLFLOW_TRACKING_INSECURE_TLS"), false);
+  if (resolved.insecure_tls && resolved.server_cert_path) {
+    throw bad_setting("MLFLOW_TRACKING_INSECURE_TLS",
+                      "cannot skip TLS verification and verify with MLFLOW_TRACKING_SERVER_CERT_PATH at once");
+  }
+
+  resolved.max_retries = first_of(options.max_retries, env_int(env, "MLFLOW_HTTP_REQUEST_MAX_RETRIES"), 7);
+  if (resolved.max_retries < 0 || resolved.max_retries >= 10) {
+    throw bad_setting("MLFLOW_HTTP_REQUEST_MAX_RETRIES",
+                      "must be between 0 and 9, got " + std::to_string(resolved.max_retries));
+  }
+  resolved.backoff_factor =
+      first_of(options.backoff_factor, env_double(env, "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR"), 2.0);
+  if (!(resolved.backoff_factor >= 0 && resolved.backoff_factor < 120)) {
+    throw bad_setting("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "must be at least 0 and below 120 seconds");
+  }
+  resolved.backoff_jitter =
+      first_of(options.backoff_jitter, env_double(env, "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER"), 1.0);
+  if (!(resolved.backoff_jitter >= 0)) {
+    throw bad_setting("MLFLOW_HTTP_REQUEST_BACKOFF_JITTER", "must not be negative");
+  }
+  resolved.timeout_seconds = first_of(options.timeout_seconds, env_double(env, "MLFLOW_HTTP_REQUEST_TIMEOUT"), 120.0);
+  if (!(resolved.timeout_seconds > 0)) {
+    throw bad_setting("MLFLOW_HTTP_REQUEST_TIMEOUT", "must be a positive number of seconds");
+  }
+  resolved.respect_retry_after =
+      first_of(options.respect_retry_after, env_bool(env, "MLFLOW_HTTP_RESPECT_RETRY_AFTER_HEADER"), true);
+  return resolved;
+}
+
+}  // namespace mlflowcpp

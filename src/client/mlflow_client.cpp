@@ -1,0 +1,250 @@
+#include <mlflowcpp/client.hpp>
+
+#include "client/log_batch_planner.hpp"
+#include "client/rest_call.hpp"
+
+#include <chrono>
+
+namespace mlflowcpp {
+
+using client::Json;
+
+namespace {
+
+template <typename T>
+Json list_to_json(const std::vector<T>& items) {
+  Json list = Json::array();
+  for (const auto& item : items) list.push_back(protocol::to_json(item));
+  return list;
+}
+
+std::string next_page_token(const Json& response) {
+  auto it = response.find("next_page_token");
+  return it != response.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+template <typename T, typename Parse>
+std::vector<T> list_from(const Json& response, const char* name, Parse parse) {
+  std::vector<T> items;
+  auto it = response.find(name);
+  if (it == response.end() || !it->is_array()) return items;
+  items.reserve(it->size());
+  for (const auto& element : *it) items.push_back(parse(element));
+  return items;
+}
+
+const Json& object_at(const Json& response, const char* name) {
+  static const Json kEmpty = Json::object();
+  auto it = response.find(name);
+  return it != response.end() && it->is_object() ? *it : kEmpty;
+}
+
+}  // namespace
+
+int64_t now_epoch_millis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+MlflowClient::MlflowClient() : MlflowClient(ClientOptions{}) {}
+
+MlflowClient::MlflowClient(const ClientOptions& options) : connection_(make_connection(options)) {}
+
+MlflowClient::MlflowClient(std::shared_ptr<Connection> connection) : connection_(std::move(connection)) {
+  if (!connection_) throw invalid_parameter("MlflowClient needs a connection, got none");
+}
+
+// --- Experiments -------------------------------------------------------------
+
+std::string MlflowClient::create_experiment(const std::string& name, const std::string& artifact_location,
+                                            const std::vector<ExperimentTag>& tags) {
+  Json body{{"name", name}};
+  if (!artifact_location.empty()) body["artifact_location"] = artifact_location;
+  if (!tags.empty()) body["tags"] = list_to_json(tags);
+  Json response = client::post(*connection_, "experiments/create", body);
+  auto id = response.find("experiment_id");
+  return id != response.end() && id->is_string() ? id->get<std::string>() : std::string();
+}
+
+Experiment MlflowClient::get_experiment(const std::string& experiment_id) {
+  Json response = client::get(*connection_, "experiments/get", {{"experiment_id", experiment_id}});
+  return protocol::experiment_from_json(object_at(response, "experiment"));
+}
+
+std::optional<Experiment> MlflowClient::get_experiment_by_name(const std::string& name) {
+  try {
+    Json response = client::get(*connection_, "experiments/get-by-name", {{"experiment_name", name}});
+    return protocol::experiment_from_json(object_at(response, "experiment"));
+  } catch (const MlflowException& error) {
+    if (error.code() == ErrorCode::kResourceDoesNotExist) return std::nullopt;
+    throw;
+  }
+}
+
+Page<Experiment> MlflowClient::search_experiments(const SearchExperimentsRequest& request) {
+  // Always send max_results: servers read a missing one as 0 and refuse it.
+  Json body{{"max_results", request.max_results}, {"view_type", to_string(request.view_type)}};
+  if (!request.filter.empty()) body["filter"] = request.filter;
+  if (!request.order_by.empty()) body["order_by"] = request.order_by;
+  if (!request.page_token.empty()) body["page_token"] = request.page_token;
+  Json response = client::post(*connection_, "experiments/search", body);
+  return {list_from<Experiment>(response, "experiments", protocol::experiment_from_json), next_page_token(response)};
+}
+
+std::vector<Experiment> MlflowClient::search_all_experiments(SearchExperimentsRequest request) {
+  std::vector<Experiment> all;
+  do {
+    Page<Experiment> page = search_experiments(request);
+    all.insert(all.end(), std::make_move_iterator(page.items.begin()), std::make_move_iterator(page.items.end()));
+    request.page_token = std::move(page.next_page_token);
+  } while (!request.page_token.empty());
+  return all;
+}
+
+void MlflowClient::rename_experiment(const std::string& experiment_id, const std::string& new_name) {
+  client::post(*connection_, "experiments/update", {{"experiment_id", experiment_id}, {"new_name", new_name}});
+}
+
+void MlflowClient::delete_experiment(const std::string& experiment_id) {
+  client::post(*connection_, "experiments/delete", {{"experiment_id", experiment_id}});
+}
+
+void MlflowClient::restore_experiment(const std::string& experiment_id) {
+  client::post(*connection_, "experiments/restore", {{"experiment_id", experiment_id}});
+}
+
+void MlflowClient::set_experiment_tag(const std::string& experiment_id, const std::string& key,
+                                      const std::string& value) {
+  client::post(*connection_, "experiments/set-experiment-tag",
+               {{"experiment_id", experiment_id}, {"key", key}, {"value", value}});
+}
+
+void MlflowClient::delete_experiment_tag(const std::string& experiment_id, const std::string& key) {
+  client::post(*connection_, "experiments/delete-experiment-tag", {{"experiment_id", experiment_id}, {"key", key}});
+}
+
+// --- Runs --------------------------------------------------------------------
+
+Run MlflowClient::create_run(const CreateRunRequest& request) {
+  Json body{{"experiment_id", request.experiment_id},
+            {"start_time", request.start_time.value_or(now_epoch_millis())}};
+  if (!request.run_name.empty()) body["run_name"] = request.run_name;
+  if (!request.tags.empty()) body["tags"] = list_to_json(request.tags);
+  // The deprecated user_id field still fills the run's user column on 2.x servers.
+  for (const auto& tag : request.tags) {
+    if (tag.key == "mlflow.user") body["user_id"] = tag.value;
+  }
+  Json response = client::post(*connection_, "runs/create", body);
+  return protocol::run_from_json(object_at(response, "run"));
+}
+
+Run MlflowClient::get_run(const std::string& run_id) {
+  Json response = client::get(*connection_, "runs/get", {{"run_id", run_id}});
+  return protocol::run_from_json(object_at(response, "run"));
+}
+
+RunInfo MlflowClient::update_run(const std::string& run_id, const UpdateRunRequest& update) {
+  // run_uuid too: servers before MLflow 1.x's rename read only that one.
+  Json body{{"run_id", run_id}, {"run_uuid", run_id}};
+  if (update.status) body["status"] = to_string(*update.status);
+  if (update.end_time) body["end_time"] = *update.end_time;
+  if (update.run_name) body["run_name"] = *update.run_name;
+  Json response = client::post(*connection_, "runs/update", body);
+  return protocol::run_info_from_json(object_at(response, "run_info"));
+}
+
+RunInfo MlflowClient::set_terminated(const std::string& run_id, RunStatus status, std::optional<int64_t> end_time) {
+  UpdateRunRequest update;
+  update.status = status;
+  update.end_time = end_time.value_or(now_epoch_millis());
+  return update_run(run_id, update);
+}
+
+void MlflowClient::delete_run(const std::string& run_id) {
+  client::post(*connection_, "runs/delete", {{"run_id", run_id}});
+}
+
+void MlflowClient::restore_run(const std::string& run_id) {
+  client::post(*connection_, "runs/restore", {{"run_id", run_id}});
+}
+
+Page<Run> MlflowClient::search_runs(const SearchRunsRequest& request) {
+  Json body{{"experiment_ids", request.experiment_ids},
+            {"max_results", request.max_results},
+            {"run_view_type", to_string(request.view_type)}};
+  if (!request.filter.empty()) body["filter"] = request.filter;
+  if (!request.order_by.empty()) body["order_by"] = request.order_by;
+  if (!request.page_token.empty()) body["page_token"] = request.page_token;
+  Json response = client::post(*connection_, "runs/search", body);
+  return {list_from<Run>(response, "runs", protocol::run_from_json), next_page_token(response)};
+}
+
+std::vector<Run> MlflowClient::search_all_runs(SearchRunsRequest request) {
+  std::vector<Run> all;
+  do {
+    Page<Run> page = search_runs(request);
+    all.insert(all.end(), std::make_move_iterator(page.items.begin()), std::make_move_iterator(page.items.end()));
+    request.page_token = std::move(page.next_page_token);
+  } while (!request.page_token.empty());
+  return all;
+}
+
+// --- Logging -----------------------------------------------------------------
+
+void MlflowClient::log_metric(const std::string& run_id, const std::string& key, double value,
+                              std::optional<int64_t> timestamp, int64_t step) {
+  client::post(*connection_, "runs/log-metric",
+               {{"run_id", run_id},
+                {"run_uuid", run_id},
+                {"key", key},
+                {"value", protocol::double_to_json(value)},
+                {"timestamp", timestamp.value_or(now_epoch_millis())},
+                {"step", step}});
+}
+
+void MlflowClient::log_param(const std::string& run_id, const std::string& key, const std::string& value) {
+  client::post(*connection_, "runs/log-parameter",
+               {{"run_id", run_id}, {"run_uuid", run_id}, {"key", key}, {"value", value}});
+}
+
+void MlflowClient::set_tag(const std::string& run_id, const std::string& key, const std::string& value) {
+  client::post(*connection_, "runs/set-tag",
+               {{"run_id", run_id}, {"run_uuid", run_id}, {"key", key}, {"value", value}});
+}
+
+void MlflowClient::delete_tag(const std::string& run_id, const std::string& key) {
+  client::post(*connection_, "runs/delete-tag", {{"run_id", run_id}, {"key", key}});
+}
+
+void MlflowClient::log_batch(const std::string& run_id, const std::vector<Metric>& metrics,
+                             const std::vector<Param>& params, const std::vector<RunTag>& tags) {
+  for (const auto& chunk : client::plan_log_batch(metrics, params, tags)) {
+    Json body{{"run_id", run_id}};
+    if (!chunk.metrics.empty()) body["metrics"] = list_to_json(chunk.metrics);
+    if (!chunk.params.empty()) body["params"] = list_to_json(chunk.params);
+    if (!chunk.tags.empty()) body["tags"] = list_to_json(chunk.tags);
+    client::post(*connection_, "runs/log-batch", body);
+  }
+}
+
+void MlflowClient::log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets) {
+  client::post(*connection_, "runs/log-inputs", {{"run_id", run_id}, {"datasets", list_to_json(datasets)}});
+}
+
+std::vector<Metric> MlflowClient::get_metric_history(const std::string& run_id, const std::string& key) {
+  // The official client's page size; 2.9 servers ignore it and answer everything at once.
+  constexpr const char* kPageSize = "25000";
+  std::vector<Metric> history;
+  std::string page_token;
+  do {
+    client::QueryParameters query{{"run_id", run_id}, {"metric_key", key}, {"max_results", kPageSize}};
+    if (!page_token.empty()) query.emplace_back("page_token", page_token);
+    Json response = client::get(*connection_, "metrics/get-history", query);
+    auto page = list_from<Metric>(response, "metrics", protocol::metric_from_json);
+    history.insert(history.end(), page.begin(), page.end());
+    page_token = next_page_token(response);
+  } while (!page_token.empty());
+  return history;
+}
+
+}  // namespace mlflowcpp

@@ -1,0 +1,33 @@
+#pragma once
+
+// Calls of the MLflow REST API over a Connection: builds the request, turns the
+// response into JSON or into the MlflowException it describes.
+
+#include "protocol/json_codec.hpp"
+
+#include <mlflowcpp/connection.hpp>
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mlflowcpp::client {
+
+using protocol::Json;
+using QueryParameters = std::vector<std::pair<std::string, std::string>>;
+
+// "/api/2.0/mlflow/" + endpoint, e.g. "runs/create".
+std::string api_path(std::string_view endpoint);
+
+// POST `body` to the endpoint; returns the response object.
+Json post(Connection& connection, std::string_view endpoint, const Json& body);
+// GET the endpoint with the query; returns the response object.
+Json get(Connection& connection, std::string_view endpoint, const QueryParameters& query);
+
+// The JSON object of a 200 response; otherwise throws the error the response
+// describes: the server's error_code and message when the body is MLflow's error
+// JSON, else a code derived from the status (spec §3).
+Json parse_response(const HttpRequest& request, const HttpResponse& response);
+
+}  // namespace mlflowcpp::client

@@ -1,0 +1,41 @@
+#pragma once
+
+// A Connection for unit tests: records every request and answers through a handler.
+
+#include <mlflowcpp/connection.hpp>
+
+#include <functional>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+namespace mlflowcpp::testing {
+
+class RecordingConnection : public Connection {
+ public:
+  using Handler = std::function<HttpResponse(const HttpRequest& request)>;
+
+  explicit RecordingConnection(Handler handler) : handler_(std::move(handler)) {}
+
+  HttpResponse send(const HttpRequest& request) override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      requests_.push_back(request);
+    }
+    return handler_(request);
+  }
+
+  std::vector<HttpRequest> requests() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return requests_;
+  }
+
+ private:
+  Handler handler_;
+  mutable std::mutex mutex_;
+  std::vector<HttpRequest> requests_;
+};
+
+inline HttpResponse json_response(int status, std::string body) { return HttpResponse{status, std::move(body), {}}; }
+
+}  // namespace mlflowcpp::testing
