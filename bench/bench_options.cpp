@@ -1,5 +1,7 @@
 #include "bench_options.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <functional>
 #include <iostream>
@@ -52,8 +54,8 @@ std::map<std::string, Flag> flags_of(BenchOptions& options) {
   out << "usage: server_bench [--markdown] [--name=value ...]\n"
          "Starts `mlflowcpp server` over a fresh SQLite database on a free loopback port\n"
          "and measures request rates, latencies and memory.\n\n";
-  for (const auto& [name, flag] : flags) out << "  --" << name << "=N    " << flag.help << "\n";
-  out << "  --markdown    print the result table as Markdown\n";
+  for (const auto& [name, flag] : flags) out << fmt::format("  --{:<26}{}\n", name + "=N", flag.help);
+  out << fmt::format("  --{:<26}{}\n", "markdown", "print the result table as Markdown");
   out << "\nDefaults: log-metric-requests=" << defaults.log_metric_requests
       << " ingest-batches=" << defaults.ingest_batches << " search-runs=" << defaults.search_run_count
       << " history-points=" << defaults.history_points << " phase-seconds=" << defaults.phase_seconds << "\n";

@@ -48,6 +48,7 @@ std::vector<std::string> Report::missed_targets() const {
   std::vector<std::string> missed;
   for (const auto& row : rows_) {
     if (row.verdict == "MISSED") missed.push_back(row.measurement + " (" + row.vs_target + " of target)");
+    if (row.verdict == "FAILED") missed.push_back(row.measurement + ": " + row.result);
   }
   return missed;
 }

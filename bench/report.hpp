@@ -13,7 +13,7 @@ struct ReportRow {
   std::string result;
   std::string target;     // "-" when the figure has no target
   std::string vs_target;  // factor of headroom: >= 1x means the target is met
-  std::string verdict;    // "met", "MISSED" or "-"
+  std::string verdict;    // "met", "MISSED", "ok", "FAILED" or "-"
   std::string reference;  // comparison with another figure of the same run or with official MLflow
   std::string server_cpu = "-";  // CPU the server used per unit of work, e.g. "55 us/call"
 };
@@ -33,7 +33,7 @@ class Report {
 
   // An aligned plain-text table, or a Markdown table when `markdown`.
   void print(std::ostream& out, bool markdown) const;
-  // Measurements whose target was missed, e.g. "search-runs p50 (2.1x short)".
+  // Measurements whose target was missed or that failed, e.g. "search-runs p50 (0.48x of target)".
   std::vector<std::string> missed_targets() const;
 
  private:

@@ -15,6 +15,8 @@ struct RequestRateResult {
   double seconds = 0;
   LatencySamples latencies;   // empty for the concurrent workload
   long closed_by_server = 0;  // responses that closed the keep-alive connection
+  long failed_clients = 0;    // concurrent clients stopped by a failed call
+  std::string first_error;    // the first of those failures
   double per_second() const { return seconds > 0 ? static_cast<double>(requests) / seconds : 0; }
 };
 
@@ -25,8 +27,9 @@ RequestRateResult run_single_log_metric(int port, const std::string& run_id, int
 // trip through the server with no work behind it, the floor of log-metric.
 RequestRateResult run_health_baseline(int port, int max_requests, double max_seconds);
 
-// `client_count` clients, each on its own connection and its own run, doing
-// log-metric calls at the same time; `seconds` is the wall time of the whole.
+// One client per run id, each on its own connection, doing log-metric calls at
+// the same time; `seconds` is the wall time of the whole. A client whose call
+// fails stops and is counted in failed_clients; the others go on.
 RequestRateResult run_concurrent_log_metric(int port, const std::vector<std::string>& run_ids,
                                             int requests_per_client, double max_seconds);
 

@@ -2,8 +2,7 @@
 # Checks the installed package the way a user consumes it: installs the build
 # to a temporary prefix, builds examples/ as a standalone CMake project with
 # find_package(mlflowcpp), starts `mlflowcpp server` on a free loopback port and
-# runs every example against it. Prints "N passed, M failed"; exits non-zero on
-# any failure.
+# runs every example against it. Exits non-zero when any example fails.
 #
 #   examples/run_examples.sh [build dir]     (default: $MLFLOWCPP_BUILD_DIR or ./build)
 set -euo pipefail
@@ -79,5 +78,5 @@ for example in training_loop hyperparameter_sweep low_level_client; do
     failed=$((failed + 1))
   fi
 done
-echo "examples: $passed passed, $failed failed"
+echo "examples finished: $passed of $((passed + failed)) exited 0"
 ((failed == 0))

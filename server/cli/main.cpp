@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <ctime>
 #include <exception>
@@ -45,7 +46,9 @@ class SignalWatcher {
     sigaddset(&signals_, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
   }
-  ~SignalWatcher() {
+  ~SignalWatcher() { finish(); }
+  // Ends the watching; call it before the watched server goes away.
+  void finish() {
     done_ = true;
     if (thread_.joinable()) thread_.join();
   }
@@ -59,6 +62,9 @@ class SignalWatcher {
         const int signal = sigtimedwait(&signals_, nullptr, &poll_interval);
         if (signal == SIGINT || signal == SIGTERM) {
           std::cerr << "mlflowcpp: shutting down\n";
+          // A signal that arrives while the server is still starting must not be
+          // lost: stop() only acts on a running server.
+          while (!server.is_running() && !done_) std::this_thread::sleep_for(std::chrono::milliseconds(10));
           server.stop();
           return;
         }
@@ -87,6 +93,9 @@ int run_server(const std::vector<std::string>& arguments) {
     return 2;
   }
 
+  // A client that hangs up mid-response must cost that response, not the
+  // process: socket writes then fail with EPIPE instead of raising SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   SignalWatcher signal_watcher;
 
   std::unique_ptr<server::TrackingStore> store;
@@ -118,7 +127,9 @@ int run_server(const std::vector<std::string>& arguments) {
                            options.backend_store_uri, options.default_artifact_root, options.workers)
             << std::flush;
   signal_watcher.watch(http_server);
-  if (!http_server.run()) {
+  const bool served = http_server.run();
+  signal_watcher.finish();
+  if (!served) {
     std::cerr << "mlflowcpp server: the server stopped unexpectedly.\n";
     return 1;
   }

@@ -20,7 +20,7 @@ HttpServer::HttpServer(TrackingService& service, HttpServerOptions options)
   server_->set_tcp_nodelay(true);
   // SO_REUSEADDR only: httplib's default SO_REUSEPORT would let a second server
   // bind a port that is already in use instead of failing.
-  server_->set_socket_options([](httplib::socket_t socket) {
+  server_->set_socket_options([](int socket) {
     int yes = 1;
     setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
@@ -43,6 +43,39 @@ HttpServer::HttpServer(TrackingService& service, HttpServerOptions options)
   server_->Patch(kAnyPath, dispatch);
   server_->Delete(kAnyPath, dispatch);
   server_->Options(kAnyPath, dispatch);
+
+  // Before any body is read: refuse a malformed or oversized Content-Length at
+  // once (httplib would otherwise try to read or skip that many bytes), and
+  // close connections whose body httplib will not read (a GET with a body),
+  // so leftover bytes can never be taken for the next request.
+  server_->set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
+    if (request.has_header("Content-Length")) {
+      const std::string length = request.get_header_value("Content-Length");
+      const bool decimal = !length.empty() && length.size() <= 19 &&
+                           length.find_first_not_of("0123456789") == std::string::npos;
+      if (!decimal) {
+        response.set_header("Connection", "close");
+        send_error(response, 400, "BAD_REQUEST", "Invalid Content-Length header.");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      const unsigned long long bytes = std::stoull(length);
+      if (bytes > options_.max_body_bytes) {
+        response.set_header("Connection", "close");
+        send_error(response, 413, "RESOURCE_EXHAUSTED",
+                   "Request rejected: the request body is larger than " + std::to_string(options_.max_body_bytes) +
+                       " bytes.");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      const bool body_is_read = request.method == "POST" || request.method == "PUT" || request.method == "PATCH" ||
+                                request.method == "DELETE";
+      if (!body_is_read && bytes > 0) response.set_header("Connection", "close");
+    } else if (request.has_header("Transfer-Encoding")) {
+      const bool body_is_read = request.method == "POST" || request.method == "PUT" || request.method == "PATCH" ||
+                                request.method == "DELETE";
+      if (!body_is_read) response.set_header("Connection", "close");
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
 
   // Errors raised by httplib itself (body too large, URI too long, malformed
   // request) get MLflow's JSON error shape too.

@@ -50,6 +50,10 @@ class HttpServer {
   void stop();
   bool is_running() const;
 
+  // For further endpoint groups (the model registry, say): add their routes here
+  // before run().
+  Router& router() { return router_; }
+
  private:
   void register_routes();
 

@@ -155,7 +155,10 @@ std::optional<int64_t> RequestMessage::optional_int64(std::string_view field) co
   }
   const Json* value = json_value(field);
   if (!value) return std::nullopt;
-  auto parsed = value->is_boolean() ? std::nullopt : protocol::int64_from_json(*value);
+  // An integer literal beyond int64 reaches us as a double; -2^63 exactly is
+  // what -9223372036854775809 rounds to, while a real INT64_MIN parses as an integer.
+  const bool overflowed = value->is_number_float() && value->get<double>() <= -9223372036854775808.0;
+  auto parsed = value->is_boolean() || overflowed ? std::nullopt : protocol::int64_from_json(*value);
   if (!parsed) throw_wrong_type(field, *value);
   return parsed;
 }

@@ -38,20 +38,14 @@ std::optional<ViewType> view_type_of(const RequestMessage& message, std::string_
   return text ? parse_view_type(*text) : std::nullopt;
 }
 
-std::vector<ExperimentTag> experiment_tags_of(const RequestMessage& message) {
-  std::vector<ExperimentTag> tags;
-  for (const auto& item : message.message_list("tags")) {
-    tags.push_back({item.required_string("key"), item.string_or_empty("value")});
+// A list of {key, value} messages (tags, params): key required, value "" when absent.
+template <typename KeyValue>
+std::vector<KeyValue> key_values_of(const RequestMessage& message, std::string_view field) {
+  std::vector<KeyValue> items;
+  for (const auto& item : message.message_list(field)) {
+    items.push_back({item.required_string("key"), item.string_or_empty("value")});
   }
-  return tags;
-}
-
-std::vector<RunTag> run_tags_of(const RequestMessage& message) {
-  std::vector<RunTag> tags;
-  for (const auto& item : message.message_list("tags")) {
-    tags.push_back({item.required_string("key"), item.string_or_empty("value")});
-  }
-  return tags;
+  return items;
 }
 
 Metric metric_of(const RequestMessage& message) {
@@ -65,9 +59,7 @@ Metric metric_of(const RequestMessage& message) {
 
 DatasetInput dataset_input_of(const RequestMessage& message) {
   DatasetInput input;
-  for (const auto& tag : message.message_list("tags")) {
-    input.tags.push_back({tag.required_string("key"), tag.string_or_empty("value")});
-  }
+  input.tags = key_values_of<InputTag>(message, "tags");
   const auto dataset = message.nested_message("dataset");
   if (!dataset) throw invalid_parameter("Missing value for required parameter 'dataset'.");
   input.dataset.name = dataset->required_string("name");
@@ -138,6 +130,7 @@ void TrackingHandlers::register_routes(Router& router, const std::string& static
   both(post, "runs/delete-tag", &TrackingHandlers::delete_tag);
   both(post, "runs/log-batch", &TrackingHandlers::log_batch);
   both(post, "runs/log-inputs", &TrackingHandlers::log_inputs);
+  both(post, "runs/log-model", &TrackingHandlers::log_model);
 
   both(get, "metrics/get-history", &TrackingHandlers::get_metric_history);
   both(get, "metrics/get-history-bulk-interval", &TrackingHandlers::get_metric_history_bulk_interval);
@@ -158,7 +151,7 @@ void TrackingHandlers::register_routes(Router& router, const std::string& static
 Json TrackingHandlers::create_experiment(const httplib::Request&, const RequestMessage& message) {
   const std::string name = message.required_string("name");
   const std::string artifact_location = message.string_or_empty("artifact_location");
-  const auto tags = experiment_tags_of(message);
+  const auto tags = key_values_of<ExperimentTag>(message, "tags");
   return Json{{"experiment_id", service_.create_experiment(name, artifact_location, tags)}};
 }
 
@@ -224,7 +217,7 @@ Json TrackingHandlers::create_run(const httplib::Request&, const RequestMessage&
   request.user_id = message.string_or_empty("user_id");
   request.run_name = message.string_or_empty("run_name");
   request.start_time = message.optional_int64("start_time").value_or(0);
-  request.tags = run_tags_of(message);
+  request.tags = key_values_of<RunTag>(message, "tags");
   return Json{{"run", to_json(service_.create_run(request), /*with_inputs=*/false)}};
 }
 
@@ -303,11 +296,8 @@ Json TrackingHandlers::log_batch(const httplib::Request& request, const RequestM
   const std::string run_id = message.run_id();
   std::vector<Metric> metrics;
   for (const auto& item : message.message_list("metrics")) metrics.push_back(metric_of(item));
-  std::vector<Param> params;
-  for (const auto& item : message.message_list("params")) {
-    params.push_back({item.required_string("key"), item.string_or_empty("value")});
-  }
-  const std::vector<RunTag> tags = run_tags_of(message);
+  const std::vector<Param> params = key_values_of<Param>(message, "params");
+  const std::vector<RunTag> tags = key_values_of<RunTag>(message, "tags");
   service_.log_batch(run_id, metrics, params, tags);
   return Json::object();
 }
@@ -317,6 +307,12 @@ Json TrackingHandlers::log_inputs(const httplib::Request&, const RequestMessage&
   std::vector<DatasetInput> inputs;
   for (const auto& item : message.message_list("datasets")) inputs.push_back(dataset_input_of(item));
   service_.log_inputs(run_id, inputs);
+  return Json::object();
+}
+
+Json TrackingHandlers::log_model(const httplib::Request&, const RequestMessage& message) {
+  const std::string run_id = message.run_id();
+  service_.log_model(run_id, message.required_string("model_json"));
   return Json::object();
 }
 

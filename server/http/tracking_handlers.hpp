@@ -50,6 +50,7 @@ class TrackingHandlers {
   protocol::Json delete_tag(const httplib::Request&, const RequestMessage& message);
   protocol::Json log_batch(const httplib::Request& request, const RequestMessage& message);
   protocol::Json log_inputs(const httplib::Request&, const RequestMessage& message);
+  protocol::Json log_model(const httplib::Request&, const RequestMessage& message);
 
   protocol::Json get_metric_history(const httplib::Request&, const RequestMessage& message);
   protocol::Json get_metric_history_bulk(const httplib::Request&, const RequestMessage& message);

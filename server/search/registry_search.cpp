@@ -8,6 +8,7 @@
 #include <cctype>
 #include <map>
 #include <mlflowcpp/errors.hpp>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 
@@ -198,17 +199,14 @@ void add_model_version_clause(const detail::SyntaxClause& syntax, WhereBuilder& 
     }
     // Run ids are lower-case hex; MLflow drops upper-case items so that a
     // case-insensitive database could not match them either.
-    std::vector<SqlValue> values;
+    // The list travels as one JSON array parameter, so its length never meets
+    // SQLite's limit on bound parameters.
+    nlohmann::json ids = nlohmann::json::array();
     for (const auto& item : syntax.value.items) {
-      if (!has_upper_case(item)) values.emplace_back(item);
+      if (!has_upper_case(item)) ids.push_back(item);
     }
-    if (values.empty()) {
-      where.add("0 = 1", {});
-      return;
-    }
-    std::string placeholders;
-    for (size_t i = 0; i < values.size(); ++i) placeholders += i == 0 ? "?" : ", ?";
-    where.add("mv.run_id IN (" + placeholders + ")", std::move(values));
+    where.add("mv.run_id IN (SELECT value FROM json_each(?))",
+              {ids.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
     return;
   }
   const char* column = nullptr;

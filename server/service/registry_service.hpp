@@ -75,14 +75,14 @@ class RegistryService {
   // MLflow's checks on a model version source, in its order: a local path or
   // file: URI is accepted only with a run_id whose (local) artifact directory
   // contains it; any other URI must have an absolute, normalised path without
-  // `..` segments or NUL bytes, also after percent-decoding. Exposed for tests.
+  // `..` segments or NUL bytes, also after percent-decoding.
   void validate_source(const std::string& source, const std::string& run_id);
 
  private:
   RegistryStore& store_;
 };
 
-// Helpers of the rules above, exposed for tests.
+// Single rules of the registry, for callers that check a value on its own.
 namespace registry_rules {
 // Python's int() on a version string; 400 "must be an integer" otherwise.
 int64_t parse_version(const std::string& version);

@@ -4,6 +4,8 @@
 
 #include <mlflowcpp/errors.hpp>
 
+#include "protocol/json_codec.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -142,6 +144,38 @@ void TrackingService::log_batch(const std::string& run_id, const std::vector<Met
 void TrackingService::log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets) {
   validation::validate_dataset_inputs(datasets);
   store_.log_inputs(run_id, datasets);
+}
+
+void TrackingService::log_model(const std::string& run_id, const std::string& model_json) {
+  // The history lives in one tag value (at most 5000 characters), so longer
+  // descriptions can never be stored; refusing them early also bounds parsing.
+  constexpr std::size_t kMaxModelJsonBytes = 4 * validation::kMaxTagValueLength;
+  constexpr const char* kHistoryTag = "mlflow.log-model.history";
+  if (model_json.size() > kMaxModelJsonBytes) {
+    throw invalid_parameter(fmt::format("model_json is too long: {} bytes, at most {}.", model_json.size(),
+                                        kMaxModelJsonBytes));
+  }
+  protocol::Json model = protocol::Json::parse(model_json, nullptr, /*allow_exceptions=*/false);
+  if (!model.is_object()) throw invalid_parameter("Malformed model info: model_json must be a JSON object.");
+  std::vector<std::string> missing;
+  for (const char* field : {"artifact_path", "flavors", "run_id", "utc_time_created"}) {
+    if (!model.contains(field)) missing.emplace_back(field);
+  }
+  if (!missing.empty()) {
+    throw invalid_parameter(
+        fmt::format("Model json is missing mandatory fields: {{'{}'}}", fmt::join(missing, "', '")));
+  }
+  const Run run = store_.get_run(run_id);
+  protocol::Json history = protocol::Json::array();
+  for (const auto& tag : run.data.tags) {
+    if (tag.key != kHistoryTag) continue;
+    protocol::Json previous = protocol::Json::parse(tag.value, nullptr, /*allow_exceptions=*/false);
+    if (previous.is_array()) history = std::move(previous);
+  }
+  history.push_back(std::move(model));
+  const RunTag tag{kHistoryTag, protocol::dump(history)};
+  validation::validate_tag(tag);
+  store_.set_tag(run_id, tag);
 }
 
 // ---------------------------------------------------------------------------

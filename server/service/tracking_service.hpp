@@ -61,6 +61,8 @@ class TrackingService {
   void log_batch(const std::string& run_id, const std::vector<Metric>& metrics, const std::vector<Param>& params,
                  const std::vector<RunTag>& tags);
   void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets);
+  // Appends an MLmodel description (JSON text) to the run's tag mlflow.log-model.history.
+  void log_model(const std::string& run_id, const std::string& model_json);
 
   // Metric history.
   std::vector<Metric> get_metric_history(const std::string& run_id, const std::string& metric_key);

@@ -286,12 +286,23 @@ Page<T> make_page(std::vector<T> rows, int64_t max_results, int64_t offset) {
 SqliteRegistryStore::SqliteRegistryStore(SqliteWriter& writer, SqliteReadPool& readers)
     : writer_(writer), readers_(readers) {}
 
-void SqliteRegistryStore::write(const std::function<void(SqliteConnection&)>& job) { writer_.run(job); }
+// SQLite failures that reach a caller are not the caller's mistake.
+void SqliteRegistryStore::write(const std::function<void(SqliteConnection&)>& job) {
+  try {
+    writer_.run(job);
+  } catch (const SQLite::Exception& error) {
+    throw MlflowException(ErrorCode::kInternalError, std::string("database error: ") + error.what());
+  }
+}
 
 void SqliteRegistryStore::read(const std::function<void(SqliteConnection&)>& job) {
-  auto lease = readers_.acquire();
-  ReadTransaction transaction(*lease);
-  job(*lease);
+  try {
+    auto lease = readers_.acquire();
+    ReadTransaction transaction(*lease);
+    job(*lease);
+  } catch (const SQLite::Exception& error) {
+    throw MlflowException(ErrorCode::kInternalError, std::string("database error: ") + error.what());
+  }
 }
 
 // ---------------------------------------------------------------------------

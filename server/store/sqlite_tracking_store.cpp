@@ -226,6 +226,7 @@ void SqliteTrackingStore::rename_experiment(const std::string& experiment_id, co
   write([&](SqliteConnection& connection) {
     Experiment experiment = require_experiment(connection, experiment_id);
     if (experiment.lifecycle_stage != LifecycleStage::kActive) {
+      // MLflow answers INVALID_STATE (a 500) for this user mistake; a 400 fits.
       throw MlflowException(ErrorCode::kInvalidParameterValue, "Cannot rename a non-active experiment.");
     }
     if (experiment.name == new_name) return;

@@ -160,8 +160,10 @@ Run SqliteTrackingStore::create_run(const CreateRunRequest& request) {
   write([&](SqliteConnection& connection) {
     Experiment experiment = require_experiment(connection, request.experiment_id);
     if (experiment.lifecycle_stage != LifecycleStage::kActive) {
-      throw MlflowException(ErrorCode::kInvalidState, "The experiment " + experiment.experiment_id +
-                                                          " must be in the 'active' state. Current state is deleted.");
+      // INVALID_PARAMETER_VALUE (400), as MLflow's SQL store answers.
+      throw MlflowException(ErrorCode::kInvalidParameterValue,
+                            "The experiment " + experiment.experiment_id +
+                                " must be in the 'active' state. Current state is deleted.");
     }
     std::vector<RunTag> tags = request.tags;
     const std::string name_tag = run_name_from_tags(tags);

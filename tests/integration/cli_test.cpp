@@ -65,6 +65,18 @@ TEST(CliTest, PortInUseFailsWithAMessage) {
       << "the message should name the port:\n" << result.output;
 }
 
+TEST(CliTest, PortOfAnotherServerIsInUse) {
+  // A second server must not share the port of a running one (no SO_REUSEPORT).
+  testing::ServerProcess first;
+  testing::TempDir dir;
+  CommandResult second = run_command(
+      server_binary(),
+      {"server", "--host", "127.0.0.1", "--port", std::to_string(first.port()), "--backend-store-uri",
+       "sqlite:///" + (dir.path() / "mlflow.db").string(), "--artifacts-destination", (dir.path() / "a").string()},
+      {}, std::chrono::seconds(5));
+  EXPECT_TRUE(FailedWithMessage(second));
+}
+
 TEST(CliTest, GarbageDatabaseFileIsRefused) {
   testing::TempDir dir;
   const auto db = dir.path() / "garbage.db";

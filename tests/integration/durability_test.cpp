@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
-#include <mutex>
+#include <iostream>
+#include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "integration/tracking_api.hpp"
@@ -123,6 +126,13 @@ TEST(DurabilityTest, AcknowledgedWritesSurviveKillNine) {
     }
   }
   EXPECT_GE(acknowledged.load(), kill_after);
+  int batches = 0, singles = 0;
+  for (const auto& log : logs) {
+    batches += static_cast<int>(log.acked_batches.size());
+    singles += static_cast<int>(log.acked_single_steps.size());
+  }
+  std::cout << "killed after " << acknowledged.load() << " acknowledged writes (" << singles << " metrics, " << batches
+            << " batches); seed " << seed << "\n";
 }
 
 }  // namespace

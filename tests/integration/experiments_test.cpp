@@ -35,6 +35,7 @@ TEST_F(ExperimentsTest, HealthAnswersOk) {
   auto response = http_.get("/health");
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, "OK");
+  EXPECT_EQ(response.content_type().rfind("text/plain", 0), 0u) << response.content_type();
 }
 
 TEST_F(ExperimentsTest, VersionIsTheProtocolVersion) {
@@ -54,6 +55,7 @@ TEST_F(ExperimentsTest, CreateThenGetHasTheOfficialShape) {
   auto created = http_.post(kApi + "/experiments/create",
                             {{"name", unique_name("e")}, {"tags", {{{"key", "team"}, {"value", "cv"}}}}});
   ASSERT_TRUE(IsOk(created));
+  EXPECT_EQ(created.content_type().rfind("application/json", 0), 0u) << created.content_type();
   ASSERT_TRUE(created.json["experiment_id"].is_string()) << created.body;
   const std::string id = created.json["experiment_id"];
   EXPECT_EQ(created.json.size(), 1u) << created.body;
@@ -75,7 +77,9 @@ TEST_F(ExperimentsTest, CreateThenGetHasTheOfficialShape) {
 }
 
 TEST_F(ExperimentsTest, CreateRejectsMissingEmptyAndDuplicateNames) {
-  EXPECT_TRUE(IsError(http_.post(kApi + "/experiments/create", Json::object()), 400, "INVALID_PARAMETER_VALUE"));
+  auto missing = http_.post(kApi + "/experiments/create", Json::object());
+  EXPECT_TRUE(IsError(missing, 400, "INVALID_PARAMETER_VALUE"));
+  EXPECT_EQ(missing.content_type().rfind("application/json", 0), 0u) << missing.content_type();
   EXPECT_TRUE(IsError(http_.post(kApi + "/experiments/create", {{"name", ""}}), 400, "INVALID_PARAMETER_VALUE"));
   api_.create_experiment(unique_name("dup"));
   EXPECT_TRUE(IsError(http_.post(kApi + "/experiments/create", {{"name", unique_name("dup")}}), 400,
@@ -305,6 +309,32 @@ TEST_F(ExperimentsTest, SearchNameLikeIsCaseSensitiveIlikeIsNot) {
   EXPECT_EQ(count("name LIKE '%casename'"), 0u);
   EXPECT_EQ(count("name ILIKE '%casename'"), 1u);
   EXPECT_EQ(count("name = '" + name + "'"), 1u);
+}
+
+TEST_F(ExperimentsTest, GetQueryStringParsing) {
+  const std::string prefix = unique_name("q");
+  api_.create_experiment(prefix + " one");
+  api_.create_experiment(prefix + " two");
+  const auto names_for = [&](const std::string& query) {
+    auto response = http_.get(kApi + "/experiments/search?" + query);
+    EXPECT_TRUE(IsOk(response)) << query;
+    std::vector<std::string> names;
+    for (const auto& e : response.json.value("experiments", Json::array())) names.push_back(e.value("name", ""));
+    return names;
+  };
+  // '+' is a space in a query string; %-escapes decode; unknown parameters are ignored.
+  EXPECT_EQ(names_for("max_results=10&filter=name+%3D+%27" + url_encode(prefix) + "+one%27&ignored=1"),
+            std::vector<std::string>{prefix + " one"});
+  // Repeated keys make a list (order_by), a tie-break after it.
+  EXPECT_EQ(names_for("max_results=10&filter=" + url_encode("name LIKE '" + prefix + "%'") +
+                      "&order_by=name+DESC&order_by=creation_time"),
+            (std::vector<std::string>{prefix + " two", prefix + " one"}));
+  EXPECT_EQ(names_for("max_results=1&filter=" + url_encode("name LIKE '" + prefix + "%'") + "&order_by=name"),
+            std::vector<std::string>{prefix + " one"});
+  // Enum names and numbers both work in a query string.
+  EXPECT_EQ(names_for("max_results=10&view_type=DELETED_ONLY&filter=" + url_encode("name LIKE '" + prefix + "%'")),
+            std::vector<std::string>{});
+  EXPECT_EQ(names_for("max_results=10&view_type=3&filter=" + url_encode("name LIKE '" + prefix + "%'")).size(), 2u);
 }
 
 TEST_F(ExperimentsTest, AjaxApiMirrorsTheRestApi) {

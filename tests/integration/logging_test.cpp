@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <limits>
+#include <algorithm>
+#include <map>
 #include <memory>
 
 #include "integration/tracking_api.hpp"

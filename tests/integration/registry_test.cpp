@@ -548,6 +548,15 @@ TEST(RegistryLocalSources, LocalPathInsideTheRunsArtifactsIsAccepted) {
                       400, "INVALID_PARAMETER_VALUE"));
 }
 
+TEST(RegistryArtifactsOnly, RegistryRoutesAre503) {
+  testing::ServerOptions options;
+  options.extra_args = {"--artifacts-only"};
+  testing::ServerProcess server(options);
+  HttpClient http = server.client();
+  EXPECT_EQ(http.get(kApi + "/registered-models/search").status, 503);
+  EXPECT_EQ(http.post(kApi + "/registered-models/create", {{"name", "x"}}).status, 503);
+}
+
 // ---------------------------------------------------------------------------
 // The registry answers the official 2.9.2 server gave on its own database.
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <httplib.h>
 
 namespace mlflowcpp::testing {
@@ -20,6 +21,20 @@ bool equals_ignoring_case(const std::string& a, const std::string& b) {
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
+}
+
+// True once `raw` holds a status line, headers and a body of the announced
+// Content-Length (a response without Content-Length ends when the peer closes).
+bool holds_complete_response(const std::string& raw) {
+  const size_t header_end = raw.find("\r\n\r\n");
+  if (header_end == std::string::npos) return false;
+  std::string headers = raw.substr(0, header_end);
+  std::transform(headers.begin(), headers.end(), headers.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const size_t length_at = headers.find("\r\ncontent-length:");
+  if (length_at == std::string::npos) return false;
+  const size_t length = std::strtoul(headers.c_str() + length_at + 17, nullptr, 10);
+  return raw.size() >= header_end + 4 + length;
 }
 
 }  // namespace
@@ -133,7 +148,7 @@ std::string send_raw_http(int port, const std::string& raw, std::chrono::millise
     }
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     char buffer[8192];
-    while (true) {
+    while (!holds_complete_response(received)) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) break;
       pollfd waiting{fd, POLLIN, 0};

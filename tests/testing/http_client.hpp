@@ -68,8 +68,9 @@ std::string url_encode(const std::string& text);
 // "a=1&b=x%20y" from pairs, each side url_encode()d; repeated keys allowed.
 std::string query_string(const std::vector<std::pair<std::string, std::string>>& fields);
 
-// Sends `raw` bytes on a fresh loopback connection, then reads until the peer
-// closes or `timeout` passes; returns what was read. For requests an HTTP client
+// Sends `raw` bytes on a fresh loopback connection, then reads until one whole
+// response (by Content-Length) arrived, the peer closes or `timeout` passes;
+// returns what was read. For requests an HTTP client
 // library refuses to produce (NUL bytes, broken request lines).
 std::string send_raw_http(int port, const std::string& raw,
                           std::chrono::milliseconds timeout = std::chrono::seconds(10));

@@ -96,6 +96,9 @@ bool ServerProcess::try_start_on(int port) {
         return health_answers(port, options_.static_prefix);
       },
       options_.startup_timeout);
+  // A healthy answer from a process that then turns out dead came from someone
+  // else on that port: treat it as a failed attempt.
+  if (healthy && !exited && !child_->running()) exited = true;
   if (exited) {
     last_exit_code_ = detail::exit_code_of(*child_);
     child_.reset();

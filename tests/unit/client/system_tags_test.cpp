@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <random>
@@ -93,6 +94,33 @@ TEST(SystemTags, SourceTagsAreSet) {
   EXPECT_EQ(by_key["mlflow.source.type"], "LOCAL");
   EXPECT_EQ(by_key["mlflow.source.name"], program_path());
   EXPECT_NE(by_key["mlflow.source.name"].find("system_tags_test"), std::string::npos);
+
+  // The commit tag is there exactly when this program or its working directory is in a work tree.
+  auto commit = git_commit_of(fs::path(program_path()).parent_path());
+  if (!commit) commit = git_commit_of(fs::current_path());
+  if (commit) {
+    EXPECT_EQ(by_key["mlflow.source.git.commit"], *commit);
+  } else {
+    EXPECT_EQ(by_key.count("mlflow.source.git.commit"), 0u);
+  }
+}
+
+TEST(SystemTags, CommitOfThisRepositoryMatchesGit) {
+  // This source file lies in the project's work tree when built from a checkout.
+  fs::path source_dir = fs::path(__FILE__).parent_path();
+  auto commit = git_commit_of(source_dir);
+  if (!fs::exists(source_dir / "../../../.git")) GTEST_SKIP() << "not built from a git checkout";
+  ASSERT_TRUE(commit.has_value());
+  EXPECT_EQ(commit->size(), 40u);
+  // Compare with git itself where it is installed.
+  std::string command = "git -C '" + source_dir.string() + "' rev-parse HEAD 2>/dev/null";
+  if (FILE* pipe = ::popen(command.c_str(), "r")) {
+    char line[128] = {0};
+    bool read = std::fgets(line, sizeof(line), pipe) != nullptr;
+    if (::pclose(pipe) == 0 && read) {
+      EXPECT_EQ(*commit, std::string(line).substr(0, 40));
+    }
+  }
 }
 
 }  // namespace

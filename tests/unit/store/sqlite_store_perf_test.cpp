@@ -115,15 +115,25 @@ TEST_F(SqliteStorePerfTest, HistoryOfAHundredThousandPoints) {
 }
 
 TEST_F(SqliteStorePerfTest, SearchOverTwoThousandRuns) {
+  // Shaped like the server benchmark's search phase: 3 metrics, 3 params and
+  // 3 tags a run; a metric and a param filter, ordered by a metric.
   std::string experiment_id = store_->create_experiment("search", "", {});
+  const char* models[] = {"lr", "rf", "xgb", "svm"};
   for (int r = 0; r < 2000; ++r) {
     CreateRunRequest request;
     request.experiment_id = experiment_id;
     request.start_time = 1700000000000 + r;
-    request.tags = {{"team", r % 2 ? "cv" : "nlp"}};
+    request.run_name = "search-run-" + std::to_string(r);
     std::string run_id = store_->create_run(request).info.run_id;
-    store_->log_batch(run_id, {{"loss", 1.0 / (r + 1), 1, 0}, {"accuracy", r / 2000.0, 1, 0}},
-                      {{"lr", std::to_string(r % 7)}, {"optimizer", "sgd"}}, {{"stage", "exp"}});
+    const double accuracy = double((r * 7919) % 1000) / 1000.0;
+    store_->log_batch(run_id,
+                      {{"accuracy", accuracy, 1700000000000, 0},
+                       {"loss", 1.0 - accuracy, 1700000000000, 0},
+                       {"f1", accuracy * 0.9, 1700000000000, 0}},
+                      {{"model", models[r % 4]}, {"learning_rate", "0.001"}, {"depth", std::to_string(r % 8 + 2)}},
+                      {{"team", r % 2 ? "speech" : "vision"},
+                       {"dataset", "shard-" + std::to_string(r % 16)},
+                       {"stage", "benchmark"}});
   }
   struct Case {
     const char* name;
@@ -135,7 +145,7 @@ TEST_F(SqliteStorePerfTest, SearchOverTwoThousandRuns) {
     request.experiment_ids = {experiment_id};
     request.max_results = 100;
     cases.push_back({"first 100, default order", request});
-    request.filter = "metrics.loss < 0.01 and params.optimizer = 'sgd' and tags.team = 'cv'";
+    request.filter = "metrics.accuracy > 0.5 and params.model = 'lr'";
     request.order_by = {"metrics.accuracy DESC"};
     cases.push_back({"filter + order by metric, 100", request});
     request.filter = "";

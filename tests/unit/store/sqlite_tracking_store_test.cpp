@@ -259,7 +259,7 @@ TEST_F(SqliteTrackingStoreTest, CreateRunNeedsAnActiveExperiment) {
   EXPECT_MLFLOW_ERROR(store_->create_run(request), "RESOURCE_DOES_NOT_EXIST");
   request.experiment_id = store_->create_experiment("doomed", "", {});
   store_->delete_experiment(request.experiment_id);
-  EXPECT_MLFLOW_ERROR(store_->create_run(request), "INVALID_STATE");
+  EXPECT_MLFLOW_ERROR(store_->create_run(request), "INVALID_PARAMETER_VALUE");
 }
 
 TEST_F(SqliteTrackingStoreTest, UpdateRunChangesOnlyWhatIsGiven) {
