@@ -13,7 +13,7 @@ struct BenchOptions {
   int batch_size = 1000;                  // metrics per log-batch call (MLflow's cap)
   int search_run_count = 2000;            // runs the search phase searches over
   int search_queries = 200;               // search-runs calls timed
-  int search_max_results = 100;           // page size asked for (the web UI asks 100)
+  int search_max_results = 100;           // max_results of each search call
   int history_points = 100000;            // points of the metric read by get-history
   int history_queries = 10;               // get-history calls timed
   int concurrent_clients = 16;            // 0 skips the concurrent phase

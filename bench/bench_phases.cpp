@@ -92,12 +92,15 @@ BenchFigures run_bench_phases(const BenchOptions& options, int port, pid_t serve
     return run_batch_ingest(port, runs.history_run, "loss", 0, options.ingest_batches, options.batch_size,
                             options.phase_seconds);
   });
-  progress("raw SQLite insert ceiling");
+  progress("raw SQLite insert ceilings");
   {
     const testing::TempDir sqlite_dir("mlflowcpp-bench-sqlite");
     figures.ceiling = measure_sqlite_insert_ceiling(
-        (sqlite_dir / "ceiling.db").string(), static_cast<long>(options.ingest_batches) * options.batch_size,
+        (sqlite_dir / "batched.db").string(), static_cast<long>(options.ingest_batches) * options.batch_size,
         options.batch_size, options.phase_seconds);
+    // What one commit costs, the floor under a single log-metric call.
+    figures.single_row_ceiling = measure_sqlite_insert_ceiling(
+        (sqlite_dir / "single.db").string(), options.log_metric_requests, 1, options.phase_seconds);
   }
 
   // ---- 3. search-runs.

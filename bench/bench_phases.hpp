@@ -32,7 +32,8 @@ struct BenchFigures {
   RequestRateResult single;      // log-metric, one connection
   RequestRateResult concurrent;  // log-metric, many connections (empty when skipped)
   IngestResult ingest;           // log-batch
-  SqliteCeilingResult ceiling;   // raw SQLite inserts, measured right after log-batch
+  SqliteCeilingResult ceiling;   // raw SQLite inserts, batch-sized transactions, right after log-batch
+  SqliteCeilingResult single_row_ceiling;  // raw SQLite inserts, one row a transaction
   SearchSetup search;
   LatencySamples search_latencies;
   long long history_points = 0;

@@ -4,6 +4,8 @@
 #include "server/artifacts/artifact_lister.hpp"
 #include "server/cli/server_options.hpp"
 #include "server/http/http_server.hpp"
+#include "server/http/registry_handlers.hpp"
+#include "server/service/registry_service.hpp"
 #include "server/service/tracking_service.hpp"
 #include "server/store/store_factory.hpp"
 
@@ -98,9 +100,9 @@ int run_server(const std::vector<std::string>& arguments) {
   std::signal(SIGPIPE, SIG_IGN);
   SignalWatcher signal_watcher;
 
-  std::unique_ptr<server::TrackingStore> store;
+  server::BackendStores stores;
   try {
-    store = server::open_tracking_store(options.backend_store_uri, options.default_artifact_root);
+    stores = server::open_backend_stores(options.backend_store_uri, options.default_artifact_root);
   } catch (const std::exception& error) {
     std::cerr << "mlflowcpp server: cannot open the backend store '" << options.backend_store_uri
               << "': " << error.what() << "\n";
@@ -108,13 +110,18 @@ int run_server(const std::vector<std::string>& arguments) {
   }
 
   server::ArtifactLister artifacts(options.artifacts_destination);
-  server::TrackingService service(*store, artifacts);
+  server::TrackingService service(*stores.tracking, artifacts);
+  server::RegistryService registry(*stores.registry);
   server::http::HttpServerOptions http_options;
   http_options.static_prefix = options.static_prefix;
   http_options.static_dir = options.static_dir;
   http_options.worker_threads = options.workers;
   http_options.artifacts_only = options.artifacts_only;
   server::http::HttpServer http_server(service, http_options);
+  server::http::RegistryRouteOptions registry_options;
+  registry_options.static_prefix = options.static_prefix;
+  registry_options.artifacts_only = options.artifacts_only;
+  server::http::add_registry_routes(http_server.router(), registry, registry_options);
 
   if (!http_server.bind(options.host, options.port)) {
     std::cerr << fmt::format("mlflowcpp server: cannot listen on {}:{} (address in use or not available).\n",

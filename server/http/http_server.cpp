@@ -45,10 +45,13 @@ HttpServer::HttpServer(TrackingService& service, HttpServerOptions options)
   server_->Options(kAnyPath, dispatch);
 
   // Before any body is read: refuse a malformed or oversized Content-Length at
-  // once (httplib would otherwise try to read or skip that many bytes), and
-  // close connections whose body httplib will not read (a GET with a body),
-  // so leftover bytes can never be taken for the next request.
+  // once (httplib would otherwise wait for, or skip, that many bytes). httplib
+  // reads no body for GET, HEAD and OPTIONS; when such a request carries one,
+  // the answer says "Connection: close" so the client does not reuse a
+  // connection whose unread bytes would be taken for its next request.
   server_->set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
+    const bool body_is_read = request.method == "POST" || request.method == "PUT" || request.method == "PATCH" ||
+                              request.method == "DELETE";
     if (request.has_header("Content-Length")) {
       const std::string length = request.get_header_value("Content-Length");
       const bool decimal = !length.empty() && length.size() <= 19 &&
@@ -66,13 +69,9 @@ HttpServer::HttpServer(TrackingService& service, HttpServerOptions options)
                        " bytes.");
         return httplib::Server::HandlerResponse::Handled;
       }
-      const bool body_is_read = request.method == "POST" || request.method == "PUT" || request.method == "PATCH" ||
-                                request.method == "DELETE";
       if (!body_is_read && bytes > 0) response.set_header("Connection", "close");
-    } else if (request.has_header("Transfer-Encoding")) {
-      const bool body_is_read = request.method == "POST" || request.method == "PUT" || request.method == "PATCH" ||
-                                request.method == "DELETE";
-      if (!body_is_read) response.set_header("Connection", "close");
+    } else if (request.has_header("Transfer-Encoding") && !body_is_read) {
+      response.set_header("Connection", "close");
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });

@@ -351,6 +351,42 @@ TEST_F(ExperimentsTest, AjaxApiMirrorsTheRestApi) {
   EXPECT_TRUE(IsOk(ui_get));
 }
 
+// Every tracking route exists under both prefixes with its method: an empty
+// request may be refused, but never as an unknown route, a wrong method or a 5xx.
+TEST_F(ExperimentsTest, EveryTrackingEndpointIsRoutedUnderBothPrefixes) {
+  const std::vector<std::pair<std::string, std::string>> endpoints = {
+      {"POST", "/experiments/create"},         {"GET", "/experiments/search"},
+      {"POST", "/experiments/search"},         {"GET", "/experiments/get"},
+      {"GET", "/experiments/get-by-name"},     {"POST", "/experiments/delete"},
+      {"POST", "/experiments/restore"},        {"POST", "/experiments/update"},
+      {"POST", "/experiments/set-experiment-tag"}, {"POST", "/experiments/delete-experiment-tag"},
+      {"POST", "/runs/create"},                {"POST", "/runs/update"},
+      {"POST", "/runs/delete"},                {"POST", "/runs/restore"},
+      {"GET", "/runs/get"},                    {"POST", "/runs/search"},
+      {"POST", "/runs/log-model"},             {"POST", "/runs/log-metric"},
+      {"POST", "/runs/log-parameter"},         {"POST", "/runs/set-tag"},
+      {"POST", "/runs/delete-tag"},            {"POST", "/runs/log-batch"},
+      {"POST", "/runs/log-inputs"},            {"GET", "/metrics/get-history"},
+      {"GET", "/metrics/get-history-bulk-interval"}, {"GET", "/artifacts/list"},
+  };
+  const auto routed = [](const HttpResponse& response) {
+    return response.status != 0 && response.status != 405 && response.status < 500 &&
+           response.error_code() != "ENDPOINT_NOT_FOUND";
+  };
+  for (const auto& base : {kApi, kAjax}) {
+    for (const auto& [method, path] : endpoints) {
+      auto response = method == "GET" ? http_.get(base + path) : http_.post(base + path, Json::object());
+      EXPECT_TRUE(routed(response)) << method << " " << base << path << ": " << response.describe();
+    }
+  }
+  // Routes the web UI calls that exist on the ajax prefix only.
+  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
+           {"POST", "/experiments/search-datasets"}, {"GET", "/metrics/get-history-bulk"}, {"GET", "/gateway-proxy"}}) {
+    auto response = method == "GET" ? http_.get(kAjax + path) : http_.post(kAjax + path, Json::object());
+    EXPECT_TRUE(routed(response)) << method << " " << kAjax << path << ": " << response.describe();
+  }
+}
+
 TEST_F(ExperimentsTest, GatewayProxyAnswersNoEndpoints) {
   auto response = http_.get(kAjax + "/gateway-proxy?gateway_path=api/2.0/endpoints/");
   ASSERT_TRUE(IsOk(response));

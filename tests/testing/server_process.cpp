@@ -4,6 +4,7 @@
 
 #include <boost/process/child.hpp>
 #include <httplib.h>
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
 
@@ -28,6 +29,10 @@ bool health_answers(int port, const std::string& static_prefix) {
 }  // namespace
 
 ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options)) {
+  // /health moves with --static-prefix; take it from the arguments when not given.
+  const auto& args = options_.extra_args;
+  const auto flag = std::find(args.begin(), args.end(), "--static-prefix");
+  if (options_.static_prefix.empty() && flag != args.end() && flag + 1 != args.end()) options_.static_prefix = *(flag + 1);
   if (options_.work_dir.empty()) {
     owned_dir_ = std::make_unique<TempDir>("mlflowcpp-server");
     work_dir_ = owned_dir_->path();

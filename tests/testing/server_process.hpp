@@ -18,6 +18,7 @@ class child;
 
 namespace mlflowcpp::testing {
 
+// How ServerProcess starts `mlflowcpp server`.
 struct ServerOptions {
   // Where the server keeps its data; a fresh TempDir when empty.
   std::filesystem::path work_dir;
@@ -30,7 +31,7 @@ struct ServerOptions {
   // Appended after the standard flags (e.g. {"--static-dir", dir}).
   std::vector<std::string> extra_args;
   EnvironmentOverrides environment;
-  // Prefix of /health (the server's --static-prefix, if extra_args sets one).
+  // Prefix of /health: the server's --static-prefix (taken from extra_args when empty).
   std::string static_prefix;
   std::chrono::milliseconds startup_timeout = std::chrono::seconds(20);
   std::chrono::milliseconds stop_timeout = std::chrono::seconds(10);
@@ -72,6 +73,7 @@ class ServerProcess {
   HttpClient client(std::chrono::seconds timeout = std::chrono::seconds(30)) const;
 
   const std::filesystem::path& work_dir() const { return work_dir_; }
+  // The database of the default --backend-store-uri (not of an overridden one).
   std::filesystem::path db_path() const { return work_dir_ / "mlflow.db"; }
   std::filesystem::path artifacts_dir() const;
   std::filesystem::path log_path() const { return work_dir_ / "server.log"; }

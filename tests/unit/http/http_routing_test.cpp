@@ -17,8 +17,8 @@ namespace {
 
 using protocol::Json;
 
-// Sends raw bytes on a fresh connection and returns what comes back before the
-// server closes it or `timeout_ms` passes.
+// Sends raw bytes on a fresh connection and returns the first response (or what
+// came before `timeout_ms` passed).
 std::string send_raw(int port, const std::string& request, int timeout_ms = 3000) {
   const int socket_fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (socket_fd < 0) return "";
@@ -32,7 +32,16 @@ std::string send_raw(int port, const std::string& request, int timeout_ms = 3000
   if (::connect(socket_fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
       ::send(socket_fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size())) {
     char buffer[4096];
-    for (ssize_t n; (n = ::recv(socket_fd, buffer, sizeof(buffer), 0)) > 0;) answer.append(buffer, n);
+    for (ssize_t n; (n = ::recv(socket_fd, buffer, sizeof(buffer), 0)) > 0;) {
+      answer.append(buffer, n);
+      // Stop at the end of the first complete response.
+      const auto header_end = answer.find("\r\n\r\n");
+      if (header_end == std::string::npos) continue;
+      const auto length_at = answer.find("Content-Length: ");
+      const std::size_t length =
+          length_at != std::string::npos && length_at < header_end ? std::stoul(answer.substr(length_at + 16)) : 0;
+      if (answer.size() >= header_end + 4 + length) break;
+    }
   }
   ::close(socket_fd);
   return answer;
