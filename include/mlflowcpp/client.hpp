@@ -7,6 +7,7 @@
 #include <mlflowcpp/client_options.hpp>
 #include <mlflowcpp/connection.hpp>
 #include <mlflowcpp/entities.hpp>
+#include <mlflowcpp/registry_entities.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -45,6 +46,31 @@ struct UpdateRunRequest {
   std::optional<RunStatus> status;
   std::optional<int64_t> end_time;  // epoch ms
   std::optional<std::string> run_name;
+};
+
+// Model registry searches. Filters use MLflow's registry grammar, e.g.
+// "name LIKE 'fraud-%'" or "name = 'fraud' and tags.team = 'risk'".
+struct SearchRegisteredModelsRequest {
+  std::string filter;                 // empty: all models
+  std::vector<std::string> order_by;  // e.g. {"name ASC"}, {"last_updated_timestamp DESC"}
+  int64_t max_results = 100;          // per page; the server accepts up to 1000
+  std::string page_token;
+};
+
+struct SearchModelVersionsRequest {
+  std::string filter;  // e.g. "name = 'fraud'", "run_id = '...'"; empty: all versions
+  std::vector<std::string> order_by;
+  int64_t max_results = 1000;  // per page; the server accepts up to 200000
+  std::string page_token;
+};
+
+struct CreateModelVersionRequest {
+  std::string name;    // the registered model; it must exist
+  std::string source;  // where the model's files are, e.g. "runs:/<run_id>/model" or an artifact URI
+  std::string run_id;  // the run that produced it; empty: none
+  std::vector<ModelVersionTag> tags;
+  std::string run_link;
+  std::string description;
 };
 
 // The tracking API of an MLflow server (the official one or `mlflowcpp server`).
@@ -127,6 +153,67 @@ class MlflowClient {
   void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets);
   // Every recorded point of one metric, all pages.
   std::vector<Metric> get_metric_history(const std::string& run_id, const std::string& key);
+
+  // --- Model registry: registered models ------------------------------------
+  // RESOURCE_ALREADY_EXISTS when the name is taken.
+  RegisteredModel create_registered_model(const std::string& name, const std::vector<RegisteredModelTag>& tags = {},
+                                          const std::string& description = {});
+  RegisteredModel get_registered_model(const std::string& name);
+  // The versions, tags and aliases move along.
+  RegisteredModel rename_registered_model(const std::string& name, const std::string& new_name);
+  RegisteredModel update_registered_model(const std::string& name, const std::string& description);
+  // Deletes the model with all its versions, tags and aliases.
+  void delete_registered_model(const std::string& name);
+  Page<RegisteredModel> search_registered_models(const SearchRegisteredModelsRequest& request = {});
+  // Every page of the search, in order; `request.page_token` is the starting point.
+  std::vector<RegisteredModel> search_all_registered_models(SearchRegisteredModelsRequest request = {});
+  // The highest version in each of `stages` (any spelling of None, Staging,
+  // Production, Archived); every stage when empty.
+  std::vector<ModelVersion> get_latest_versions(const std::string& name, const std::vector<std::string>& stages = {});
+  void set_registered_model_tag(const std::string& name, const std::string& key, const std::string& value);
+  // Deleting a tag the model does not have is not an error.
+  void delete_registered_model_tag(const std::string& name, const std::string& key);
+  // Points `alias` at `version` (moving it if it points elsewhere). The names
+  // "latest" and "v<N>" are reserved (INVALID_PARAMETER_VALUE).
+  void set_registered_model_alias(const std::string& name, const std::string& alias, const std::string& version);
+  void delete_registered_model_alias(const std::string& name, const std::string& alias);
+  ModelVersion get_model_version_by_alias(const std::string& name, const std::string& alias);
+
+  // --- Model registry: model versions ---------------------------------------
+  // `version` is the decimal version number ("1", "2", ...); anything else is
+  // INVALID_PARAMETER_VALUE, a version that does not exist RESOURCE_DOES_NOT_EXIST.
+  ModelVersion create_model_version(const CreateModelVersionRequest& request);
+  ModelVersion get_model_version(const std::string& name, const std::string& version);
+  // nullopt leaves the description unset (NULL), as the official client does when given None.
+  ModelVersion update_model_version(const std::string& name, const std::string& version,
+                                    const std::optional<std::string>& description);
+  // `stage`: None, Staging, Production or Archived, any case. With
+  // `archive_existing_versions`, the versions already in Staging/Production move to Archived.
+  ModelVersion transition_model_version_stage(const std::string& name, const std::string& version,
+                                              const std::string& stage, bool archive_existing_versions = false);
+  // Version numbers are never reused; the aliases pointing at it go too.
+  void delete_model_version(const std::string& name, const std::string& version);
+  Page<ModelVersion> search_model_versions(const SearchModelVersionsRequest& request = {});
+  // Every page of the search, in order; `request.page_token` is the starting point.
+  std::vector<ModelVersion> search_all_model_versions(SearchModelVersionsRequest request = {});
+  // Where the version's files are to be downloaded from (an artifact URI such as "mlflow-artifacts:/...").
+  std::string get_model_version_download_uri(const std::string& name, const std::string& version);
+  void set_model_version_tag(const std::string& name, const std::string& version, const std::string& key,
+                             const std::string& value);
+  void delete_model_version_tag(const std::string& name, const std::string& version, const std::string& key);
+
+  // --- models:/ URIs -----------------------------------------------------------
+  // Where the files of the model version a models:/ URI names are to be
+  // downloaded from (get_model_version_download_uri of that version):
+  //   models:/<name>/<version>  that version
+  //   models:/<name>/<stage>    the highest version in the stage (None, Staging, Production, Archived; any case)
+  //   models:/<name>/latest     the highest version of any stage
+  //   models:/<name>@<alias>    the version the alias points at
+  // INVALID_PARAMETER_VALUE for a URI of another form or an unknown stage;
+  // RESOURCE_DOES_NOT_EXIST when the model or version does not exist or the stage
+  // holds no version (an alias that does not exist is INVALID_PARAMETER_VALUE,
+  // as MLflow servers answer it). One or two REST calls.
+  std::string resolve_model_uri(const std::string& uri);
 
  private:
   std::shared_ptr<Connection> connection_;

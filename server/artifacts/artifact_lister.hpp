@@ -2,7 +2,8 @@
 
 // Lists a run's artifacts where the server can reach them itself: local paths,
 // file: URIs, and mlflow-artifacts: URIs (resolved under the server's
-// artifacts destination). Other stores (s3://, gs://, ...) are reported as
+// artifacts destination), confined to the artifact root (see
+// artifact_location.hpp). Other stores (s3://, gs://, ...) are reported as
 // NOT_IMPLEMENTED.
 
 #include <mlflowcpp/entities.hpp>
@@ -19,15 +20,12 @@ class ArtifactLister {
 
   // Direct children of `relative_path` ("" = the root) under `artifact_root_uri`,
   // sorted by path; each path is relative to the root ("dir/file.txt"). A missing
-  // directory gives an empty list. `relative_path` must already be validated.
+  // directory gives an empty list. INVALID_PARAMETER_VALUE for an unsafe path.
   std::vector<FileInfo> list(const std::string& artifact_root_uri, const std::string& relative_path) const;
 
   const std::string& artifacts_destination() const { return artifacts_destination_; }
 
  private:
-  // The local directory behind `uri`; throws NOT_IMPLEMENTED for remote stores.
-  std::string local_directory_of(const std::string& uri) const;
-
   std::string artifacts_destination_;
 };
 

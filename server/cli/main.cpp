@@ -3,6 +3,7 @@
 
 #include "server/artifacts/artifact_lister.hpp"
 #include "server/cli/server_options.hpp"
+#include "server/http/artifact_handlers.hpp"
 #include "server/http/http_server.hpp"
 #include "server/http/registry_handlers.hpp"
 #include "server/service/registry_service.hpp"
@@ -112,6 +113,12 @@ int run_server(const std::vector<std::string>& arguments) {
   server::ArtifactLister artifacts(options.artifacts_destination);
   server::TrackingService service(*stores.tracking, artifacts);
   server::RegistryService registry(*stores.registry);
+  server::http::ArtifactRouteOptions artifact_options;
+  artifact_options.static_prefix = options.static_prefix;
+  artifact_options.artifacts_destination = options.artifacts_destination;
+  artifact_options.serve_artifacts = options.serve_artifacts;
+  artifact_options.artifacts_only = options.artifacts_only;
+  server::http::ArtifactHandlers artifact_handlers(service, &registry, artifact_options);
   server::http::HttpServerOptions http_options;
   http_options.static_prefix = options.static_prefix;
   http_options.static_dir = options.static_dir;
@@ -122,6 +129,7 @@ int run_server(const std::vector<std::string>& arguments) {
   registry_options.static_prefix = options.static_prefix;
   registry_options.artifacts_only = options.artifacts_only;
   server::http::add_registry_routes(http_server.router(), registry, registry_options);
+  http_server.add_artifact_routes(artifact_handlers);
 
   if (!http_server.bind(options.host, options.port)) {
     std::cerr << fmt::format("mlflowcpp server: cannot listen on {}:{} (address in use or not available).\n",

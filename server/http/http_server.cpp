@@ -1,11 +1,15 @@
 #include "server/http/http_server.hpp"
 
+#include "server/http/artifact_handlers.hpp"
 #include "server/http/responses.hpp"
 
 #include <mlflowcpp/version.hpp>
 
 #include <httplib.h>
 #include <sys/socket.h>
+
+#include <algorithm>
+#include <limits>
 
 namespace mlflowcpp::server::http {
 
@@ -62,11 +66,11 @@ HttpServer::HttpServer(TrackingService& service, HttpServerOptions options)
         return httplib::Server::HandlerResponse::Handled;
       }
       const unsigned long long bytes = std::stoull(length);
-      if (bytes > options_.max_body_bytes) {
+      const std::size_t limit = body_limit_for(request);
+      if (limit != 0 && bytes > limit) {
         response.set_header("Connection", "close");
         send_error(response, 413, "RESOURCE_EXHAUSTED",
-                   "Request rejected: the request body is larger than " + std::to_string(options_.max_body_bytes) +
-                       " bytes.");
+                   "Request rejected: the request body is larger than " + std::to_string(limit) + " bytes.");
         return httplib::Server::HandlerResponse::Handled;
       }
       if (!body_is_read && bytes > 0) response.set_header("Connection", "close");
@@ -110,11 +114,40 @@ void HttpServer::register_routes() {
   if (!prefix.empty()) router_.add("GET", prefix, index);
   const std::string static_root = prefix + "/static-files/";
   router_.set_fallback([this, static_root](const httplib::Request& request, httplib::Response& response) {
+    if (artifact_handlers_ != nullptr && artifact_handlers_->dispatch_prefixed(request, response)) return true;
     if (request.path.compare(0, static_root.size(), static_root) != 0) return false;
     if (request.method != "GET" && request.method != "HEAD") return false;
     static_files_.serve_file(std::string_view(request.path).substr(static_root.size()), response);
     return true;
   });
+}
+
+void HttpServer::add_artifact_routes(ArtifactHandlers& handlers) {
+  artifact_handlers_ = &handlers;
+  handlers.register_routes(router_);
+  if (!handlers.serves_proxy()) return;
+  // Uploads bypass the Router: httplib hands these handlers a reader instead
+  // of a body read into memory, so a file goes to disk as it arrives.
+  for (const auto& pattern : handlers.upload_path_patterns()) {
+    server_->Put(pattern, [&handlers](const httplib::Request& request, httplib::Response& response,
+                                      const httplib::ContentReader& reader) {
+      handlers.upload(request, response, reader);
+    });
+  }
+  // httplib's own cap applies to every body; the per-route caps are checked
+  // before routing (body_limit_for).
+  const std::size_t upload_cap = options_.max_artifact_upload_bytes == 0
+                                     ? std::numeric_limits<std::size_t>::max()
+                                     : std::max(options_.max_artifact_upload_bytes, options_.max_body_bytes);
+  server_->set_payload_max_length(upload_cap);
+}
+
+std::size_t HttpServer::body_limit_for(const httplib::Request& request) const {
+  if (request.method == "PUT" && artifact_handlers_ != nullptr && artifact_handlers_->serves_proxy() &&
+      artifact_handlers_->is_upload_path(request.path)) {
+    return options_.max_artifact_upload_bytes;
+  }
+  return options_.max_body_bytes;
 }
 
 bool HttpServer::bind(const std::string& host, int port) {

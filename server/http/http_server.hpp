@@ -2,7 +2,8 @@
 
 // The mlflowcpp HTTP server: a tuned cpp-httplib server whose single catch-all
 // handler hands every request to the Router (tracking API, health, version and
-// the static UI).
+// the static UI). Artifact uploads are the one exception: their bodies are
+// streamed to disk by a handler of their own (add_artifact_routes).
 
 #include "server/http/router.hpp"
 #include "server/http/static_files.hpp"
@@ -15,9 +16,12 @@
 
 namespace httplib {
 class Server;
+struct Request;
 }
 
 namespace mlflowcpp::server::http {
+
+class ArtifactHandlers;
 
 struct HttpServerOptions {
   std::string static_prefix;  // "" or "/prefix" (starts with '/', no trailing '/')
@@ -25,7 +29,10 @@ struct HttpServerOptions {
   // cpp-httplib keeps one pool thread per open keep-alive connection, so the
   // pool bounds the number of concurrent clients served without queueing.
   std::size_t worker_threads = 32;
+  // Bodies read into memory (JSON calls).
   std::size_t max_body_bytes = 64 * 1024 * 1024;
+  // Streamed artifact uploads (PUT .../mlflow-artifacts/artifacts/<path>); 0 = no cap.
+  std::size_t max_artifact_upload_bytes = 0;
   bool artifacts_only = false;
   int keep_alive_timeout_seconds = 5;
   int read_timeout_seconds = 30;
@@ -54,13 +61,20 @@ class HttpServer {
   // before run().
   Router& router() { return router_; }
 
+  // The artifact proxy and downloads; before run(). `handlers` must outlive the server.
+  void add_artifact_routes(ArtifactHandlers& handlers);
+
  private:
+  // The body size allowed for `request` by its Content-Length; 0 = no cap.
+  std::size_t body_limit_for(const httplib::Request& request) const;
+
   void register_routes();
 
   HttpServerOptions options_;
   TrackingHandlers tracking_handlers_;
   StaticFiles static_files_;
   Router router_;
+  ArtifactHandlers* artifact_handlers_ = nullptr;
   std::unique_ptr<httplib::Server> server_;
   int port_ = -1;
 };

@@ -321,13 +321,7 @@ void add_registry_routes(Router& router, RegistryService& service, const Registr
   both(post, "model-versions/set-tag", set_model_version_tag);
   both(del, "model-versions/delete-tag", delete_model_version_tag);
 
-  // Streaming a model version's file belongs with the artifact service.
-  router.add(get, options.static_prefix + "/model-versions/get-artifact",
-             [](const httplib::Request&, httplib::Response& response) {
-               send_error(response, 501, "NOT_IMPLEMENTED",
-                          "model-versions/get-artifact is not implemented by this server yet; download the files "
-                          "from the URI that model-versions/get-download-uri returns");
-             });
+  // {static_prefix}/model-versions/get-artifact streams files: ArtifactHandlers registers it.
 }
 
 }  // namespace mlflowcpp::server::http

@@ -2,11 +2,19 @@
 
 #include <httplib.h>
 
+#include <utility>
+
 namespace mlflowcpp::server::http {
 
 void send_json(httplib::Response& response, int status, const protocol::Json& body) {
   response.status = status;
   response.set_content(protocol::dump(body), "application/json");
+}
+
+void send_json(httplib::Response& response, int status, protocol::JsonText body) {
+  response.status = status;
+  response.body = std::move(body.text);
+  response.set_header("Content-Type", "application/json");
 }
 
 void send_error(httplib::Response& response, int status, std::string_view error_code, std::string_view message) {

@@ -18,6 +18,7 @@ struct Response;
 namespace mlflowcpp::server::http {
 
 void send_json(httplib::Response& response, int status, const protocol::Json& body);
+void send_json(httplib::Response& response, int status, protocol::JsonText body);
 void send_error(httplib::Response& response, const MlflowException& error);
 void send_error(httplib::Response& response, int status, std::string_view error_code, std::string_view message);
 void send_text(httplib::Response& response, int status, const std::string& text);

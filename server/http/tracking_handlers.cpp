@@ -1,6 +1,7 @@
 #include "server/http/tracking_handlers.hpp"
 
 #include "server/http/responses.hpp"
+#include "protocol/json_lists.hpp"
 #include "server/service/validation.hpp"
 
 #include <mlflowcpp/errors.hpp>
@@ -12,20 +13,10 @@ namespace mlflowcpp::server::http {
 namespace {
 
 using protocol::Json;
+using protocol::JsonText;
+using protocol::list_to_json;
+using protocol::put_list;
 using protocol::to_json;
-
-template <typename T>
-Json list_json(const std::vector<T>& items) {
-  Json list = Json::array();
-  for (const auto& item : items) list.push_back(to_json(item));
-  return list;
-}
-
-// Repeated and optional fields are left out when empty, as the official server does.
-template <typename T>
-void put_list(Json& object, const char* name, const std::vector<T>& items) {
-  if (!items.empty()) object[name] = list_json(items);
-}
 
 void put_token(Json& object, const std::string& token) {
   if (!token.empty()) object["next_page_token"] = token;
@@ -76,7 +67,8 @@ DatasetInput dataset_input_of(const RequestMessage& message) {
 TrackingHandlers::TrackingHandlers(TrackingService& service, bool artifacts_only)
     : service_(service), artifacts_only_(artifacts_only) {}
 
-Router::Handler TrackingHandlers::wrap(Endpoint endpoint) {
+template <typename Body>
+Router::Handler TrackingHandlers::wrap(Endpoint<Body> endpoint) {
   return [this, endpoint](const httplib::Request& request, httplib::Response& response) {
     if (artifacts_only_) {
       send_text(response, 503,
@@ -102,7 +94,7 @@ void TrackingHandlers::register_routes(Router& router, const std::string& static
   const std::vector<std::string> get{"GET"};
   const std::vector<std::string> post{"POST"};
   const std::vector<std::string> get_post{"GET", "POST"};
-  const auto both = [&](const std::vector<std::string>& methods, const std::string& path, Endpoint endpoint) {
+  const auto both = [&](const std::vector<std::string>& methods, const std::string& path, auto endpoint) {
     const Router::Handler handler = wrap(endpoint);
     router.add(methods, api + path, handler);
     router.add(methods, ajax + path, handler);
@@ -319,31 +311,27 @@ Json TrackingHandlers::log_model(const httplib::Request&, const RequestMessage& 
 // ---------------------------------------------------------------------------
 // Metric history, datasets, artifacts
 
-Json TrackingHandlers::get_metric_history(const httplib::Request&, const RequestMessage& message) {
+JsonText TrackingHandlers::get_metric_history(const httplib::Request&, const RequestMessage& message) {
   const std::string run_id = message.run_id();
   const std::string metric_key = message.required_string("metric_key");
-  Json body = Json::object();
-  put_list(body, "metrics", service_.get_metric_history(run_id, metric_key));
-  return body;
+  return protocol::metrics_response(service_.get_metric_history(run_id, metric_key));
 }
 
-Json TrackingHandlers::get_metric_history_bulk(const httplib::Request&, const RequestMessage& message) {
+JsonText TrackingHandlers::get_metric_history_bulk(const httplib::Request&, const RequestMessage& message) {
   const auto metrics = service_.get_metric_history_bulk(
       message.string_list("run_id"), message.string_or_empty("metric_key"), message.optional_int64("max_results"));
   // This legacy UI call always sends the list, even when empty.
-  return Json{{"metrics", list_json(metrics)}};
+  return protocol::metrics_response(metrics, /*omit_when_empty=*/false);
 }
 
-Json TrackingHandlers::get_metric_history_bulk_interval(const httplib::Request&, const RequestMessage& message) {
+JsonText TrackingHandlers::get_metric_history_bulk_interval(const httplib::Request&, const RequestMessage& message) {
   MetricHistoryBulkIntervalRequest request;
   request.run_ids = message.string_list("run_ids");
   request.metric_key = message.string_or_empty("metric_key");
   request.start_step = message.optional_int64("start_step");
   request.end_step = message.optional_int64("end_step");
   request.max_results = message.optional_int64("max_results").value_or(TrackingService::kMaxBulkIntervalResults);
-  Json body = Json::object();
-  put_list(body, "metrics", service_.get_metric_history_bulk_interval(request));
-  return body;
+  return protocol::metrics_response(service_.get_metric_history_bulk_interval(request));
 }
 
 Json TrackingHandlers::search_datasets(const httplib::Request&, const RequestMessage& message) {

@@ -24,8 +24,11 @@ class TrackingHandlers {
   void register_routes(Router& router, const std::string& static_prefix);
 
  private:
-  using Endpoint = protocol::Json (TrackingHandlers::*)(const httplib::Request&, const RequestMessage&);
-  Router::Handler wrap(Endpoint endpoint);
+  // Most endpoints answer a JSON DOM; metric series answer pre-serialised text.
+  template <typename Body>
+  using Endpoint = Body (TrackingHandlers::*)(const httplib::Request&, const RequestMessage&);
+  template <typename Body>
+  Router::Handler wrap(Endpoint<Body> endpoint);
 
   protocol::Json create_experiment(const httplib::Request&, const RequestMessage& message);
   protocol::Json get_experiment(const httplib::Request&, const RequestMessage& message);
@@ -52,9 +55,9 @@ class TrackingHandlers {
   protocol::Json log_inputs(const httplib::Request&, const RequestMessage& message);
   protocol::Json log_model(const httplib::Request&, const RequestMessage& message);
 
-  protocol::Json get_metric_history(const httplib::Request&, const RequestMessage& message);
-  protocol::Json get_metric_history_bulk(const httplib::Request&, const RequestMessage& message);
-  protocol::Json get_metric_history_bulk_interval(const httplib::Request&, const RequestMessage& message);
+  protocol::JsonText get_metric_history(const httplib::Request&, const RequestMessage& message);
+  protocol::JsonText get_metric_history_bulk(const httplib::Request&, const RequestMessage& message);
+  protocol::JsonText get_metric_history_bulk_interval(const httplib::Request&, const RequestMessage& message);
   protocol::Json search_datasets(const httplib::Request&, const RequestMessage& message);
   protocol::Json list_artifacts(const httplib::Request&, const RequestMessage& message);
 

@@ -2,62 +2,73 @@
 
 #include <sqlite3.h>
 
-#include <exception>
 #include <stdexcept>
 
 namespace mlflowcpp::server::store {
 
 namespace {
 // Bounds the latency a job waits behind others in one group.
-constexpr size_t kMaxJobsPerGroup = 512;
+constexpr std::size_t kMaxJobsPerGroup = 512;
 }  // namespace
 
-SqliteWriter::SqliteWriter(std::unique_ptr<SqliteConnection> connection)
-    : connection_(std::move(connection)), thread_([this] { loop(); }) {}
+SqliteWriter::SqliteWriter(std::unique_ptr<SqliteConnection> connection) : connection_(std::move(connection)) {
+  group_.reserve(kMaxJobsPerGroup);
+}
 
 SqliteWriter::~SqliteWriter() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  thread_.join();
+  std::unique_lock<std::mutex> lock(mutex_);
+  stopping_ = true;
+  // Queued jobs still run: their callers lead in turn. Waiting for the callers
+  // to leave run() (not only for their jobs to finish) keeps the mutex and the
+  // connection alive until nobody can touch them.
+  idle_.wait(lock, [this] { return callers_inside_ == 0; });
 }
 
-void SqliteWriter::run(Job job) {
-  std::future<void> done;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_) throw std::runtime_error("the tracking store is closing");
-    queue_.push_back(PendingJob{std::move(job), {}});
-    done = queue_.back().done.get_future();
-  }
-  wake_.notify_one();
-  done.get();
-}
+void SqliteWriter::run(const Job& job) {
+  PendingJob mine(job);
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (stopping_) throw std::runtime_error("the tracking store is closing");
+  queue_.push_back(&mine);
+  ++callers_inside_;
 
-void SqliteWriter::loop() {
-  std::vector<PendingJob> group;
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping and drained
-      while (!queue_.empty() && group.size() < kMaxJobsPerGroup) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
+  while (!mine.done) {
+    if (leading_) {
+      // Woken when a leader completed this job, or handed over the lead.
+      mine.wake.wait(lock);
+      continue;
     }
-    run_group(group);
-    group.clear();
+    // Lead: take what is queued (this job among it, unless more than a group's
+    // worth came first; then lead again after this group).
+    leading_ = true;
+    while (!queue_.empty() && group_.size() < kMaxJobsPerGroup) {
+      group_.push_back(queue_.front());
+      queue_.pop_front();
+    }
+    lock.unlock();
+    run_group();
+    lock.lock();
+    for (PendingJob* pending : group_) {
+      pending->done = true;
+      // Notified under the lock: once it can take the lock, the caller may
+      // return and destroy its PendingJob, condition variable included.
+      if (pending != &mine) pending->wake.notify_one();
+    }
+    group_.clear();
+    leading_ = false;
+    // The first queued caller leads the next group (if this caller's job is
+    // still queued, it leads again on the next turn of the loop instead).
+    if (!queue_.empty()) queue_.front()->wake.notify_one();
   }
+
+  if (--callers_inside_ == 0 && stopping_) idle_.notify_all();
+  lock.unlock();
+  if (mine.failure) std::rethrow_exception(mine.failure);
 }
 
-void SqliteWriter::run_group(std::vector<PendingJob>& group) {
-  std::vector<std::exception_ptr> failures(group.size());
-  auto fail_all = [&](std::exception_ptr error) {
-    for (auto& failure : failures) {
-      if (!failure) failure = error;
+void SqliteWriter::run_group() noexcept {
+  auto fail_all = [this](std::exception_ptr error) {
+    for (PendingJob* pending : group_) {
+      if (!pending->failure) pending->failure = error;
     }
   };
 
@@ -72,18 +83,18 @@ void SqliteWriter::run_group(std::vector<PendingJob>& group) {
   }
 
   if (transaction_open) {
-    for (size_t i = 0; i < group.size(); ++i) {
+    for (PendingJob* pending : group_) {
       try {
         connection_->statement("SAVEPOINT job")->exec();
       } catch (...) {
-        failures[i] = std::current_exception();
+        pending->failure = std::current_exception();
         continue;
       }
       try {
-        group[i].job(*connection_);
+        pending->job(*connection_);
         connection_->statement("RELEASE job")->exec();
       } catch (...) {
-        failures[i] = std::current_exception();
+        pending->failure = std::current_exception();
         try {
           connection_->statement("ROLLBACK TO job")->exec();
           connection_->statement("RELEASE job")->exec();
@@ -111,14 +122,6 @@ void SqliteWriter::run_group(std::vector<PendingJob>& group) {
     try {
       connection_->statement("ROLLBACK")->exec();
     } catch (...) {
-    }
-  }
-
-  for (size_t i = 0; i < group.size(); ++i) {
-    if (failures[i]) {
-      group[i].done.set_exception(failures[i]);
-    } else {
-      group[i].done.set_value();
     }
   }
 }

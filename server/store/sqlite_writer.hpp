@@ -2,27 +2,32 @@
 
 // The single writer of a SQLite database. SQLite allows one writer at a time;
 // rather than letting many threads fight over the write lock ("database is
-// locked"), every write is a job handed to one thread that owns the write
-// connection.
+// locked"), every write is a job run on the one write connection, by one
+// thread at a time.
 //
-// Group commit: the thread takes every job queued so far, runs each inside its
-// own SAVEPOINT within one transaction, commits once, then completes the
-// callers. A failing job rolls back only its own savepoint and its exception
-// goes to its caller; the others still commit. One commit per group is what
-// makes many small concurrent writes fast.
+// Leader-based group commit, with no thread of its own: a caller that finds
+// the writer idle becomes the leader and runs, in its own thread, its job plus
+// every job queued so far, each inside its own SAVEPOINT within one
+// transaction, and commits once. Callers arriving while a leader works queue
+// their job and wait; the leader completes them after the commit, then wakes
+// the first caller still queued, which leads the next group. A lone caller
+// thus pays no thread hand-off (two context switches a call), while many
+// concurrent callers still share one commit.
 //
-// A job's effects are durable when run() returns: the commit has reached the
-// WAL file (and, with synchronous=FULL, the disk).
+// A failing job rolls back only its own savepoint and its exception goes to
+// its caller; the others still commit. A job's effects are durable when run()
+// returns: the commit has reached the WAL file (and, with synchronous=FULL,
+// the disk).
 
 #include "server/store/sqlite_connection.hpp"
 
 #include <condition_variable>
+#include <cstddef>
 #include <deque>
+#include <exception>
 #include <functional>
-#include <future>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 namespace mlflowcpp::server::store {
@@ -34,28 +39,39 @@ class SqliteWriter {
   explicit SqliteWriter(std::unique_ptr<SqliteConnection> connection);
   SqliteWriter(const SqliteWriter&) = delete;
   SqliteWriter& operator=(const SqliteWriter&) = delete;
-  // Finishes the queued jobs, then stops the thread.
+  // Refuses new jobs and waits until every caller inside run() has returned.
   ~SqliteWriter();
 
-  // Runs `job` on the writer thread inside a transaction and waits for the
+  // Runs `job` on the write connection inside a transaction (in this thread
+  // or in the thread of the caller leading the group) and waits for the
   // commit. Rethrows what the job threw (its writes are then rolled back).
-  void run(Job job);
+  void run(const Job& job);
 
  private:
+  // A caller's job while it waits; lives on the caller's stack until run()
+  // returns. `done` and `failure` are written by the leader that ran it.
   struct PendingJob {
-    Job job;
-    std::promise<void> done;
+    explicit PendingJob(const Job& job) : job(job) {}
+    const Job& job;
+    std::exception_ptr failure;
+    bool done = false;
+    std::condition_variable wake;  // completion, or the turn to lead
   };
 
-  void loop();
-  void run_group(std::vector<PendingJob>& group);
+  // Runs `group_` in one transaction; sets each job's failure. Called by the
+  // leader without the mutex held.
+  void run_group() noexcept;
 
   std::unique_ptr<SqliteConnection> connection_;
   std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<PendingJob> queue_;
+  std::deque<PendingJob*> queue_;  // waiting for a leader, arrival order
+  bool leading_ = false;           // a leader owns the connection and group_
   bool stopping_ = false;
-  std::thread thread_;  // last: starts after everything it uses exists
+  std::size_t callers_inside_ = 0;  // callers in run(); the destructor waits for 0
+  std::condition_variable idle_;    // callers_inside_ reached 0 while stopping
+  // The group being run. Only the current leader touches it; its capacity is
+  // reserved up front so leading never allocates.
+  std::vector<PendingJob*> group_;
 };
 
 }  // namespace mlflowcpp::server::store

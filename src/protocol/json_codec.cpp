@@ -1,27 +1,18 @@
 #include "protocol/json_codec.hpp"
+#include "protocol/json_lists.hpp"
 
 #include <mlflowcpp/errors.hpp>
 
+#include <fmt/format.h>
+
 #include <cerrno>
+#include <iterator>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
 
 namespace mlflowcpp::protocol {
 namespace {
-
-template <typename T>
-Json list_to_json(const std::vector<T>& items) {
-  Json list = Json::array();
-  for (const auto& item : items) list.push_back(to_json(item));
-  return list;
-}
-
-// Repeated fields are left out when empty, as the official server does.
-template <typename T>
-void put_list(Json& object, const char* name, const std::vector<T>& items) {
-  if (!items.empty()) object[name] = list_to_json(items);
-}
 
 [[noreturn]] void wrong_type(const char* field, const Json& value) {
   throw MlflowException(ErrorCode::kInternalError,
@@ -256,6 +247,83 @@ Json to_json(const Run& run, bool with_inputs) {
   Json json{{"info", to_json(run.info)}, {"data", to_json(run.data)}};
   if (with_inputs) json["inputs"] = to_json(run.inputs);
   return json;
+}
+
+// ---------------------------------------------------------------------------
+// Metric series straight to text
+
+namespace {
+
+// Numbers as nlohmann writes them (shortest round trip, "1.0" not "1"), so the
+// fast path and the DOM path give the same bytes.
+void append_double(std::string& out, double value) {
+  if (std::isnan(value) || std::isinf(value)) {
+    out += dump(double_to_json(value));
+    return;
+  }
+  const std::size_t start = out.size();
+  fmt::format_to(std::back_inserter(out), "{}", value);
+  if (out.find_first_of(".e", start) == std::string::npos) out += ".0";
+}
+
+// Keys repeat along a series: escape each distinct key once.
+class KeyWriter {
+ public:
+  void append(std::string& out, const std::string& key) {
+    if (key != last_key_ || escaped_.empty()) {
+      last_key_ = key;
+      escaped_ = dump(Json(key));
+    }
+    out += escaped_;
+  }
+
+ private:
+  std::string last_key_;
+  std::string escaped_;
+};
+
+void append_point(std::string& out, KeyWriter& keys, const std::string& key, double value, int64_t timestamp,
+                  int64_t step) {
+  out += "{\"key\":";
+  keys.append(out, key);
+  out += ",\"value\":";
+  append_double(out, value);
+  fmt::format_to(std::back_inserter(out), ",\"timestamp\":{},\"step\":{}", timestamp, step);
+}
+
+template <typename Point, typename AppendExtra>
+JsonText write_metrics(const std::vector<Point>& metrics, bool omit_when_empty, AppendExtra append_extra) {
+  JsonText body;
+  if (metrics.empty() && omit_when_empty) {
+    body.text = "{}";
+    return body;
+  }
+  body.text.reserve(16 + metrics.size() * 80);
+  body.text += "{\"metrics\":[";
+  KeyWriter keys;
+  for (std::size_t i = 0; i < metrics.size(); ++i) {
+    if (i > 0) body.text += ',';
+    const Point& point = metrics[i];
+    append_point(body.text, keys, point.key, point.value, point.timestamp, point.step);
+    append_extra(body.text, point);
+    body.text += '}';
+  }
+  body.text += "]}";
+  return body;
+}
+
+}  // namespace
+
+JsonText metrics_response(const std::vector<Metric>& metrics, bool omit_when_empty) {
+  return write_metrics(metrics, omit_when_empty, [](std::string&, const Metric&) {});
+}
+
+JsonText metrics_response(const std::vector<MetricWithRunId>& metrics, bool omit_when_empty) {
+  KeyWriter run_ids;
+  return write_metrics(metrics, omit_when_empty, [&run_ids](std::string& out, const MetricWithRunId& point) {
+    out += ",\"run_id\":";
+    run_ids.append(out, point.run_id);
+  });
 }
 
 // ---------------------------------------------------------------------------

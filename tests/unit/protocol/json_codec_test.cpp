@@ -1,4 +1,5 @@
 #include "protocol/json_codec.hpp"
+#include "protocol/json_lists.hpp"
 
 #include <mlflowcpp/errors.hpp>
 
@@ -144,6 +145,39 @@ TEST(Entities, EnumNamesAndNumbers) {
   EXPECT_EQ(parse_view_type("ALL"), ViewType::kAll);
   EXPECT_EQ(parse_view_type("2"), ViewType::kDeletedOnly);
   EXPECT_EQ(to_string(LifecycleStage::kDeleted), "deleted");
+}
+
+}  // namespace
+}  // namespace mlflowcpp::protocol
+
+namespace mlflowcpp::protocol {
+namespace {
+
+// The text writer for metric series must give the DOM's JSON, value for value.
+TEST(JsonCodec, MetricSeriesTextEqualsTheDomForm) {
+  const double values[] = {0.0,     1.0,    -2.0,   0.1,   1e-05,  0.3333333333333333, 1.7976931348623157e308,
+                           -1e300,  5e-324, 123456789012345680.0, std::numeric_limits<double>::quiet_NaN(),
+                           std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+  std::vector<Metric> series;
+  std::vector<MetricWithRunId> bulk;
+  int64_t step = -3;
+  for (double value : values) {
+    series.push_back({"loss \"quoted\" \xc3\xa9", value, 1700000000000 + step, step});
+    bulk.push_back({step % 2 ? "a" : "b/c", value, 1, step, step % 2 ? "run1" : "run\"2"});
+    ++step;
+  }
+  Json expected = Json::object();
+  put_list(expected, "metrics", series);
+  EXPECT_EQ(Json::parse(metrics_response(series).text), expected);
+
+  Json expected_bulk = Json::object();
+  put_list(expected_bulk, "metrics", bulk);
+  EXPECT_EQ(Json::parse(metrics_response(bulk).text), expected_bulk);
+  // Whole numbers keep their decimal point, as in the DOM's text.
+  EXPECT_NE(metrics_response(series).text.find(R"("value":1.0,)"), std::string::npos);
+
+  EXPECT_EQ(metrics_response(std::vector<Metric>{}).text, "{}");
+  EXPECT_EQ(metrics_response(std::vector<MetricWithRunId>{}, /*omit_when_empty=*/false).text, R"({"metrics":[]})");
 }
 
 }  // namespace

@@ -1,0 +1,26 @@
+#pragma once
+
+// models:/ URIs, the way the official client reads them:
+//   models:/<name>/<version>   a version number (digits only)
+//   models:/<name>/latest      the highest version, any stage ("latest" in any case)
+//   models:/<name>/<stage>     the highest version in that stage (any case)
+//   models:/<name>@<alias>     the version an alias points at
+
+#include <string>
+
+namespace mlflowcpp::client {
+
+struct ModelUri {
+  enum class Kind { kVersion, kLatest, kStage, kAlias };
+
+  std::string name;
+  Kind kind = Kind::kLatest;
+  // The version number, the stage or the alias as written; empty for kLatest.
+  std::string reference;
+};
+
+// Throws MlflowException (INVALID_PARAMETER_VALUE) for anything that is not one
+// of the forms above, including models:// URIs naming a registry host.
+ModelUri parse_model_uri(const std::string& uri);
+
+}  // namespace mlflowcpp::client
