@@ -220,10 +220,6 @@ int run(const Settings& settings) {
       outside_send_micros = client_micros - timed_connection->last_send_micros();
     };
     auto time_transport = [&] {
-      if (std::getenv("CLIENT_BENCH_COOL")) {
-        mlflowcpp::MlflowClient cool(std::make_shared<InstantConnection>());
-        cool.log_metric(run_id, "lib", 0.5, kTimestamp, step);
-      }
       auto start = Clock::now();
       mlflowcpp::HttpResponse response = transport->send(transport_request);
       transport_micros = micros_between(start, Clock::now());

@@ -6,5 +6,6 @@
 #include <mlflowcpp/connection.hpp>
 #include <mlflowcpp/entities.hpp>
 #include <mlflowcpp/errors.hpp>
+#include <mlflowcpp/registry_entities.hpp>
 #include <mlflowcpp/fluent.hpp>
 #include <mlflowcpp/version.hpp>

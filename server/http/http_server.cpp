@@ -24,9 +24,11 @@ HttpServer::HttpServer(TrackingService& service, HttpServerOptions options)
   server_->set_tcp_nodelay(true);
   // SO_REUSEADDR only: httplib's default SO_REUSEPORT would let a second server
   // bind a port that is already in use instead of failing.
-  server_->set_socket_options([](int socket) {
+  // The socket is remembered to raise its listen backlog after the bind.
+  server_->set_socket_options([this](int socket) {
     int yes = 1;
     setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listening_socket_ = socket;
   });
   server_->set_keep_alive_max_count(1000000);
   server_->set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
@@ -153,11 +155,22 @@ std::size_t HttpServer::body_limit_for(const httplib::Request& request) const {
 bool HttpServer::bind(const std::string& host, int port) {
   if (port == 0) {
     port_ = server_->bind_to_any_port(host);
-    return port_ > 0;
+    if (port_ <= 0) return false;
+  } else {
+    if (!server_->bind_to_port(host, port)) return false;
+    port_ = port;
   }
-  if (!server_->bind_to_port(host, port)) return false;
-  port_ = port;
+  raise_listen_backlog();
   return true;
+}
+
+void HttpServer::raise_listen_backlog() {
+  // cpp-httplib 0.11.4 (as Debian compiles it) listens with a backlog of 5:
+  // a burst of clients connecting at once overflows the accept queue and the
+  // kernel resets the connections it cannot take. Linux lets listen() be
+  // called again on a listening socket to change its backlog; the kernel caps
+  // it at net.core.somaxconn. Failing here only leaves the smaller backlog.
+  if (listening_socket_ >= 0) ::listen(listening_socket_, SOMAXCONN);
 }
 
 bool HttpServer::run() { return server_->listen_after_bind(); }

@@ -69,6 +69,8 @@ class HttpServer {
   std::size_t body_limit_for(const httplib::Request& request) const;
 
   void register_routes();
+  // Lets more connections wait to be accepted than httplib's default allows.
+  void raise_listen_backlog();
 
   HttpServerOptions options_;
   TrackingHandlers tracking_handlers_;
@@ -76,6 +78,9 @@ class HttpServer {
   Router router_;
   ArtifactHandlers* artifact_handlers_ = nullptr;
   std::unique_ptr<httplib::Server> server_;
+  // The listening socket, as httplib's socket-options hook last saw it (the
+  // hook runs on each socket httplib tries to bind; the last one is bound).
+  int listening_socket_ = -1;
   int port_ = -1;
 };
 

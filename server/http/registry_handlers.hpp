@@ -22,9 +22,9 @@ struct RegistryRouteOptions {
 };
 
 // Registers every registry endpoint under /api/2.0/mlflow/ and
-// {static_prefix}/ajax-api/2.0/mlflow/, and {static_prefix}/model-versions/get-artifact
-// (501 NOT_IMPLEMENTED until model artifacts can be served). `service` must
-// outlive the router.
+// {static_prefix}/ajax-api/2.0/mlflow/ ({static_prefix}/model-versions/get-artifact
+// streams files and lives with the artifact handlers). `service` must outlive
+// the router.
 void add_registry_routes(Router& router, RegistryService& service, const RegistryRouteOptions& options = {});
 
 // The JSON of the official server: a model version's aliases are a list of

@@ -503,9 +503,29 @@ TEST_F(Registry, SearchPagesAcross250Models) {
   EXPECT_TRUE(zero.json.contains("next_page_token")) << "max_results=0 answers a token and no models";
 }
 
-TEST_F(Registry, GetArtifactIsNotImplementedYet) {
-  auto response = calls_.http().get("/model-versions/get-artifact?name=x&version=1&path=MLmodel");
-  EXPECT_TRUE(IsError(response, 501, "NOT_IMPLEMENTED"));
+TEST_F(Registry, GetArtifactServesTheVersionsFiles) {
+  TrackingApi tracking(calls_.http());
+  const Json run = tracking.create_run_json(tracking.create_experiment("get-artifact"));
+  const std::string artifact_uri = run["run"]["info"].value("artifact_uri", "");
+  ASSERT_EQ(artifact_uri.rfind("mlflow-artifacts:/", 0), 0u) << artifact_uri;
+  const std::string proxied = artifact_uri.substr(std::string("mlflow-artifacts:/").size());
+  auto upload = calls_.http().request("PUT", "/api/2.0/mlflow-artifacts/artifacts/" + proxied + "/model/MLmodel",
+                                      "flavors: {}\n", "application/octet-stream");
+  ASSERT_EQ(upload.status, 200) << upload.describe();
+
+  calls_.create_model("get-artifact-model");
+  const Json version = calls_.create_version("get-artifact-model", artifact_uri + "/model");
+  const std::string number = version.value("version", "");
+  auto file = calls_.http().get("/model-versions/get-artifact?name=get-artifact-model&version=" + number +
+                                "&path=MLmodel");
+  EXPECT_EQ(file.status, 200) << file.describe();
+  EXPECT_EQ(file.body, "flavors: {}\n");
+
+  auto missing_file = calls_.http().get("/model-versions/get-artifact?name=get-artifact-model&version=" + number +
+                                        "&path=absent.txt");
+  EXPECT_TRUE(IsError(missing_file, 404, "RESOURCE_DOES_NOT_EXIST"));
+  auto missing_model = calls_.http().get("/model-versions/get-artifact?name=absent-model&version=1&path=MLmodel");
+  EXPECT_EQ(missing_model.status, 404) << missing_model.describe();
 }
 
 // ---------------------------------------------------------------------------
