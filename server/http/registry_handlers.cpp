@@ -7,37 +7,20 @@
 #include <utility>
 #include <vector>
 
+#include "protocol/registry_json.hpp"
 #include "server/http/request_message.hpp"
 #include "server/http/responses.hpp"
+
+// After registry_json.hpp (kept in its own block so include sorting cannot
+// move it up): put_list must see the registry overloads of to_json.
+#include "protocol/json_lists.hpp"
 
 namespace mlflowcpp::server::http {
 namespace {
 
 using protocol::Json;
+using protocol::put_list;
 using Endpoint = std::function<Json(RegistryService&, const RequestMessage&)>;
-
-Json tags_json(const std::vector<ModelVersionTag>& tags) {
-  Json list = Json::array();
-  for (const auto& tag : tags) list.push_back(Json{{"key", tag.key}, {"value", tag.value}});
-  return list;
-}
-
-Json tags_json(const std::vector<RegisteredModelTag>& tags) {
-  Json list = Json::array();
-  for (const auto& tag : tags) list.push_back(Json{{"key", tag.key}, {"value", tag.value}});
-  return list;
-}
-
-void put_optional(Json& object, const char* name, const std::optional<std::string>& value) {
-  if (value) object[name] = *value;
-}
-
-template <typename T>
-Json list_json(const std::vector<T>& items) {
-  Json list = Json::array();
-  for (const auto& item : items) list.push_back(to_json(item));
-  return list;
-}
 
 void put_token(Json& object, const std::string& token) {
   if (!token.empty()) object["next_page_token"] = token;
@@ -75,20 +58,20 @@ Json create_registered_model(RegistryService& service, const RequestMessage& mes
   const std::string name = message.required_string("name");
   const auto tags = registered_model_tags_of(message);
   const std::string description = message.string_or_empty("description");
-  return Json{{"registered_model", to_json(service.create_registered_model(name, tags, description))}};
+  return Json{{"registered_model", protocol::to_json(service.create_registered_model(name, tags, description))}};
 }
 
 Json rename_registered_model(RegistryService& service, const RequestMessage& message) {
   const std::string name = message.required_string("name");
   const std::string new_name = message.required_string("new_name");
-  return Json{{"registered_model", to_json(service.rename_registered_model(name, new_name))}};
+  return Json{{"registered_model", protocol::to_json(service.rename_registered_model(name, new_name))}};
 }
 
 Json update_registered_model(RegistryService& service, const RequestMessage& message) {
   const std::string name = message.required_string("name");
   // An absent description clears it, as the official server's proto default does.
   const std::string description = message.string_or_empty("description");
-  return Json{{"registered_model", to_json(service.update_registered_model(name, description))}};
+  return Json{{"registered_model", protocol::to_json(service.update_registered_model(name, description))}};
 }
 
 Json delete_registered_model(RegistryService& service, const RequestMessage& message) {
@@ -97,13 +80,13 @@ Json delete_registered_model(RegistryService& service, const RequestMessage& mes
 }
 
 Json get_registered_model(RegistryService& service, const RequestMessage& message) {
-  return Json{{"registered_model", to_json(service.get_registered_model(message.required_string("name")))}};
+  return Json{{"registered_model", protocol::to_json(service.get_registered_model(message.required_string("name")))}};
 }
 
 Json search_registered_models(RegistryService& service, const RequestMessage& message) {
   const Page<RegisteredModel> page = service.search_registered_models(search_params_of(message));
   Json body = Json::object();
-  if (!page.items.empty()) body["registered_models"] = list_json(page.items);
+  put_list(body, "registered_models", page.items);
   put_token(body, page.next_page_token);
   return body;
 }
@@ -112,7 +95,7 @@ Json get_latest_versions(RegistryService& service, const RequestMessage& message
   const std::string name = message.required_string("name");
   const auto versions = service.get_latest_versions(name, message.string_list("stages"));
   Json body = Json::object();
-  if (!versions.empty()) body["model_versions"] = list_json(versions);
+  put_list(body, "model_versions", versions);
   return body;
 }
 
@@ -146,7 +129,7 @@ Json delete_registered_model_alias(RegistryService& service, const RequestMessag
 Json get_model_version_by_alias(RegistryService& service, const RequestMessage& message) {
   const std::string name = message.required_string("name");
   const std::string alias = message.required_string("alias");
-  return Json{{"model_version", to_json(service.get_model_version_by_alias(name, alias))}};
+  return Json{{"model_version", protocol::to_json(service.get_model_version_by_alias(name, alias))}};
 }
 
 // ---------------------------------------------------------------------------
@@ -160,7 +143,7 @@ Json create_model_version(RegistryService& service, const RequestMessage& messag
   params.tags = model_version_tags_of(message);
   params.run_link = message.string_or_empty("run_link");
   params.description = message.string_or_empty("description");
-  return Json{{"model_version", to_json(service.create_model_version(params))}};
+  return Json{{"model_version", protocol::to_json(service.create_model_version(params))}};
 }
 
 Json update_model_version(RegistryService& service, const RequestMessage& message) {
@@ -168,7 +151,7 @@ Json update_model_version(RegistryService& service, const RequestMessage& messag
   const std::string version = message.required_string("version");
   // Absent (not empty) description is stored as NULL, as upstream does.
   const auto description = message.optional_string("description");
-  return Json{{"model_version", to_json(service.update_model_version(name, version, description))}};
+  return Json{{"model_version", protocol::to_json(service.update_model_version(name, version, description))}};
 }
 
 Json transition_model_version_stage(RegistryService& service, const RequestMessage& message) {
@@ -176,7 +159,8 @@ Json transition_model_version_stage(RegistryService& service, const RequestMessa
   const std::string version = message.required_string("version");
   const std::string stage = message.required_string("stage");
   const bool archive = message.optional_bool("archive_existing_versions").value_or(false);
-  return Json{{"model_version", to_json(service.transition_model_version_stage(name, version, stage, archive))}};
+  const ModelVersion moved = service.transition_model_version_stage(name, version, stage, archive);
+  return Json{{"model_version", protocol::to_json(moved)}};
 }
 
 Json delete_model_version(RegistryService& service, const RequestMessage& message) {
@@ -188,13 +172,13 @@ Json delete_model_version(RegistryService& service, const RequestMessage& messag
 Json get_model_version(RegistryService& service, const RequestMessage& message) {
   const std::string name = message.required_string("name");
   const std::string version = message.required_string("version");
-  return Json{{"model_version", to_json(service.get_model_version(name, version))}};
+  return Json{{"model_version", protocol::to_json(service.get_model_version(name, version))}};
 }
 
 Json search_model_versions(RegistryService& service, const RequestMessage& message) {
   const Page<ModelVersion> page = service.search_model_versions(search_params_of(message));
   Json body = Json::object();
-  if (!page.items.empty()) body["model_versions"] = list_json(page.items);
+  put_list(body, "model_versions", page.items);
   put_token(body, page.next_page_token);
   return body;
 }
@@ -244,44 +228,6 @@ Router::Handler wrap(RegistryService& service, bool artifacts_only, Endpoint end
 }
 
 }  // namespace
-
-Json to_json(const ModelVersion& version) {
-  Json json = Json::object();
-  json["name"] = version.name;
-  json["version"] = version.version;
-  json["creation_timestamp"] = version.creation_timestamp;
-  if (version.last_updated_timestamp) json["last_updated_timestamp"] = *version.last_updated_timestamp;
-  put_optional(json, "description", version.description);
-  put_optional(json, "user_id", version.user_id);
-  put_optional(json, "current_stage", version.current_stage);
-  put_optional(json, "source", version.source);
-  put_optional(json, "run_id", version.run_id);
-  put_optional(json, "status", version.status);
-  if (version.status_message && !version.status_message->empty()) json["status_message"] = *version.status_message;
-  if (!version.tags.empty()) json["tags"] = tags_json(version.tags);
-  put_optional(json, "run_link", version.run_link);
-  if (!version.aliases.empty()) json["aliases"] = version.aliases;
-  return json;
-}
-
-Json to_json(const RegisteredModel& model) {
-  Json json = Json::object();
-  json["name"] = model.name;
-  if (model.creation_timestamp) json["creation_timestamp"] = *model.creation_timestamp;
-  // The official server leaves out a zero update time and an empty description.
-  if (model.last_updated_timestamp && *model.last_updated_timestamp != 0) {
-    json["last_updated_timestamp"] = *model.last_updated_timestamp;
-  }
-  if (model.description && !model.description->empty()) json["description"] = *model.description;
-  if (!model.latest_versions.empty()) json["latest_versions"] = list_json(model.latest_versions);
-  if (!model.tags.empty()) json["tags"] = tags_json(model.tags);
-  if (!model.aliases.empty()) {
-    Json aliases = Json::array();
-    for (const auto& alias : model.aliases) aliases.push_back(Json{{"alias", alias.alias}, {"version", alias.version}});
-    json["aliases"] = std::move(aliases);
-  }
-  return json;
-}
 
 void add_registry_routes(Router& router, RegistryService& service, const RegistryRouteOptions& options) {
   const std::string api = "/api/2.0/mlflow/";

@@ -3,8 +3,8 @@
 // The model registry API over HTTP: one handler per endpoint of
 // registered-models/* and model-versions/* that reads the request
 // (RequestMessage), calls the RegistryService and writes the JSON the official
-// 2.9.2 server sends. Errors become {"error_code", "message"} with the code's
-// status.
+// 2.9.2 server sends (protocol/registry_json.hpp, the form the client reads
+// too). Errors become {"error_code", "message"} with the code's status.
 
 #include <string>
 
@@ -26,11 +26,5 @@ struct RegistryRouteOptions {
 // streams files and lives with the artifact handlers). `service` must outlive
 // the router.
 void add_registry_routes(Router& router, RegistryService& service, const RegistryRouteOptions& options = {});
-
-// The JSON of the official server: a model version's aliases are a list of
-// names, a registered model's [{"alias", "version"}]; NULL columns are left
-// out, empty strings of a model version kept.
-protocol::Json to_json(const ModelVersion& version);
-protocol::Json to_json(const RegisteredModel& model);
 
 }  // namespace mlflowcpp::server::http

@@ -271,7 +271,7 @@ int64_t parse_version(const std::string& version) {
 }
 
 std::string canonical_stage(const std::string& stage) {
-  for (const char* known : {kStageNone, kStageStaging, kStageProduction, kStageArchived}) {
+  for (const char* known : {kModelStageNone, kModelStageStaging, kModelStageProduction, kModelStageArchived}) {
     const std::string_view name(known);
     if (name.size() == stage.size() && std::equal(name.begin(), name.end(), stage.begin(), [](char a, char b) {
           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
@@ -459,7 +459,7 @@ ModelVersion RegistryService::transition_model_version_stage(const std::string& 
                                                              const std::string& stage, bool archive_existing_versions) {
   require_value(stage, "stage");
   const std::string canonical = registry_rules::canonical_stage(stage);
-  const bool is_active_stage = canonical == kStageStaging || canonical == kStageProduction;
+  const bool is_active_stage = canonical == kModelStageStaging || canonical == kModelStageProduction;
   if (archive_existing_versions && !is_active_stage) {
     // The official server answers this with a 500; it is the caller's mistake.
     throw invalid_parameter(fmt::format(

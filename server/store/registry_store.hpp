@@ -19,64 +19,24 @@
 
 #include <cstdint>
 #include <mlflowcpp/entities.hpp>
+#include <mlflowcpp/registry_entities.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace mlflowcpp::server {
 
-struct RegisteredModelTag {
-  std::string key;
-  std::string value;
-};
+// The registry's types are the public protocol model
+// (mlflowcpp/registry_entities.hpp), so client and server share one model and
+// one JSON form (protocol/registry_json.hpp). The store fills the optional
+// fields from NULL-able columns: NULL stays absent, an empty string is kept,
+// as the official server does. A model version's `aliases` are filled only by
+// the calls the official server fills them for (get, get by alias, create,
+// update, transition); a registered model's `user_id` is never set (MLflow's
+// registry has no such column).
 
-struct ModelVersionTag {
-  std::string key;
-  std::string value;
-};
-
-struct RegisteredModelAlias {
-  std::string alias;
-  std::string version;  // decimal, as on the wire
-};
-
-// A model version as stored. Optional fields are NULL columns: the official
-// server leaves them out of its JSON, while empty strings are sent as "".
-struct ModelVersion {
-  std::string name;
-  std::string version;  // decimal, as on the wire
-  int64_t creation_timestamp = 0;
-  std::optional<int64_t> last_updated_timestamp;
-  std::optional<std::string> description;
-  std::optional<std::string> user_id;
-  std::optional<std::string> current_stage;
-  std::optional<std::string> source;
-  std::optional<std::string> run_id;
-  std::optional<std::string> run_link;
-  std::optional<std::string> status;  // "READY" for every version this server creates
-  std::optional<std::string> status_message;
-  std::vector<ModelVersionTag> tags;
-  // The aliases pointing at this version. Filled only by the calls that the
-  // official server fills it for (get, get by alias, create, update, transition).
-  std::vector<std::string> aliases;
-};
-
-struct RegisteredModel {
-  std::string name;
-  std::optional<int64_t> creation_timestamp;
-  std::optional<int64_t> last_updated_timestamp;
-  std::optional<std::string> description;
-  // The highest version in each stage, stages in the order of their lowest version.
-  std::vector<ModelVersion> latest_versions;
-  std::vector<RegisteredModelTag> tags;
-  std::vector<RegisteredModelAlias> aliases;  // ordered by alias
-};
-
-// The stage names of MLflow's registry.
-inline constexpr const char* kStageNone = "None";
-inline constexpr const char* kStageStaging = "Staging";
-inline constexpr const char* kStageProduction = "Production";
-inline constexpr const char* kStageArchived = "Archived";
+// The stage a deleted version's tombstone carries; never returned. The other
+// stage names are mlflowcpp::kModelStage*.
 inline constexpr const char* kStageDeletedInternal = "Deleted_Internal";
 
 struct SearchRegistryRequest {

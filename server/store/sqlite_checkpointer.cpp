@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+
 namespace mlflowcpp::server::store {
 
 SqliteCheckpointer::SqliteCheckpointer(const std::string& path, int busy_timeout_ms, int pages_threshold)
@@ -27,7 +29,11 @@ void SqliteCheckpointer::attach(SqliteConnection& writer) {
 
 int SqliteCheckpointer::on_wal_commit(void* self, sqlite3*, const char*, int pages) {
   auto* checkpointer = static_cast<SqliteCheckpointer*>(self);
-  if (pages >= checkpointer->pages_threshold_) checkpointer->request();
+  const int threshold = checkpointer->pages_threshold_;
+  if (pages < threshold) return SQLITE_OK;
+  const int last = checkpointer->frames_at_last_checkpoint_.load(std::memory_order_relaxed);
+  // Fewer frames than at the last checkpoint: the WAL was restarted since.
+  if (pages < last || pages - last >= threshold) checkpointer->request();
   return SQLITE_OK;
 }
 
@@ -40,18 +46,36 @@ void SqliteCheckpointer::request() {
 }
 
 void SqliteCheckpointer::loop() {
+  // After a checkpoint that left frames behind, one more runs when the writes
+  // pause, so that the next write can restart the WAL from its beginning.
+  constexpr auto kCatchUpDelay = std::chrono::milliseconds(200);
+  bool catch_up_pending = false;
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || requested_; });
+      const auto woken = [this] { return stopping_ || requested_; };
+      if (catch_up_pending) {
+        wake_.wait_for(lock, kCatchUpDelay, woken);
+      } else {
+        wake_.wait(lock, woken);
+      }
       if (stopping_) return;
       requested_ = false;
     }
-    // PASSIVE: copy what no reader still needs, without waiting for anyone.
-    // Failures (e.g. busy) are retried at the next request.
-    sqlite3_wal_checkpoint_v2(connection_->database().getHandle(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                              nullptr);
+    catch_up_pending = !checkpoint();
   }
+}
+
+bool SqliteCheckpointer::checkpoint() {
+  int log_frames = 0;
+  int copied_frames = 0;
+  // PASSIVE: copy what no reader still needs, without waiting for anyone.
+  // Failures (e.g. busy) are retried at the next request.
+  const int result = sqlite3_wal_checkpoint_v2(connection_->database().getHandle(), "main",
+                                               SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied_frames);
+  if (result != SQLITE_OK) return false;
+  frames_at_last_checkpoint_.store(log_frames, std::memory_order_relaxed);
+  return copied_frames == log_frames;
 }
 
 }  // namespace mlflowcpp::server::store

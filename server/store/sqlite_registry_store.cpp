@@ -78,7 +78,9 @@ ModelVersion version_from_row(SQLite::Statement& row) {
   version.current_stage = optional_text(row.getColumn(6));
   version.source = optional_text(row.getColumn(7));
   version.run_id = optional_text(row.getColumn(8));
-  version.status = optional_text(row.getColumn(9));
+  // MLflow stores the status by name ("READY"); a value it would not write
+  // reads as absent rather than failing every call that touches the version.
+  if (const auto status = optional_text(row.getColumn(9))) version.status = parse_model_version_status(*status);
   version.status_message = optional_text(row.getColumn(10));
   version.run_link = optional_text(row.getColumn(11));
   return version;
@@ -545,7 +547,7 @@ ModelVersion SqliteRegistryStore::create_model_version(const CreateModelVersionR
       insert->bind(3, static_cast<int64_t>(now));
       insert->bind(4, static_cast<int64_t>(now));
       insert->bind(5, request.description);
-      insert->bind(6, kStageNone);
+      insert->bind(6, kModelStageNone);
       insert->bind(7, request.source);
       insert->bind(8, request.run_id);
       insert->bind(9, request.run_link);
@@ -605,7 +607,7 @@ ModelVersion SqliteRegistryStore::transition_model_version_stage(const std::stri
       auto archive = connection.statement(
           "UPDATE model_versions SET current_stage = ?, last_updated_time = ? "
           "WHERE name = ? AND version != ? AND current_stage = ?");
-      archive->bind(1, kStageArchived);
+      archive->bind(1, kModelStageArchived);
       archive->bind(2, static_cast<int64_t>(now));
       archive->bind(3, name);
       archive->bind(4, static_cast<int64_t>(version));

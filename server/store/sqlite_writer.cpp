@@ -82,7 +82,17 @@ void SqliteWriter::run_group() noexcept {
     fail_all(std::current_exception());
   }
 
-  if (transaction_open) {
+  if (transaction_open && group_.size() == 1) {
+    // A lone job needs no savepoint: rolling back the whole transaction undoes
+    // exactly its writes, and two statements fewer matter at one commit a call.
+    PendingJob* pending = group_.front();
+    try {
+      pending->job(*connection_);
+    } catch (...) {
+      pending->failure = std::current_exception();
+      transaction_open = false;  // rolled back below
+    }
+  } else if (transaction_open) {
     for (PendingJob* pending : group_) {
       try {
         connection_->statement("SAVEPOINT job")->exec();

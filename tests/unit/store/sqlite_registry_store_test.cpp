@@ -124,7 +124,7 @@ TEST_F(FixtureRegistry, RegisteredModelIsReadAsTheOfficialServerAnswered) {
   EXPECT_EQ(first.source, "mlflow-artifacts:/1/02d34d91fce84aaaaa9a828c8d4bded3/artifacts/model");
   EXPECT_EQ(first.run_id, "02d34d91fce84aaaaa9a828c8d4bded3");
   EXPECT_EQ(first.run_link, "");
-  EXPECT_EQ(first.status, "READY");
+  EXPECT_EQ(first.status, ModelVersionStatus::kReady);
   EXPECT_FALSE(first.user_id.has_value());
   ASSERT_EQ(first.tags.size(), 1u);
   EXPECT_EQ(first.tags[0].value, "yes");
@@ -232,7 +232,7 @@ TEST_F(FreshRegistry, CreateModelVersionNeedsTheModel) {
   const ModelVersion created = store().create_model_version(request);
   EXPECT_EQ(created.version, "1");
   EXPECT_EQ(created.current_stage, "None");
-  EXPECT_EQ(created.status, "READY");
+  EXPECT_EQ(created.status, ModelVersionStatus::kReady);
   EXPECT_EQ(created.description, "");
   EXPECT_EQ(created.run_id, "abc");
   EXPECT_EQ(created.run_link, "http://link");
