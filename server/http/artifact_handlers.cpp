@@ -27,18 +27,6 @@ constexpr std::size_t kMaxDrainedBodyBytes = 1024 * 1024;
 // The official server's cap on the UI's upload-artifact call.
 constexpr std::size_t kMaxUiUploadBytes = 10 * 1024 * 1024;
 
-// Runs `body`, answering MLflow's JSON error for whatever it throws.
-template <typename Body>
-void answer(httplib::Response& response, Body&& body) {
-  try {
-    body();
-  } catch (const MlflowException& error) {
-    send_error(response, error);
-  } catch (const std::exception& error) {
-    send_error(response, 500, "INTERNAL_ERROR", error.what());
-  }
-}
-
 // Streams one file as an attachment: the official server's headers, the bytes
 // read chunk by chunk as the socket takes them.
 void send_artifact_file(const LocalArtifactStore& store, const std::string& relative, httplib::Response& response) {
@@ -160,10 +148,7 @@ void ArtifactHandlers::register_routes(Router& router) {
     router.add(get, options_.static_prefix + "/model-versions/get-artifact",
                [this](const httplib::Request& request, httplib::Response& response) {
                  if (options_.artifacts_only) {
-                   send_text(response, 503,
-                             "Endpoint: " + request.path +
-                                 " disabled due to the mlflow server running in `--artifacts-only` mode. To enable "
-                                 "tracking operations, run `mlflowcpp server` without `--artifacts-only`");
+                   send_artifacts_only_unavailable(request.path, response);
                    return;
                  }
                  answer(response, [&] { get_model_version_artifact(request, response); });

@@ -210,20 +210,13 @@ Router::Handler wrap(RegistryService& service, bool artifacts_only, Endpoint end
   return [&service, artifacts_only, endpoint = std::move(endpoint)](const httplib::Request& request,
                                                                     httplib::Response& response) {
     if (artifacts_only) {
-      send_text(response, 503,
-                "Endpoint: " + request.path +
-                    " disabled due to the mlflow server running in `--artifacts-only` mode. To enable tracking "
-                    "operations, run `mlflowcpp server` without `--artifacts-only`");
+      send_artifacts_only_unavailable(request.path, response);
       return;
     }
-    try {
+    answer(response, [&] {
       const RequestMessage message = RequestMessage::from_http(request);
       send_json(response, 200, endpoint(service, message));
-    } catch (const MlflowException& error) {
-      send_error(response, error);
-    } catch (const std::exception& error) {
-      send_error(response, 500, "INTERNAL_ERROR", error.what());
-    }
+    });
   };
 }
 

@@ -33,4 +33,11 @@ void send_text(httplib::Response& response, int status, const std::string& text)
   response.set_content(text, "text/plain; charset=utf-8");
 }
 
+void send_artifacts_only_unavailable(const std::string& path, httplib::Response& response) {
+  send_text(response, 503,
+            "Endpoint: " + path +
+                " disabled due to the mlflow server running in `--artifacts-only` mode. To enable tracking "
+                "operations, run `mlflowcpp server` without `--artifacts-only`");
+}
+
 }  // namespace mlflowcpp::server::http

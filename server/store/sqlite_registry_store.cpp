@@ -34,22 +34,6 @@ std::optional<int64_t> optional_integer(const SQLite::Column& column) {
   return column.getInt64();
 }
 
-void bind_values(SQLite::Statement& statement, const std::vector<search::SqlValue>& values) {
-  int index = 1;
-  for (const auto& value : values) {
-    std::visit(
-        [&](const auto& v) {
-          using T = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<T, int64_t>) {
-            statement.bind(index, static_cast<int64_t>(v));
-          } else {
-            statement.bind(index, v);
-          }
-        },
-        value);
-    ++index;
-  }
-}
 
 MlflowException model_not_found(const std::string& name) {
   return not_found(fmt::format("Registered Model with name={} not found", name));

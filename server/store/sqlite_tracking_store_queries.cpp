@@ -23,24 +23,6 @@ constexpr int64_t kSearchMaxResultsThreshold = 50000;
 // At most this many dataset summaries, as MLflow.
 constexpr int64_t kMaxDatasetSummaries = 1000;
 
-void bind_values(SQLite::Statement& statement, const std::vector<search::SqlValue>& values) {
-  int index = 1;
-  for (const auto& value : values) {
-    std::visit(
-        [&](const auto& v) {
-          using T = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<T, int64_t>) {
-            statement.bind(index, static_cast<int64_t>(v));
-          } else if constexpr (std::is_same_v<T, double>) {
-            statement.bind(index, v);
-          } else {
-            statement.bind(index, v);
-          }
-        },
-        value);
-    ++index;
-  }
-}
 
 Metric metric_from_row(SQLite::Statement& row) {
   Metric metric;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <variant>
 
 namespace mlflowcpp::server::store {
 
@@ -64,6 +65,14 @@ std::string append_to_uri_path(const std::string& base, const std::string& segme
 int64_t now_millis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+void bind_values(SQLite::Statement& statement, const std::vector<search::SqlValue>& values) {
+  int index = 1;
+  for (const auto& value : values) {
+    std::visit([&](const auto& bound) { statement.bind(index, bound); }, value);
+    ++index;
+  }
 }
 
 }  // namespace mlflowcpp::server::store

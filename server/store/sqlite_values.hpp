@@ -2,12 +2,17 @@
 
 // How MLflow's SQL store writes values into its tables, and back.
 
+#include "server/search/search.hpp"
+
 #include <mlflowcpp/entities.hpp>
+
+#include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mlflowcpp::server::store {
 
@@ -37,5 +42,8 @@ std::optional<int64_t> parse_experiment_id(std::string_view experiment_id);
 std::string append_to_uri_path(const std::string& base, const std::string& segment);
 
 int64_t now_millis();
+
+// Binds a compiled search query's values to its placeholders, in order.
+void bind_values(SQLite::Statement& statement, const std::vector<search::SqlValue>& values);
 
 }  // namespace mlflowcpp::server::store
