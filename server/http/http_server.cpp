@@ -40,6 +40,7 @@ HttpServer::HttpServer(TrackingService& service, HttpServerOptions options)
 
   // One catch-all per method: the Router does the (hash map) routing.
   const auto dispatch = [this](const httplib::Request& request, httplib::Response& response) {
+    memory_trimmer_.note_activity();
     router_.dispatch(request, response);
   };
   const char* kAnyPath = "/.*";

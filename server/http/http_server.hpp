@@ -5,6 +5,7 @@
 // the static UI). Artifact uploads are the one exception: their bodies are
 // streamed to disk by a handler of their own (add_artifact_routes).
 
+#include "server/http/idle_memory_trimmer.hpp"
 #include "server/http/router.hpp"
 #include "server/http/static_files.hpp"
 #include "server/http/tracking_handlers.hpp"
@@ -77,6 +78,7 @@ class HttpServer {
   StaticFiles static_files_;
   Router router_;
   ArtifactHandlers* artifact_handlers_ = nullptr;
+  IdleMemoryTrimmer memory_trimmer_;
   std::unique_ptr<httplib::Server> server_;
   // The listening socket, as httplib's socket-options hook last saw it (the
   // hook runs on each socket httplib tries to bind; the last one is bound).
