@@ -77,8 +77,16 @@ HttpServer::HttpServer(TrackingService& service, HttpServerOptions options)
         return httplib::Server::HandlerResponse::Handled;
       }
       if (!body_is_read && bytes > 0) response.set_header("Connection", "close");
-    } else if (request.has_header("Transfer-Encoding") && !body_is_read) {
-      response.set_header("Connection", "close");
+    } else if (request.has_header("Transfer-Encoding")) {
+      // httplib enforces no cap on a chunked body: it would read it whole into
+      // memory. Capped routes (everything but streamed artifact uploads)
+      // therefore need a Content-Length, as every MLflow client sends.
+      if (body_is_read && body_limit_for(request) != 0) {
+        response.set_header("Connection", "close");
+        send_error(response, 411, "BAD_REQUEST", "Request rejected: a request body needs a Content-Length header.");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      if (!body_is_read) response.set_header("Connection", "close");
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });

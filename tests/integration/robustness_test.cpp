@@ -291,6 +291,10 @@ TEST_F(RobustnessTest, BrokenHttpDoesNotHangTheServer) {
       "POST /api/2.0/mlflow/experiments/create HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"));
   EXPECT_TRUE(answered_4xx_promptly(
       "POST /api/2.0/mlflow/experiments/create HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"));
+  // A chunked JSON body would be read whole, uncapped: refused before it is read.
+  EXPECT_TRUE(answered_4xx_promptly(
+      "POST /api/2.0/mlflow/experiments/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n8\r\n{\"name\":\r\n"));
   // A truncated body: the client gives up; the server must carry on.
   send_raw_http(server_->port(),
                 "POST /api/2.0/mlflow/experiments/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
