@@ -7,6 +7,3 @@ build_dir=${MLFLOWCPP_BUILD_DIR:-$root/build}
 "$root/scripts/install-deps.sh" --test
 "$root/scripts/build.sh"
 ctest --test-dir "$build_dir" --output-on-failure -j 2 --timeout 600
-# The examples as a user builds them: install to a temporary prefix, then a
-# standalone project finds the package and runs against a live server.
-"$root/examples/run_examples.sh" "$build_dir"

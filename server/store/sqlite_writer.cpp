@@ -9,6 +9,8 @@ namespace mlflowcpp::server::store {
 namespace {
 // Bounds the latency a job waits behind others in one group.
 constexpr std::size_t kMaxJobsPerGroup = 512;
+// Groups a leader runs for others once its own job is done.
+constexpr int kMaxGroupsLedAfterDone = 1;
 }  // namespace
 
 SqliteWriter::SqliteWriter(std::unique_ptr<SqliteConnection> connection) : connection_(std::move(connection)) {
@@ -26,43 +28,92 @@ SqliteWriter::~SqliteWriter() {
 
 void SqliteWriter::run(const Job& job) {
   PendingJob mine(job);
-  std::unique_lock<std::mutex> lock(mutex_);
-  if (stopping_) throw std::runtime_error("the tracking store is closing");
-  queue_.push_back(&mine);
-  ++callers_inside_;
-
-  while (!mine.done) {
+  bool leads = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) throw std::runtime_error("the tracking store is closing");
     if (leading_) {
-      // Woken when a leader completed this job, or handed over the lead.
-      mine.wake.wait(lock);
-      continue;
+      queue_.push_back(&mine);
+    } else {
+      leading_ = true;
+      leads = true;
     }
-    // Lead: take what is queued (this job among it, unless more than a group's
-    // worth came first; then lead again after this group).
-    leading_ = true;
-    while (!queue_.empty() && group_.size() < kMaxJobsPerGroup) {
-      group_.push_back(queue_.front());
-      queue_.pop_front();
-    }
-    lock.unlock();
-    run_group();
-    lock.lock();
-    for (PendingJob* pending : group_) {
-      pending->done = true;
-      // Notified under the lock: once it can take the lock, the caller may
-      // return and destroy its PendingJob, condition variable included.
-      if (pending != &mine) pending->wake.notify_one();
-    }
-    group_.clear();
-    leading_ = false;
-    // The first queued caller leads the next group (if this caller's job is
-    // still queued, it leads again on the next turn of the loop instead).
-    if (!queue_.empty()) queue_.front()->wake.notify_one();
+    ++callers_inside_;
   }
 
-  if (--callers_inside_ == 0 && stopping_) idle_.notify_all();
-  lock.unlock();
+  if (!leads) {
+    // Woken when a leader completed this job, or handed the lead over.
+    std::unique_lock<std::mutex> lock(mine.mutex);
+    mine.wake.wait(lock, [&mine] { return mine.done || mine.lead; });
+    leads = !mine.done;
+  }
+  if (leads) lead(mine);
+
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (--callers_inside_ == 0 && stopping_) idle_.notify_all();
+  }
   if (mine.failure) std::rethrow_exception(mine.failure);
+}
+
+void SqliteWriter::lead(PendingJob& mine) {
+  // This caller's job first, then what is queued; once it is done, one more
+  // group if more arrived meanwhile (rather than wait for a queued caller to
+  // be scheduled), bounded so that this caller's answer is not held back.
+  int groups_left = 1 + kMaxGroupsLedAfterDone;
+  bool own_job_pending = true;
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (own_job_pending) group_.push_back(&mine);
+      while (!queue_.empty() && group_.size() < kMaxJobsPerGroup) {
+        group_.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    own_job_pending = false;
+    run_group();
+    for (PendingJob* pending : group_) {
+      if (pending == &mine) {
+        mine.done = true;
+      } else {
+        signal(*pending, /*lead=*/false);
+      }
+    }
+    group_.clear();
+    --groups_left;
+
+    PendingJob* next_leader = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (queue_.empty()) {
+        leading_ = false;
+        return;
+      }
+      if (groups_left == 0) {
+        next_leader = queue_.front();
+        queue_.pop_front();
+      }
+    }
+    if (next_leader != nullptr) {
+      // Its job is the first of the next group; `leading_` stays set, so
+      // callers arriving meanwhile queue behind it.
+      signal(*next_leader, /*lead=*/true);
+      return;
+    }
+  }
+}
+
+void SqliteWriter::signal(PendingJob& pending, bool lead) {
+  // Under the job's own mutex: the waiter cannot see the flag, return and
+  // destroy its PendingJob before this notify is done with it.
+  std::lock_guard<std::mutex> lock(pending.mutex);
+  if (lead) {
+    pending.lead = true;
+  } else {
+    pending.done = true;
+  }
+  pending.wake.notify_one();
 }
 
 void SqliteWriter::run_group() noexcept {

@@ -9,7 +9,8 @@
 // the writer idle becomes the leader and runs, in its own thread, its job plus
 // every job queued so far, each inside its own SAVEPOINT within one
 // transaction, and commits once. Callers arriving while a leader works queue
-// their job and wait; the leader completes them after the commit, then wakes
+// their job and wait; the leader completes them after the commit. If more
+// arrived meanwhile, the leader runs one more group, then hands the lead to
 // the first caller still queued, which leads the next group. A lone caller
 // thus pays no thread hand-off (two context switches a call), while many
 // concurrent callers still share one commit.
@@ -49,18 +50,25 @@ class SqliteWriter {
 
  private:
   // A caller's job while it waits; lives on the caller's stack until run()
-  // returns. `done` and `failure` are written by the leader that ran it.
+  // returns. Its own mutex, not the writer's, guards `done` and `lead`, so
+  // waking one caller never makes the others queue on a shared lock.
   struct PendingJob {
     explicit PendingJob(const Job& job) : job(job) {}
     const Job& job;
-    std::exception_ptr failure;
-    bool done = false;
-    std::condition_variable wake;  // completion, or the turn to lead
+    std::exception_ptr failure;  // written by the leader before `done`
+    std::mutex mutex;
+    std::condition_variable wake;
+    bool done = false;  // the job ran and its group committed (or failed)
+    bool lead = false;  // the job did not run yet: its caller leads the next group
   };
 
+  // Runs this caller's job and the queued ones as one or more groups, then
+  // passes the lead on or frees the connection.
+  void lead(PendingJob& mine);
   // Runs `group_` in one transaction; sets each job's failure. Called by the
   // leader without the mutex held.
   void run_group() noexcept;
+  static void signal(PendingJob& pending, bool lead);
 
   std::unique_ptr<SqliteConnection> connection_;
   std::mutex mutex_;
