@@ -27,10 +27,10 @@ SqliteConnection::SqliteConnection(const std::string& path, ConnectionMode mode,
   // The compiled search SQL relies on LIKE being case-sensitive (ILIKE is
   // compiled to LOWER(...) LIKE LOWER(...)).
   database_.exec("PRAGMA case_sensitive_like = ON");
-  // Larger page cache and memory-mapped reads: metric histories and searches
-  // walk many pages.
-  database_.exec("PRAGMA cache_size = -16000");
-  database_.exec("PRAGMA mmap_size = 268435456");
+  // A modest page cache per connection (the OS page cache holds the rest): five
+  // connections with large caches or memory-mapped files would keep tens of
+  // MiB resident for good once a long history or a large search has been read.
+  database_.exec("PRAGMA cache_size = -4000");
 }
 
 StatementLease SqliteConnection::statement(const std::string& sql) {
