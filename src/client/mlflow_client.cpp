@@ -2,42 +2,23 @@
 
 #include "client/log_batch_planner.hpp"
 #include "client/rest_call.hpp"
+#include "protocol/json_lists.hpp"
 
 #include <chrono>
 
 namespace mlflowcpp {
 
 using client::Json;
+using client::list_from;
+using client::next_page_token;
+using client::object_at;
+using protocol::list_to_json;
 
 namespace {
 
-template <typename T>
-Json list_to_json(const std::vector<T>& items) {
-  Json list = Json::array();
-  for (const auto& item : items) list.push_back(protocol::to_json(item));
-  return list;
-}
 
-std::string next_page_token(const Json& response) {
-  auto it = response.find("next_page_token");
-  return it != response.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
-template <typename T, typename Parse>
-std::vector<T> list_from(const Json& response, const char* name, Parse parse) {
-  std::vector<T> items;
-  auto it = response.find(name);
-  if (it == response.end() || !it->is_array()) return items;
-  items.reserve(it->size());
-  for (const auto& element : *it) items.push_back(parse(element));
-  return items;
-}
 
-const Json& object_at(const Json& response, const char* name) {
-  static const Json kEmpty = Json::object();
-  auto it = response.find(name);
-  return it != response.end() && it->is_object() ? *it : kEmpty;
-}
 
 }  // namespace
 

@@ -5,6 +5,8 @@
 #include "client/model_uri.hpp"
 #include "client/rest_call.hpp"
 #include "protocol/registry_json.hpp"
+// After the to_json declarations it serves (see the header).
+#include "protocol/json_lists.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -13,6 +15,10 @@
 namespace mlflowcpp {
 
 using client::Json;
+using client::list_from;
+using client::next_page_token;
+using client::object_at;
+using protocol::list_to_json;
 
 namespace {
 
@@ -22,33 +28,9 @@ Json send_json(Connection& connection, const char* method, std::string_view endp
   return client::parse_response(request, connection.send(request));
 }
 
-const Json& object_at(const Json& response, const char* name) {
-  static const Json kEmpty = Json::object();
-  auto it = response.find(name);
-  return it != response.end() && it->is_object() ? *it : kEmpty;
-}
 
-template <typename T, typename Parse>
-std::vector<T> list_from(const Json& response, const char* name, Parse parse) {
-  std::vector<T> items;
-  auto it = response.find(name);
-  if (it == response.end() || !it->is_array()) return items;
-  items.reserve(it->size());
-  for (const auto& element : *it) items.push_back(parse(element));
-  return items;
-}
 
-std::string next_page_token(const Json& response) {
-  auto it = response.find("next_page_token");
-  return it != response.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
-template <typename T>
-Json list_to_json(const std::vector<T>& items) {
-  Json list = Json::array();
-  for (const auto& item : items) list.push_back(protocol::to_json(item));
-  return list;
-}
 
 // The query of the two registry searches (GET endpoints); order_by repeats.
 client::QueryParameters search_query(const std::string& filter, const std::vector<std::string>& order_by,

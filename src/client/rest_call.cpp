@@ -63,4 +63,15 @@ Json get(Connection& connection, std::string_view endpoint, const QueryParameter
   return parse_response(request, connection.send(request));
 }
 
+std::string next_page_token(const Json& response) {
+  auto it = response.find("next_page_token");
+  return it != response.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+const Json& object_at(const Json& response, const char* name) {
+  static const Json kEmpty = Json::object();
+  auto it = response.find(name);
+  return it != response.end() && it->is_object() ? *it : kEmpty;
+}
+
 }  // namespace mlflowcpp::client

@@ -30,4 +30,19 @@ Json get(Connection& connection, std::string_view endpoint, const QueryParameter
 // JSON, else a code derived from the status (spec §3).
 Json parse_response(const HttpRequest& request, const HttpResponse& response);
 
+// Reading response objects. A missing field, or one of another JSON type, reads
+// as empty: servers leave out default-valued fields, and newer ones add fields.
+std::string next_page_token(const Json& response);
+const Json& object_at(const Json& response, const char* name);
+
+template <typename T, typename Parse>
+std::vector<T> list_from(const Json& response, const char* name, Parse parse) {
+  std::vector<T> items;
+  auto it = response.find(name);
+  if (it == response.end() || !it->is_array()) return items;
+  items.reserve(it->size());
+  for (const auto& element : *it) items.push_back(parse(element));
+  return items;
+}
+
 }  // namespace mlflowcpp::client
