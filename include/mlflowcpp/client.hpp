@@ -10,6 +10,7 @@
 #include <mlflowcpp/registry_entities.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -214,6 +215,33 @@ class MlflowClient {
   // holds no version (an alias that does not exist is INVALID_PARAMETER_VALUE,
   // as MLflow servers answer it). One or two REST calls.
   std::string resolve_model_uri(const std::string& uri);
+
+  // --- Artifacts (repositories: <mlflowcpp/artifacts.hpp>) ---------------------
+  // The run's artifact_uri picks where files go: the tracking server's artifact
+  // proxy for mlflow-artifacts: URIs (over this client's connection), a copy for
+  // local paths and file:// URIs; s3:// and other schemes are NOT_IMPLEMENTED.
+  // Artifact paths are POSIX relative paths ("" is the run's root); an absolute
+  // one or one with ".." is INVALID_PARAMETER_VALUE. Each call reads the run once.
+
+  // Stores `local_file` as <artifact_path>/<its file name>.
+  void log_artifact(const std::string& run_id, const std::filesystem::path& local_file,
+                    const std::string& artifact_path = "");
+  // Stores every file below `local_dir` (recursively) under `artifact_path`, keeping relative paths.
+  void log_artifacts(const std::string& run_id, const std::filesystem::path& local_dir,
+                     const std::string& artifact_path = "");
+  // Stores `text` as the file `artifact_file` (e.g. "notes/summary.txt").
+  void log_text(const std::string& run_id, const std::string& text, const std::string& artifact_file);
+  // The direct children of `path`, with run-relative paths (the tracking API's artifacts/list).
+  std::vector<FileInfo> list_artifacts(const std::string& run_id, const std::string& path = "");
+  // Downloads `path` (a file, or a directory with everything below it; "" the
+  // whole run) into the directory `local_dst`, creating it. Returns the local
+  // path of what was downloaded. Files are written under a temporary name and
+  // renamed when complete.
+  std::filesystem::path download_artifacts(const std::string& run_id, const std::string& path,
+                                           const std::filesystem::path& local_dst);
+  // The same for a URI: runs:/<run_id>/<path>, mlflow-artifacts:/..., a local path or file:// URI.
+  std::filesystem::path download_artifacts_from_uri(const std::string& artifact_uri,
+                                                    const std::filesystem::path& local_dst);
 
  private:
   std::shared_ptr<Connection> connection_;

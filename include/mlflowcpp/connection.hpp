@@ -63,6 +63,17 @@ class Connection {
  public:
   virtual ~Connection() = default;
   virtual HttpResponse send(const HttpRequest& request) = 0;
+
+  // Files a transfer takes its request body from or gives its response body to,
+  // so that large artifacts need not be held in memory.
+  struct FileTransfer {
+    std::string upload_from;  // when set: the request body is this file's content (request.body is ignored)
+    std::string download_to;  // when set: a 200 response's body is written to this file (created or
+                              // truncated) instead of response.body; other responses keep theirs
+  };
+  // send() with file bodies. This default reads the upload into memory, calls
+  // send() and writes the body out; the real connection streams both.
+  virtual HttpResponse send_with_files(const HttpRequest& request, const FileTransfer& files);
 };
 
 // The real connection for `options` (resolved against the environment): libcurl

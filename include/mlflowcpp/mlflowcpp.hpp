@@ -1,6 +1,7 @@
 #pragma once
 
 // Umbrella header of the MLflow SDK for C++.
+#include <mlflowcpp/artifacts.hpp>
 #include <mlflowcpp/client.hpp>
 #include <mlflowcpp/client_options.hpp>
 #include <mlflowcpp/connection.hpp>

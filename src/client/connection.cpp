@@ -3,6 +3,9 @@
 #include "client/curl_transport.hpp"
 #include "client/retrying_connection.hpp"
 
+#include <fstream>
+#include <sstream>
+
 namespace mlflowcpp {
 
 std::optional<std::string> HttpResponse::header(std::string_view lower_case_name) const {
@@ -14,6 +17,26 @@ std::optional<std::string> HttpResponse::header(std::string_view lower_case_name
 
 TransportError::TransportError(const std::string& message, bool retryable)
     : MlflowException(std::string(error_code_name(ErrorCode::kInternalError)), 0, message), retryable_(retryable) {}
+
+HttpResponse Connection::send_with_files(const HttpRequest& request, const FileTransfer& files) {
+  HttpRequest with_body = request;
+  if (!files.upload_from.empty()) {
+    std::ifstream in(files.upload_from, std::ios::binary);
+    if (!in) throw invalid_parameter("Cannot read the file " + files.upload_from);
+    std::ostringstream content;
+    content << in.rdbuf();
+    with_body.body = content.str();
+  }
+  HttpResponse response = send(with_body);
+  if (!files.download_to.empty() && response.status == 200) {
+    std::ofstream out(files.download_to, std::ios::binary | std::ios::trunc);
+    out.write(response.body.data(), static_cast<std::streamsize>(response.body.size()));
+    out.close();
+    if (!out) throw MlflowException(ErrorCode::kInternalError, "Cannot write the file " + files.download_to);
+    response.body.clear();
+  }
+  return response;
+}
 
 std::shared_ptr<Connection> make_connection(const ClientOptions& options) {
   return make_connection(resolve_client_options(options));

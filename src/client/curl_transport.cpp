@@ -9,6 +9,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
 
 namespace mlflowcpp::client {
 
@@ -30,10 +33,43 @@ void append_header(CurlTransport::HeaderList& list, const std::string& line) {
   list.reset(extended);
 }
 
+// Where a response body goes: the response, or for a 200 answer to a download, the file.
+struct BodySink {
+  HttpResponse* response = nullptr;
+  std::FILE* file = nullptr;
+  CURL* curl = nullptr;
+  bool write_failed = false;
+};
+
 size_t on_body(char* data, size_t size, size_t count, void* user) {
-  static_cast<HttpResponse*>(user)->body.append(data, size * count);
-  return size * count;
+  auto* sink = static_cast<BodySink*>(user);
+  const size_t bytes = size * count;
+  if (sink->file != nullptr) {
+    long status = 0;
+    curl_easy_getinfo(sink->curl, CURLINFO_RESPONSE_CODE, &status);
+    if (status == 200) {
+      if (std::fwrite(data, 1, bytes, sink->file) != bytes) {
+        sink->write_failed = true;
+        return 0;  // aborts the transfer
+      }
+      return bytes;
+    }
+  }
+  sink->response->body.append(data, bytes);
+  return bytes;
 }
+
+size_t on_upload_read(char* buffer, size_t size, size_t count, void* user) {
+  std::FILE* file = static_cast<std::FILE*>(user);
+  size_t read = std::fread(buffer, 1, size * count, file);
+  if (read == 0 && std::ferror(file)) return CURL_READFUNC_ABORT;
+  return read;
+}
+
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+using FileHandle = std::unique_ptr<std::FILE, FileCloser>;
 
 std::string trim(std::string text) {
   auto not_space = [](unsigned char c) { return !std::isspace(c); };
@@ -155,7 +191,28 @@ void CurlTransport::configure(EasyHandle& handle) const {
   }
 }
 
-HttpResponse CurlTransport::send(const HttpRequest& request) {
+HttpResponse CurlTransport::send(const HttpRequest& request) { return perform(request, FileTransfer{}); }
+
+HttpResponse CurlTransport::send_with_files(const HttpRequest& request, const FileTransfer& files) {
+  return perform(request, files);
+}
+
+HttpResponse CurlTransport::perform(const HttpRequest& request, const FileTransfer& files) {
+  FileHandle upload;
+  curl_off_t upload_size = 0;
+  if (!files.upload_from.empty()) {
+    std::error_code error;
+    auto size = std::filesystem::file_size(files.upload_from, error);
+    upload.reset(std::fopen(files.upload_from.c_str(), "rb"));
+    if (error || !upload) throw invalid_parameter("Cannot read the file " + files.upload_from);
+    upload_size = static_cast<curl_off_t>(size);
+  }
+  FileHandle download;
+  if (!files.download_to.empty()) {
+    download.reset(std::fopen(files.download_to.c_str(), "wb"));
+    if (!download) throw MlflowException(ErrorCode::kInternalError, "Cannot write the file " + files.download_to);
+  }
+
   std::string url = options_.tracking_uri + request.path;
   if (!request.query.empty()) url += "?" + encode_query(request.query);
   const bool is_get = request.method == "GET";
@@ -169,11 +226,18 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, is_get ? get_headers_.get() : body_headers_.get());
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
+  BodySink sink{&response, download.get(), curl};
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
   if (is_get) {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, nullptr);
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  } else if (upload) {
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);  // a PUT fed by the read callback
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_upload_read);
+    curl_easy_setopt(curl, CURLOPT_READDATA, upload.get());
+    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, upload_size);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method == "PUT" ? nullptr : request.method.c_str());
   } else {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
@@ -190,7 +254,18 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, nullptr);
   curl_easy_setopt(curl, CURLOPT_POSTFIELDS, nullptr);
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, nullptr);
+  if (upload) {
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 0L);
+    curl_easy_setopt(curl, CURLOPT_READDATA, nullptr);
+    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(-1));
+  }
   return_handle(std::move(handle));
+
+  if (download && std::fflush(download.get()) != 0) sink.write_failed = true;
+  if (sink.write_failed) {
+    // Not a TransportError: another attempt would not make the disk writable.
+    throw MlflowException(ErrorCode::kInternalError, "Cannot write the file " + files.download_to);
+  }
 
   if (code != CURLE_OK) {
     std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);

@@ -30,6 +30,8 @@ class CurlTransport : public Connection {
   CurlTransport& operator=(const CurlTransport&) = delete;
 
   HttpResponse send(const HttpRequest& request) override;
+  // Streams the upload through a libcurl read callback and a 200 body into the file.
+  HttpResponse send_with_files(const HttpRequest& request, const FileTransfer& files) override;
 
   struct HeaderListCleanup {
     void operator()(curl_slist* list) const;
@@ -42,6 +44,7 @@ class CurlTransport : public Connection {
   void return_handle(std::unique_ptr<EasyHandle> handle);
   // Sets the options every request of this transport shares on a new handle.
   void configure(EasyHandle& handle) const;
+  HttpResponse perform(const HttpRequest& request, const FileTransfer& files);
 
   ResolvedClientOptions options_;
   std::string user_agent_;

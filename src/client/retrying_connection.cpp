@@ -31,11 +31,20 @@ std::chrono::milliseconds RetryingConnection::delay_before_retry(int retry_numbe
 }
 
 HttpResponse RetryingConnection::send(const HttpRequest& request) {
+  return with_retries([&] { return inner_->send(request); });
+}
+
+HttpResponse RetryingConnection::send_with_files(const HttpRequest& request, const FileTransfer& files) {
+  // Each attempt reopens the files: an upload starts from its first byte, a download truncates.
+  return with_retries([&] { return inner_->send_with_files(request, files); });
+}
+
+HttpResponse RetryingConnection::with_retries(const std::function<HttpResponse()>& attempt) {
   for (int retry = 0;; ++retry) {
     const bool last_attempt = retry >= policy_.max_retries;
     HttpResponse response;
     try {
-      response = inner_->send(request);
+      response = attempt();
     } catch (const TransportError& error) {
       if (last_attempt || !error.retryable()) throw;
       sleeper_(delay_before_retry(retry + 1, nullptr));

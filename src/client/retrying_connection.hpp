@@ -32,8 +32,10 @@ class RetryingConnection : public Connection {
                      RandomSource random = {});
 
   HttpResponse send(const HttpRequest& request) override;
+  HttpResponse send_with_files(const HttpRequest& request, const FileTransfer& files) override;
 
  private:
+  HttpResponse with_retries(const std::function<HttpResponse()>& attempt);
   std::chrono::milliseconds delay_before_retry(int retry_number, const HttpResponse* response);
   double draw_random_unit();
 
