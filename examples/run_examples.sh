@@ -69,7 +69,7 @@ export MLFLOW_EXPERIMENT_NAME="examples"
 export MLFLOW_HTTP_REQUEST_MAX_RETRIES=2
 passed=0
 failed=0
-for example in training_loop hyperparameter_sweep low_level_client; do
+for example in training_loop hyperparameter_sweep low_level_client register_model load_model; do
   echo "== $example"
   if timeout 120 "$work/build/$example"; then
     passed=$((passed + 1))

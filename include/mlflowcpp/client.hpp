@@ -7,8 +7,10 @@
 #include <mlflowcpp/client_options.hpp>
 #include <mlflowcpp/connection.hpp>
 #include <mlflowcpp/entities.hpp>
+#include <mlflowcpp/model.hpp>
 #include <mlflowcpp/registry_entities.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -242,6 +244,26 @@ class MlflowClient {
   // The same for a URI: runs:/<run_id>/<path>, mlflow-artifacts:/..., a local path or file:// URI.
   std::filesystem::path download_artifacts_from_uri(const std::string& artifact_uri,
                                                     const std::filesystem::path& local_dst);
+
+  // --- Models (MLmodel directories, <mlflowcpp/model.hpp>) ----------------------
+  // Uploads every file below `local_dir` plus an `MLmodel` file written from
+  // `info` (MLflow's YAML format, with a fresh model_uuid, run_id and creation
+  // time) to <artifact_path> in the run's artifacts, and records the model in
+  // the run (runs/log-model, the `mlflow.log-model.history` tag). `local_dir`
+  // itself is not changed. Returns "runs:/<run_id>/<artifact_path>".
+  std::string log_model(const std::string& run_id, const std::filesystem::path& local_dir,
+                        const std::string& artifact_path, const ModelInfo& info);
+  // Registers the model at `source` as a new version of the registered model
+  // `name`, creating the registered model when it does not exist yet. A
+  // runs:/<run_id>/<path> source is stored as the run's artifact URI + path,
+  // with the version's run_id set. Waits (polling) until the version leaves
+  // PENDING_REGISTRATION; DEADLINE_EXCEEDED when that takes longer than
+  // `timeout`, INTERNAL_ERROR when the registration failed.
+  ModelVersion register_model(const std::string& source, const std::string& name,
+                              std::chrono::milliseconds timeout = std::chrono::minutes(5));
+  // Downloads the files of the model a models:/ URI names (resolve_model_uri),
+  // or of any artifact URI, into the directory `local_dst`; returns the local path.
+  std::string download_model(const std::string& model_uri, const std::string& local_dst);
 
  private:
   std::shared_ptr<Connection> connection_;
