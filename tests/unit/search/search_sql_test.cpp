@@ -72,7 +72,7 @@ void expect_invalid(const std::function<void()>& call, const std::string& fragme
 class SearchSql : public ::testing::Test {
  protected:
   SearchSql() : db_(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
-    db_.exec(read_file(kFixtures / "mlflow-2.9-schema.sqlite.sql"));
+    db_.exec(read_file(MLFLOWCPP_SCHEMA_SQL));
     db_.exec("PRAGMA case_sensitive_like = ON");
   }
 
