@@ -218,30 +218,24 @@ std::vector<Run> load_runs(SqliteConnection& connection, const std::vector<std::
       metric.step = integer_or_zero(query->getColumn(4));
     }
   }
-  {
-    auto query = connection.statement(
-        "SELECT run_uuid, key, value FROM params WHERE run_uuid IN (SELECT value FROM json_each(?)) "
-        "ORDER BY run_uuid, rowid");
+  // Params and tags: the same shape of table, in insertion (rowid) order.
+  const auto load_key_values = [&](const char* table, auto add) {
+    auto query = connection.statement(std::string("SELECT run_uuid, key, value FROM ") + table +
+                                      " WHERE run_uuid IN (SELECT value FROM json_each(?)) ORDER BY run_uuid, rowid");
     query->bind(1, ids);
     RunFinder runs(by_id);
     while (query->executeStep()) {
       Run* run = runs.find(query->getColumn(0));
       if (run == nullptr) continue;
-      run->data.params.push_back({query->getColumn(1).getString(), text_or_empty(query->getColumn(2))});
+      add(*run, query->getColumn(1).getString(), text_or_empty(query->getColumn(2)));
     }
-  }
-  {
-    auto query = connection.statement(
-        "SELECT run_uuid, key, value FROM tags WHERE run_uuid IN (SELECT value FROM json_each(?)) "
-        "ORDER BY run_uuid, rowid");
-    query->bind(1, ids);
-    RunFinder runs(by_id);
-    while (query->executeStep()) {
-      Run* run = runs.find(query->getColumn(0));
-      if (run == nullptr) continue;
-      run->data.tags.push_back({query->getColumn(1).getString(), text_or_empty(query->getColumn(2))});
-    }
-  }
+  };
+  load_key_values("params", [](Run& run, std::string key, std::string value) {
+    run.data.params.push_back({std::move(key), std::move(value)});
+  });
+  load_key_values("tags", [](Run& run, std::string key, std::string value) {
+    run.data.tags.push_back({std::move(key), std::move(value)});
+  });
   {
     // Dataset inputs: inputs link a dataset (source) to a run (destination);
     // input_tags hang off the input.

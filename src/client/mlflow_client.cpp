@@ -14,14 +14,6 @@ using client::next_page_token;
 using client::object_at;
 using protocol::list_to_json;
 
-namespace {
-
-
-
-
-
-}  // namespace
-
 int64_t now_epoch_millis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
