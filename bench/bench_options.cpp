@@ -45,6 +45,12 @@ std::map<std::string, Flag> flags_of(BenchOptions& options) {
                                set_non_negative_int(options.concurrent_requests_per_client)}},
       {"phase-seconds", {"time bound of each timed phase",
                          [&options](const std::string& text) { options.phase_seconds = std::stod(text); }}},
+      {"backend-store-uri", {"store of the standard phases (default: a fresh SQLite file)",
+                             [&options](const std::string& text) { options.backend_store_uri = text; }}},
+      {"replicas", {"servers on one PostgreSQL database in --compare-backends (default 2)",
+                    set_non_negative_int(options.replicas)}},
+      {"comparison-clients", {"concurrent clients of each --compare-backends load (default 8)",
+                              set_non_negative_int(options.comparison_clients)}},
   };
 }
 
@@ -52,10 +58,15 @@ std::map<std::string, Flag> flags_of(BenchOptions& options) {
                                        int exit_code) {
   std::ostream& out = exit_code == 0 ? std::cout : std::cerr;
   out << "usage: server_bench [--markdown] [--name=value ...]\n"
-         "Starts `mlflowcpp server` over a fresh SQLite database on a free loopback port\n"
-         "and measures request rates, latencies and memory.\n\n";
-  for (const auto& [name, flag] : flags) out << fmt::format("  --{:<26}{}\n", name + "=N", flag.help);
+         "Starts `mlflowcpp server` over a fresh SQLite database (or --backend-store-uri)\n"
+         "on a free loopback port and measures request rates, latencies and memory.\n"
+         "With --compare-backends: log-batch and search-runs on SQLite and PostgreSQL.\n\n";
+  for (const auto& [name, flag] : flags) {
+    out << fmt::format("  --{:<26}{}\n", name + (name == "backend-store-uri" ? "=URI" : "=N"), flag.help);
+  }
   out << fmt::format("  --{:<26}{}\n", "markdown", "print the result table as Markdown");
+  out << fmt::format("  --{:<26}{}\n", "compare-backends",
+                     "log-batch and search-runs on SQLite and on PostgreSQL 15 (started here)");
   out << "\nDefaults: log-metric-requests=" << defaults.log_metric_requests
       << " ingest-batches=" << defaults.ingest_batches << " search-runs=" << defaults.search_run_count
       << " history-points=" << defaults.history_points << " phase-seconds=" << defaults.phase_seconds << "\n";
@@ -73,6 +84,10 @@ BenchOptions parse_bench_options(int argc, char** argv) {
     if (argument == "--help" || argument == "-h") print_usage_and_exit(flags, defaults, 0);
     if (argument == "--markdown") {
       options.markdown = true;
+      continue;
+    }
+    if (argument == "--compare-backends") {
+      options.compare_backends = true;
       continue;
     }
     const auto equals = argument.find('=');
@@ -96,6 +111,10 @@ BenchOptions parse_bench_options(int argc, char** argv) {
   }
   if (options.batch_size < 1 || options.batch_size > 1000) {
     std::cerr << "server_bench: --batch-size must be 1..1000 (MLflow's log-batch cap)\n";
+    std::exit(2);
+  }
+  if (options.compare_backends && (options.replicas < 1 || options.comparison_clients < 1)) {
+    std::cerr << "server_bench: --replicas and --comparison-clients must be at least 1\n";
     std::exit(2);
   }
   return options;

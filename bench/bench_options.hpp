@@ -20,6 +20,14 @@ struct BenchOptions {
   int concurrent_requests_per_client = 1000;
   double phase_seconds = 10.0;            // time bound of each timed phase
   bool markdown = false;                  // print the result table as Markdown
+  // The store of the standard phases: empty for a fresh SQLite file, or any
+  // --backend-store-uri the server takes (e.g. an existing PostgreSQL database).
+  std::string backend_store_uri;
+  // Instead of the standard phases: log-batch and search-runs on SQLite and on
+  // a PostgreSQL 15 the benchmark starts, with 1 and with `replicas` servers.
+  bool compare_backends = false;
+  int replicas = 2;               // servers on one PostgreSQL database in the comparison
+  int comparison_clients = 8;     // concurrent clients of each comparison load
 };
 
 // Parses --name=value flags; prints usage and exits on --help or a bad flag.

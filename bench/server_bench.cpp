@@ -1,8 +1,10 @@
 // server_bench: starts the real `mlflowcpp server` over a fresh SQLite database
-// on a free loopback port and measures, in one run, what a user of the tracking
-// server feels: single-call and batch ingest rates, search and history
+// (or the store of --backend-store-uri) on a free loopback port and measures,
+// in one run, what a user of the tracking server feels: single-call and batch ingest rates, search and history
 // latencies, and the server's memory. All figures of one run share the same
 // (noisy, shared) machine, so the ratios between them are the stable part.
+// --compare-backends measures log-batch and search-runs on SQLite beside
+// PostgreSQL with one and with two server replicas instead.
 // See BENCHMARKS.md for how to build and run it and for recorded results.
 
 #include <ctime>
@@ -11,6 +13,7 @@
 #include <memory>
 #include <thread>
 
+#include "backend_comparison.hpp"
 #include "bench_options.hpp"
 #include "bench_phases.hpp"
 #include "bench_table.hpp"
@@ -58,8 +61,16 @@ int main(int argc, char** argv) {
   const bench::BenchOptions options = bench::parse_bench_options(argc, argv);
   std::unique_ptr<testing::ServerProcess> server;
   try {
+    if (options.compare_backends) {
+      std::cout << "mlflowcpp backend store comparison, " << utc_now() << "\n"
+                << "machine: " << std::thread::hardware_concurrency() << " cores, " << cpu_model() << "\n\n";
+      bench::run_backend_comparison(options, std::cout);
+      return 0;
+    }
     bench::progress("starting " + testing::server_binary());
-    server = std::make_unique<testing::ServerProcess>();
+    testing::ServerOptions server_options;
+    if (!options.backend_store_uri.empty()) server_options.backend_store_uri = options.backend_store_uri;
+    server = std::make_unique<testing::ServerProcess>(server_options);
     const pid_t server_pid = bench::find_child_running(testing::server_binary());
     const bench::BenchFigures figures = bench::run_bench_phases(options, server->port(), server_pid);
     print_results(bench::build_bench_table(options, figures), options.markdown);

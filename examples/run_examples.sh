@@ -69,7 +69,12 @@ export MLFLOW_EXPERIMENT_NAME="examples"
 export MLFLOW_HTTP_REQUEST_MAX_RETRIES=2
 passed=0
 failed=0
-for example in training_loop hyperparameter_sweep low_level_client register_model load_model; do
+examples=(training_loop hyperparameter_sweep low_level_client register_model load_model)
+# The C and Fortran programs, when the package has the bindings (and a Fortran compiler built them).
+for optional in c_training_loop fortran_training_loop; do
+  [[ -x "$work/build/$optional" ]] && examples+=("$optional")
+done
+for example in "${examples[@]}"; do
   echo "== $example"
   if timeout 120 "$work/build/$example"; then
     passed=$((passed + 1))

@@ -2,23 +2,43 @@
 
 // Artifact repositories: where a run's files live, named by its artifact_uri.
 // MlflowClient::log_artifact and friends pick one from the run; use this header
-// directly to read or write an artifact URI without a run.
+// directly to read or write an artifact URI without a run (or to follow a
+// transfer's progress).
 //
 // Supported URIs:
 //   mlflow-artifacts:/<path>              the tracking server's artifact proxy, over the client's connection
-//   mlflow-artifacts://host:port/<path>   the proxy of another server (plain http, default options)
+//   mlflow-artifacts://host:port/<path>   the proxy of another server, with the tracking connection's scheme,
+//                                         path prefix, credentials and TLS settings (as MLflow's clients)
 //   /local/path, file:///local/path       a directory on this machine (files are copied)
-// s3:// and other schemes throw MlflowException (NOT_IMPLEMENTED).
+//   s3://bucket/<prefix>                  S3 or an S3-compatible store (MinIO, Ceph, ...), reached
+//                                         directly and configured like MLflow's client:
+//                                         MLFLOW_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID,
+//                                         AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+//                                         AWS_DEFAULT_REGION (or AWS_REGION), MLFLOW_S3_IGNORE_TLS.
+//                                         Files of MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE bytes
+//                                         (default 500 MiB) and more go up as a multipart upload in
+//                                         parallel parts of MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE (default
+//                                         10 MiB, at least 5 MiB); downloads come in ranged requests
+//                                         of MLFLOW_MULTIPART_DOWNLOAD_CHUNK_SIZE (default 100 MiB).
+// Other schemes throw MlflowException (NOT_IMPLEMENTED).
 
 #include <mlflowcpp/connection.hpp>
 #include <mlflowcpp/entities.hpp>
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace mlflowcpp {
+
+// Told how one file's transfer advances: the bytes moved so far and the file's
+// size. Each log_artifact / download_file call reports from 0 up to its total
+// (so a directory transfer reports file after file). It may be called from a
+// helper thread, but never by two threads at once; it should return quickly.
+using ArtifactProgressCallback = std::function<void(std::uint64_t bytes_done, std::uint64_t bytes_total)>;
 
 // Paths inside a repository are POSIX relative paths ("" is the root). A path
 // that is absolute or contains ".." is refused (INVALID_PARAMETER_VALUE).
@@ -36,6 +56,20 @@ class ArtifactRepository {
   // Writes the file `artifact_file` to `local_file`: to a temporary file next to
   // it first, renamed on success, so a failed download leaves nothing under that name.
   virtual void download_file(const std::string& artifact_file, const std::filesystem::path& local_file) = 0;
+
+  // Progress of log_artifact and download_file from now on (an empty function
+  // turns it off). S3 reports as bytes move; the proxy and local copies report
+  // at the start and the end of each file.
+  void set_progress_callback(ArtifactProgressCallback callback) { progress_callback_ = std::move(callback); }
+
+ protected:
+  const ArtifactProgressCallback& progress_callback() const { return progress_callback_; }
+  void report_progress(std::uint64_t bytes_done, std::uint64_t bytes_total) const {
+    if (progress_callback_) progress_callback_(bytes_done, bytes_total);
+  }
+
+ private:
+  ArtifactProgressCallback progress_callback_;
 };
 
 // The repository for `artifact_uri`. `tracking_connection` serves mlflow-artifacts:/ URIs.

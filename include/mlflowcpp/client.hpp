@@ -4,6 +4,7 @@
 // Python MlflowClient. Explicit ids everywhere; no notion of an "active" run
 // (that is the fluent layer, <mlflowcpp/fluent.hpp>).
 
+#include <mlflowcpp/artifacts.hpp>
 #include <mlflowcpp/client_options.hpp>
 #include <mlflowcpp/connection.hpp>
 #include <mlflowcpp/entities.hpp>
@@ -265,8 +266,16 @@ class MlflowClient {
   // or of any artifact URI, into the directory `local_dst`; returns the local path.
   std::string download_model(const std::string& model_uri, const std::string& local_dst);
 
+  // Called as artifact files move (bytes done and the file's size, per file)
+  // by log_artifact(s), download_artifacts and the model calls of this client
+  // and its later copies. Empty: no reports.
+  void set_artifact_progress_callback(ArtifactProgressCallback callback) {
+    artifact_progress_ = std::move(callback);
+  }
+
  private:
   std::shared_ptr<Connection> connection_;
+  ArtifactProgressCallback artifact_progress_;
 };
 
 // Epoch milliseconds now, the timestamp MLflow uses everywhere.

@@ -74,6 +74,12 @@ class Connection {
   // send() with file bodies. This default reads the upload into memory, calls
   // send() and writes the body out; the real connection streams both.
   virtual HttpResponse send_with_files(const HttpRequest& request, const FileTransfer& files);
+
+  // The settings of a connection made by make_connection(); nullptr for other
+  // connections. An artifact URI naming another server
+  // (mlflow-artifacts://host:port/...) is reached with these, as MLflow's
+  // clients do: the same scheme, credentials, TLS settings and retries.
+  virtual const ResolvedClientOptions* resolved_options() const { return nullptr; }
 };
 
 // The real connection for `options` (resolved against the environment): libcurl

@@ -1,10 +1,12 @@
 #pragma once
 
 // Lists a run's artifacts where the server can reach them itself: local paths,
-// file: URIs, and mlflow-artifacts: URIs (resolved under the server's
-// artifacts destination), confined to the artifact root (see
-// artifact_location.hpp). Other stores (s3://, gs://, ...) are reported as
-// NOT_IMPLEMENTED.
+// file: URIs, s3:// URIs (with the server's S3 settings) and mlflow-artifacts:
+// URIs (resolved below the server's artifacts destination), confined to the
+// artifact root (see artifact_location.hpp). Other stores (gs://, ...) are
+// reported as NOT_IMPLEMENTED.
+
+#include "server/artifacts/artifact_location.hpp"
 
 #include <mlflowcpp/entities.hpp>
 
@@ -23,10 +25,10 @@ class ArtifactLister {
   // directory gives an empty list. INVALID_PARAMETER_VALUE for an unsafe path.
   std::vector<FileInfo> list(const std::string& artifact_root_uri, const std::string& relative_path) const;
 
-  const std::string& artifacts_destination() const { return artifacts_destination_; }
+  const std::string& artifacts_destination() const { return locator_.artifacts_destination(); }
 
  private:
-  std::string artifacts_destination_;
+  ArtifactLocator locator_;
 };
 
 }  // namespace mlflowcpp::server

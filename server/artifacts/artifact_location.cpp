@@ -1,6 +1,10 @@
 #include "server/artifacts/artifact_location.hpp"
 
 #include "server/artifacts/artifact_path.hpp"
+#include "server/artifacts/local_artifact_store.hpp"
+#include "server/artifacts/s3_artifact_store.hpp"
+
+#include "s3/s3_client.hpp"
 
 #include <mlflowcpp/errors.hpp>
 
@@ -8,9 +12,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 namespace mlflowcpp::server {
 namespace {
+
+constexpr long kS3ConnectTimeoutMs = 3000;
 
 // "s3" for "s3://bucket/x"; "" for plain paths (including Windows-looking "C:/x").
 std::string uri_scheme(const std::string& uri) {
@@ -36,14 +43,14 @@ std::string uri_path(const std::string& uri) {
   return query == std::string::npos ? rest : rest.substr(0, query);
 }
 
-[[noreturn]] void throw_remote(const std::string& uri) {
+[[noreturn]] void throw_unsupported(const std::string& uri) {
   throw MlflowException(ErrorCode::kNotImplemented,
                         fmt::format("Artifacts stored at '{}' cannot be served by this server: only local paths, "
-                                    "file: and mlflow-artifacts: locations are.",
+                                    "file:, s3:// and mlflow-artifacts: locations are.",
                                     uri));
 }
 
-// A local root given as a path: absolute and lexically normal, '..' refused.
+// A local root given as a path: '..' refused.
 std::string checked_local_root(const std::string& path, const std::string& uri) {
   if (path.empty()) throw invalid_parameter(fmt::format("Invalid artifact location '{}'.", uri));
   std::size_t start = 0;
@@ -58,39 +65,78 @@ std::string checked_local_root(const std::string& path, const std::string& uri) 
   return path;
 }
 
-}  // namespace
-
-std::string local_directory_of_destination(const std::string& destination) {
-  const std::string scheme = uri_scheme(destination);
-  if (scheme.empty()) return checked_local_root(destination, destination);
-  if (scheme == "file") return checked_local_root(uri_path(destination), destination);
-  throw_remote(destination);
+bool is_proxied_scheme(const std::string& scheme) {
+  return scheme == "mlflow-artifacts" || scheme == "http" || scheme == "https";
 }
 
-LocalArtifactLocation resolve_artifact_location(const std::string& root_uri, const std::string& relative,
-                                                const std::string& artifacts_destination) {
+}  // namespace
+
+ArtifactLocator::ArtifactLocator(std::string artifacts_destination)
+    : artifacts_destination_(std::move(artifacts_destination)) {
+  const std::string scheme = uri_scheme(artifacts_destination_);
+  // A destination that names the proxy itself would resolve forever.
+  if (is_proxied_scheme(scheme)) return;
+  try {
+    destination_store_ = store_for(artifacts_destination_);
+  } catch (const MlflowException& error) {
+    // Reported by each call that needs the destination, as the proxy's answer.
+    destination_error_ = error;
+  }
+}
+
+ArtifactLocator::~ArtifactLocator() = default;
+
+std::shared_ptr<s3::S3Client> ArtifactLocator::s3_client() const {
+  std::lock_guard<std::mutex> lock(s3_client_mutex_);
+  if (!s3_client_) {
+    s3::S3Settings settings = s3::S3Settings::from_environment();
+    // A client is waiting on the other side: an endpoint that does not accept
+    // a connection within seconds (a reachable one takes milliseconds) is
+    // reported as unavailable rather than waited for, retries included.
+    settings.connect_timeout_ms = std::min(settings.connect_timeout_ms, kS3ConnectTimeoutMs);
+    s3_client_ = std::make_shared<s3::S3Client>(settings);
+  }
+  return s3_client_;
+}
+
+std::shared_ptr<const ArtifactStore> ArtifactLocator::destination_store() const {
+  if (destination_error_) throw *destination_error_;
+  if (!destination_store_) {
+    throw MlflowException(ErrorCode::kNotImplemented,
+                          fmt::format("The artifacts destination '{}' is neither a local directory nor an s3:// "
+                                      "location; proxying it is not supported.",
+                                      artifacts_destination_));
+  }
+  return destination_store_;
+}
+
+std::shared_ptr<const ArtifactStore> ArtifactLocator::store_for(const std::string& root_uri) const {
   const std::string scheme = uri_scheme(root_uri);
-  if (scheme.empty()) return {LocalArtifactStore(checked_local_root(root_uri, root_uri)), relative};
-  if (scheme == "file") return {LocalArtifactStore(checked_local_root(uri_path(root_uri), root_uri)), relative};
+  if (scheme.empty()) return std::make_shared<LocalArtifactStore>(checked_local_root(root_uri, root_uri));
+  if (scheme == "file") return std::make_shared<LocalArtifactStore>(checked_local_root(uri_path(root_uri), root_uri));
+  if (scheme == "s3") return std::make_shared<S3ArtifactStore>(s3_client(), root_uri);
+  throw_unsupported(root_uri);
+}
+
+ArtifactLocation ArtifactLocator::resolve(const std::string& root_uri, const std::string& relative) const {
+  const std::string scheme = uri_scheme(root_uri);
+  if (!is_proxied_scheme(scheme)) return {store_for(root_uri), relative};
 
   // Proxied roots: the path after the scheme (or after the proxy route of an
   // http(s) URL) is relative to the artifacts destination.
   std::string inner;
   if (scheme == "mlflow-artifacts") {
     inner = uri_path(root_uri);
-  } else if (scheme == "http" || scheme == "https") {
+  } else {
     const std::string anchor = "/api/2.0/mlflow-artifacts/artifacts/";
     const std::string path = uri_path(root_uri);
     const auto at = path.find(anchor);
-    if (at == std::string::npos) throw_remote(root_uri);
+    if (at == std::string::npos) throw_unsupported(root_uri);
     inner = path.substr(at + anchor.size());
-  } else {
-    throw_remote(root_uri);
   }
   while (!inner.empty() && inner.front() == '/') inner.erase(0, 1);
   const std::string root_relative = normalize_artifact_path(inner);
-  return {LocalArtifactStore(local_directory_of_destination(artifacts_destination)),
-          join_artifact_path(root_relative, relative)};
+  return {destination_store(), join_artifact_path(root_relative, relative)};
 }
 
 }  // namespace mlflowcpp::server

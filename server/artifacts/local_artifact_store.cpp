@@ -20,6 +20,7 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kUploadPrefix = ".mlflowcpp-upload-";
 constexpr std::size_t kWriteBlockBytes = 1024 * 1024;
+constexpr std::size_t kReadChunkBytes = 256 * 1024;
 
 MlflowException io_error(const std::string& what, int error_number) {
   return MlflowException(ErrorCode::kInternalError, fmt::format("{}: {}", what, std::strerror(error_number)));
@@ -37,31 +38,46 @@ bool is_within(const fs::path& path, const fs::path& root) {
 
 }  // namespace
 
-ArtifactFile::~ArtifactFile() { ::close(descriptor_); }
+LocalArtifactFile::~LocalArtifactFile() { ::close(descriptor_); }
 
-long ArtifactFile::read_at(std::uint64_t offset, char* buffer, std::size_t length) const {
+std::uint64_t LocalArtifactFile::send(std::uint64_t offset, std::uint64_t length, const ArtifactSink& sink) const {
+  const std::uint64_t end = offset + std::min(length, size_ - std::min(offset, size_));
+  std::vector<char> buffer(static_cast<std::size_t>(std::min<std::uint64_t>(kReadChunkBytes, end - offset)));
+  std::uint64_t sent = 0;
+  while (offset + sent < end) {
+    const std::size_t wanted = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), end - offset - sent));
+    const long count = read_at(offset + sent, buffer.data(), wanted);
+    // A file that shrank under us ends the transfer early.
+    if (count <= 0) break;
+    if (!sink(buffer.data(), static_cast<std::size_t>(count))) break;
+    sent += static_cast<std::uint64_t>(count);
+  }
+  return sent;
+}
+
+long LocalArtifactFile::read_at(std::uint64_t offset, char* buffer, std::size_t length) const {
   for (;;) {
     const ssize_t count = ::pread(descriptor_, buffer, length, static_cast<off_t>(offset));
     if (count >= 0 || errno != EINTR) return static_cast<long>(count);
   }
 }
 
-ArtifactUpload::ArtifactUpload(int descriptor, fs::path temporary, fs::path target)
+LocalArtifactUpload::LocalArtifactUpload(int descriptor, fs::path temporary, fs::path target)
     : descriptor_(descriptor), temporary_(std::move(temporary)), target_(std::move(target)) {
   buffer_.reserve(kWriteBlockBytes);
 }
 
-ArtifactUpload::~ArtifactUpload() {
+LocalArtifactUpload::~LocalArtifactUpload() {
   close_descriptor();
   if (!committed_) ::unlink(temporary_.c_str());
 }
 
-void ArtifactUpload::close_descriptor() {
+void LocalArtifactUpload::close_descriptor() {
   if (descriptor_ >= 0) ::close(descriptor_);
   descriptor_ = -1;
 }
 
-void ArtifactUpload::flush_buffer() {
+void LocalArtifactUpload::flush_buffer() {
   std::size_t done = 0;
   while (done < buffer_.size()) {
     const ssize_t count = ::write(descriptor_, buffer_.data() + done, buffer_.size() - done);
@@ -74,7 +90,7 @@ void ArtifactUpload::flush_buffer() {
   buffer_.clear();
 }
 
-void ArtifactUpload::write(const char* data, std::size_t length) {
+void LocalArtifactUpload::write(const char* data, std::size_t length) {
   bytes_received_ += length;
   while (length > 0) {
     const std::size_t room = kWriteBlockBytes - buffer_.size();
@@ -86,7 +102,7 @@ void ArtifactUpload::write(const char* data, std::size_t length) {
   }
 }
 
-void ArtifactUpload::commit() {
+void LocalArtifactUpload::commit() {
   flush_buffer();
   // On disk before it takes the final name: a crash right after the rename must
   // not leave an empty file there.
@@ -102,6 +118,8 @@ void ArtifactUpload::commit() {
 }
 
 LocalArtifactStore::LocalArtifactStore(fs::path root) : root_(fs::absolute(std::move(root)).lexically_normal()) {}
+
+std::string LocalArtifactStore::root_description() const { return "a local directory"; }
 
 bool LocalArtifactStore::is_upload_in_progress(std::string_view file_name) {
   return file_name.substr(0, kUploadPrefix.size()) == kUploadPrefix;
@@ -148,7 +166,7 @@ std::vector<FileInfo> LocalArtifactStore::list(const std::string& relative_direc
   return files;
 }
 
-std::unique_ptr<ArtifactFile> LocalArtifactStore::open(const std::string& relative_file) const {
+std::unique_ptr<ArtifactReader> LocalArtifactStore::open(const std::string& relative_file) const {
   const fs::path path = confined(relative_file);
   const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (descriptor < 0) {
@@ -167,10 +185,11 @@ std::unique_ptr<ArtifactFile> LocalArtifactStore::open(const std::string& relati
     ::close(descriptor);
     throw invalid_parameter(fmt::format("Artifact '{}' is not a file.", relative_file));
   }
-  return std::make_unique<ArtifactFile>(descriptor, static_cast<std::uint64_t>(status.st_size));
+  return std::make_unique<LocalArtifactFile>(descriptor, static_cast<std::uint64_t>(status.st_size));
 }
 
-std::unique_ptr<ArtifactUpload> LocalArtifactStore::begin_upload(const std::string& relative_file) const {
+std::unique_ptr<ArtifactUpload> LocalArtifactStore::begin_upload(const std::string& relative_file,
+                                                                 std::optional<std::uint64_t>) const {
   if (relative_file.empty()) throw invalid_parameter("Invalid path: an upload needs a file name.");
   const fs::path target = confined(relative_file);
   std::error_code error;
@@ -192,7 +211,7 @@ std::unique_ptr<ArtifactUpload> LocalArtifactStore::begin_upload(const std::stri
   if (descriptor < 0) throw io_error(fmt::format("Could not start the upload of '{}'", relative_file), errno);
   // mkostemp creates 0600; artifacts are ordinary readable files.
   ::fchmod(descriptor, 0644);
-  return std::unique_ptr<ArtifactUpload>(new ArtifactUpload(descriptor, temporary, target));
+  return std::unique_ptr<ArtifactUpload>(new LocalArtifactUpload(descriptor, temporary, target));
 }
 
 void LocalArtifactStore::remove(const std::string& relative_path) const {

@@ -6,12 +6,15 @@
 // inside the root (a symlink pointing out of it is refused with
 // INVALID_PARAMETER_VALUE). Nothing here holds a whole file in memory.
 
+#include "server/artifacts/artifact_store.hpp"
+
 #include <mlflowcpp/entities.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,14 +23,15 @@ namespace mlflowcpp::server {
 
 // A file opened for reading; the descriptor closes with the object. Reading at
 // an offset (pread) lets one object serve a download chunk by chunk.
-class ArtifactFile {
+class LocalArtifactFile : public ArtifactReader {
  public:
-  ArtifactFile(int descriptor, std::uint64_t size) : descriptor_(descriptor), size_(size) {}
-  ~ArtifactFile();
-  ArtifactFile(const ArtifactFile&) = delete;
-  ArtifactFile& operator=(const ArtifactFile&) = delete;
+  LocalArtifactFile(int descriptor, std::uint64_t size) : descriptor_(descriptor), size_(size) {}
+  ~LocalArtifactFile() override;
+  LocalArtifactFile(const LocalArtifactFile&) = delete;
+  LocalArtifactFile& operator=(const LocalArtifactFile&) = delete;
 
-  std::uint64_t size() const { return size_; }
+  std::uint64_t size() const override { return size_; }
+  std::uint64_t send(std::uint64_t offset, std::uint64_t length, const ArtifactSink& sink) const override;
   // Up to `length` bytes at `offset` into `buffer`: the count read, 0 at the end, -1 on error.
   long read_at(std::uint64_t offset, char* buffer, std::size_t length) const;
 
@@ -40,20 +44,20 @@ class ArtifactFile {
 // directory; commit() moves it onto the target name in one rename, so readers
 // see the old file or the whole new one, never a part. Destroyed without
 // commit() (client gone, error), it removes the temporary file.
-class ArtifactUpload {
+class LocalArtifactUpload : public ArtifactUpload {
  public:
-  ~ArtifactUpload();
-  ArtifactUpload(const ArtifactUpload&) = delete;
-  ArtifactUpload& operator=(const ArtifactUpload&) = delete;
+  ~LocalArtifactUpload() override;
+  LocalArtifactUpload(const LocalArtifactUpload&) = delete;
+  LocalArtifactUpload& operator=(const LocalArtifactUpload&) = delete;
 
   // Throws MlflowException (INTERNAL_ERROR) when the disk refuses the bytes.
-  void write(const char* data, std::size_t length);
-  void commit();
+  void write(const char* data, std::size_t length) override;
+  void commit() override;
   std::uint64_t bytes_received() const { return bytes_received_; }
 
  private:
   friend class LocalArtifactStore;
-  ArtifactUpload(int descriptor, std::filesystem::path temporary, std::filesystem::path target);
+  LocalArtifactUpload(int descriptor, std::filesystem::path temporary, std::filesystem::path target);
   void flush_buffer();
   void close_descriptor();
 
@@ -66,25 +70,25 @@ class ArtifactUpload {
   bool committed_ = false;
 };
 
-class LocalArtifactStore {
+// Multipart uploads are not offered (NOT_IMPLEMENTED, as for MLflow's local
+// repository): a single streamed PUT already writes straight to disk.
+class LocalArtifactStore : public ArtifactStore {
  public:
   // `root` need not exist yet (it is created by the first upload).
   explicit LocalArtifactStore(std::filesystem::path root);
 
   const std::filesystem::path& root() const { return root_; }
+  std::string root_description() const override;
 
-  // Direct children of `relative_directory` ("" = the root), sorted, each path
-  // relative to the root ("dir/f.txt"). A missing directory, or a file, lists as empty.
-  std::vector<FileInfo> list(const std::string& relative_directory) const;
+  std::vector<FileInfo> list(const std::string& relative_directory) const override;
   // RESOURCE_DOES_NOT_EXIST (404) when there is no such file; INVALID_PARAMETER_VALUE
   // for a directory.
-  std::unique_ptr<ArtifactFile> open(const std::string& relative_file) const;
+  std::unique_ptr<ArtifactReader> open(const std::string& relative_file) const override;
   // Creates the parent directories; INVALID_PARAMETER_VALUE when the path is the
-  // root or an existing directory.
-  std::unique_ptr<ArtifactUpload> begin_upload(const std::string& relative_file) const;
-  // A file, or a directory with everything below it; nothing when missing.
-  // The root itself cannot be deleted.
-  void remove(const std::string& relative_path) const;
+  // root or an existing directory. The size is not needed.
+  std::unique_ptr<ArtifactUpload> begin_upload(const std::string& relative_file,
+                                               std::optional<std::uint64_t> size) const override;
+  void remove(const std::string& relative_path) const override;
 
   // Whether a directory entry is an upload still in progress (hidden from listings).
   static bool is_upload_in_progress(std::string_view file_name);

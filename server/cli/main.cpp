@@ -1,13 +1,16 @@
 // mlflowcpp: the command-line program. `mlflowcpp server` runs the tracking
-// server; `mlflowcpp --version` prints the version.
+// server; `mlflowcpp db upgrade` prepares a database; `mlflowcpp --version`
+// prints the version.
 
 #include "server/artifacts/artifact_lister.hpp"
+#include "server/cli/db_command.hpp"
 #include "server/cli/server_options.hpp"
 #include "server/http/artifact_handlers.hpp"
 #include "server/http/http_server.hpp"
 #include "server/http/registry_handlers.hpp"
 #include "server/service/registry_service.hpp"
 #include "server/service/tracking_service.hpp"
+#include "server/store/postgres_uri.hpp"
 #include "server/store/store_factory.hpp"
 
 #include <mlflowcpp/version.hpp>
@@ -35,7 +38,8 @@ constexpr const char* kUsage =
     "Usage: mlflowcpp [--version] [--help] <command> [OPTIONS]\n"
     "\n"
     "Commands:\n"
-    "  server   Run the MLflow tracking server (see `mlflowcpp server --help`)\n";
+    "  server   Run the MLflow tracking server (see `mlflowcpp server --help`)\n"
+    "  db       Create or check a backend store's schema (see `mlflowcpp db --help`)\n";
 
 // Stops the server on SIGINT or SIGTERM. The signals are blocked in every
 // thread (the mask is inherited by the server's threads, so block them before
@@ -103,10 +107,15 @@ int run_server(const std::vector<std::string>& arguments) {
 
   server::BackendStores stores;
   try {
-    stores = server::open_backend_stores(options.backend_store_uri, options.default_artifact_root);
+    server::BackendStoreOptions store_options;
+    store_options.default_artifact_root = options.default_artifact_root;
+    store_options.db_pool_size = options.db_pool_size;
+    store_options.db_max_overflow = options.db_max_overflow;
+    stores = server::open_backend_stores(options.backend_store_uri, store_options);
   } catch (const std::exception& error) {
-    std::cerr << "mlflowcpp server: cannot open the backend store '" << options.backend_store_uri
-              << "': " << error.what() << "\n";
+    std::cerr << "mlflowcpp server: cannot open the backend store '"
+              << server::store::postgres::redact_password(options.backend_store_uri) << "': " << error.what()
+              << "\n";
     return 1;
   }
 
@@ -139,7 +148,8 @@ int run_server(const std::vector<std::string>& arguments) {
   std::cout << fmt::format("mlflowcpp {} (MLflow {} protocol) listening on http://{}:{} | backend store {} | "
                            "default artifact root {} | {} workers\n",
                            kVersion, kMlflowProtocolVersion, options.host, http_server.port(),
-                           options.backend_store_uri, options.default_artifact_root, options.workers)
+                           server::store::postgres::redact_password(options.backend_store_uri),
+                           options.default_artifact_root, options.workers)
             << std::flush;
   signal_watcher.watch(http_server);
   const bool served = http_server.run();
@@ -176,6 +186,7 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  if (command == "db") return cli::run_db_command({arguments.begin() + 1, arguments.end()});
   std::cerr << "mlflowcpp: unknown command '" << command << "'.\n" << kUsage;
   return 2;
 }

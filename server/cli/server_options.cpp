@@ -73,13 +73,17 @@ std::optional<std::string> process_environment(const std::string& name) {
 std::string server_usage() {
   return "Usage: mlflowcpp server [OPTIONS]\n"
          "\n"
-         "Runs an MLflow tracking server (REST protocol of MLflow 2.9.2) over SQLite.\n"
+         "Runs an MLflow tracking server (REST protocol of MLflow 2.9.2) over SQLite or PostgreSQL.\n"
          "\n"
          "Options:\n"
          "  -h, --host HOST                 Address to listen on [MLFLOW_HOST] (default 127.0.0.1)\n"
          "  -p, --port PORT                 Port to listen on [MLFLOW_PORT] (default 5000)\n"
-         "  --backend-store-uri URI         sqlite:///path.db [MLFLOW_BACKEND_STORE_URI]\n"
-         "                                  (default sqlite:///mlflow.db)\n"
+         "  --backend-store-uri URI         sqlite:///path.db or postgresql://user:password@host:port/db\n"
+         "                                  [MLFLOW_BACKEND_STORE_URI] (default sqlite:///mlflow.db)\n"
+         "  --db-pool-size N                PostgreSQL connections kept open\n"
+         "                                  [MLFLOW_SQLALCHEMYSTORE_POOL_SIZE] (default 5)\n"
+         "  --db-max-overflow N             PostgreSQL connections opened beyond those under load\n"
+         "                                  [MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW] (default 10)\n"
          "  --registry-store-uri URI        Must equal the backend store URI if given\n"
          "  --default-artifact-root URI     Artifact root of new experiments [MLFLOW_DEFAULT_ARTIFACT_ROOT]\n"
          "                                  (default mlflow-artifacts:/ when serving artifacts, else ./mlruns)\n"
@@ -102,7 +106,7 @@ ServerOptions parse_server_options(const std::vector<std::string>& arguments, co
   const std::set<std::string> value_flags = {"--host",          "--port",          "--backend-store-uri",
                                              "--registry-store-uri", "--default-artifact-root",
                                              "--artifacts-destination", "--workers", "--static-prefix",
-                                             "--static-dir"};
+                                             "--static-dir", "--db-pool-size", "--db-max-overflow"};
   const std::map<std::string, std::string> short_flags = {{"-h", "--host"}, {"-p", "--port"}, {"-w", "--workers"}};
 
   for (std::size_t i = 0; i < arguments.size(); ++i) {
@@ -167,6 +171,12 @@ ServerOptions parse_server_options(const std::vector<std::string>& arguments, co
   }
   if (auto workers = setting("--workers", "MLFLOW_WORKERS")) {
     options.workers = static_cast<std::size_t>(parse_integer("--workers", *workers, 1, 4096));
+  }
+  if (auto size = setting("--db-pool-size", "MLFLOW_SQLALCHEMYSTORE_POOL_SIZE")) {
+    options.db_pool_size = static_cast<std::size_t>(parse_integer("--db-pool-size", *size, 1, 1000));
+  }
+  if (auto overflow = setting("--db-max-overflow", "MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW")) {
+    options.db_max_overflow = static_cast<std::size_t>(parse_integer("--db-max-overflow", *overflow, 0, 1000));
   }
   if (auto prefix = setting("--static-prefix", "MLFLOW_STATIC_PREFIX")) {
     if (prefix->empty() || prefix->front() != '/') {

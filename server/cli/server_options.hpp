@@ -22,6 +22,10 @@ struct ServerOptions {
   std::size_t workers = 32;
   std::string static_prefix;
   std::string static_dir;
+  // PostgreSQL connections per server: kept open, and opened beyond that under
+  // load (MLflow's SQLAlchemy pool settings and defaults).
+  std::size_t db_pool_size = 5;
+  std::size_t db_max_overflow = 10;
 };
 
 // Reads the environment; injectable so parsing can be tested.

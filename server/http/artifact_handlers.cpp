@@ -11,6 +11,8 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <vector>
@@ -20,36 +22,43 @@ namespace {
 
 using protocol::Json;
 
-constexpr std::size_t kDownloadChunkBytes = 256 * 1024;
 // A refused upload's body is still read (and dropped) up to this size, so the
 // client gets the answer on a connection it can reuse; a larger one closes it.
 constexpr std::size_t kMaxDrainedBodyBytes = 1024 * 1024;
 // The official server's cap on the UI's upload-artifact call.
 constexpr std::size_t kMaxUiUploadBytes = 10 * 1024 * 1024;
+// Above S3's limit of 10000 parts: any larger count or part number is as wrong.
+constexpr int64_t kPartNumberCeiling = 10001;
 
 // Streams one file as an attachment: the official server's headers, the bytes
-// read chunk by chunk as the socket takes them.
-void send_artifact_file(const LocalArtifactStore& store, const std::string& relative, httplib::Response& response) {
-  std::shared_ptr<const ArtifactFile> file = store.open(relative);
+// passed on from the store as the socket takes them.
+void send_artifact_file(const ArtifactStore& store, const std::string& relative, const httplib::Request& request,
+                        httplib::Response& response) {
+  std::shared_ptr<const ArtifactReader> file = store.open(relative);
   const std::string name = artifact_basename(relative);
   std::string content_type = artifact_mime_type(name);
   if (content_type.rfind("text/", 0) == 0) content_type += "; charset=utf-8";
-  response.status = 200;
+  // httplib sends the requested byte range of the content below; it must then say so.
+  response.status = request.ranges.empty() ? 200 : 206;
   // Always an attachment: a browser must not render an artifact (HTML, SVG) as a page of this server.
   response.set_header("Content-Disposition", "attachment; filename=" + name);
   response.set_header("X-Content-Type-Options", "nosniff");
   if (file->size() == 0) {
+    response.status = 200;
     response.set_content("", content_type);
     return;
   }
   response.set_content_provider(
       static_cast<std::size_t>(file->size()), content_type,
       [file](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-        std::vector<char> buffer(std::min(length, kDownloadChunkBytes));
-        const long count = file->read_at(offset, buffer.data(), buffer.size());
-        // A file that shrank under us ends the response early (the client sees a short body).
-        if (count <= 0) return false;
-        return sink.write(buffer.data(), static_cast<std::size_t>(count));
+        // `length`: the rest of the file, or of the byte range the client asked for.
+        const std::uint64_t sent = file->send(offset, length, [&sink](const char* data, std::size_t count) {
+          return sink.write(data, count);
+        });
+        // Some progress: httplib calls again from the new offset if bytes are
+        // missing (a store that failed mid-way resumes there). None: the
+        // response ends early and the client sees a short body.
+        return sent > 0;
       });
 }
 
@@ -71,10 +80,33 @@ std::string regex_escaped(const std::string& text) {
   return escaped;
 }
 
-bool is_small_body(const httplib::Request& request) {
-  if (!request.has_header("Content-Length")) return false;
+// The request's Content-Length; nullopt for a chunked body (or a malformed header).
+std::optional<std::uint64_t> content_length(const httplib::Request& request) {
+  if (!request.has_header("Content-Length")) return std::nullopt;
   const std::string length = request.get_header_value("Content-Length");
-  return length.size() < 10 && std::stoull(length) <= kMaxDrainedBodyBytes;
+  if (length.empty() || length.size() > 19 || length.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stoull(length);
+}
+
+bool is_small_body(const httplib::Request& request) {
+  const auto length = content_length(request);
+  return length && *length <= kMaxDrainedBodyBytes;
+}
+
+// A part count or number from the request, within int (a bigger one stays too big).
+int clamped_part_number(int64_t number) {
+  return static_cast<int>(std::clamp<int64_t>(number, -1, kPartNumberCeiling));
+}
+
+Json to_json(const MultipartUploadStart& start) {
+  Json credentials = Json::array();
+  for (const auto& credential : start.credentials) {
+    credentials.push_back(
+        {{"url", credential.url}, {"part_number", credential.part_number}, {"headers", credential.headers}});
+  }
+  return Json{{"upload_id", start.upload_id}, {"credentials", std::move(credentials)}};
 }
 
 // Reads and drops the body of a request answered without it (see kMaxDrainedBodyBytes).
@@ -94,24 +126,14 @@ void discard_body(const httplib::Request& request, httplib::Response& response,
 }  // namespace
 
 ArtifactHandlers::ArtifactHandlers(TrackingService& tracking, RegistryService* registry, ArtifactRouteOptions options)
-    : tracking_(tracking), registry_(registry), options_(std::move(options)) {
-  try {
-    proxy_store_.emplace(local_directory_of_destination(options_.artifacts_destination));
-  } catch (const MlflowException&) {
-    // A remote destination: the proxy answers NOT_IMPLEMENTED.
-  }
+    : tracking_(tracking),
+      registry_(registry),
+      options_(std::move(options)),
+      locator_(options_.artifacts_destination) {
   proxy_bases_ = {"/api/2.0/mlflow-artifacts", options_.static_prefix + "/ajax-api/2.0/mlflow-artifacts"};
 }
 
-const LocalArtifactStore& ArtifactHandlers::proxy_store() const {
-  if (!proxy_store_) {
-    throw MlflowException(ErrorCode::kNotImplemented,
-                          fmt::format("The artifacts destination '{}' is not on this server's disk; proxying it is "
-                                      "not supported.",
-                                      options_.artifacts_destination));
-  }
-  return *proxy_store_;
-}
+std::shared_ptr<const ArtifactStore> ArtifactHandlers::proxy_store() const { return locator_.destination_store(); }
 
 std::optional<std::string> ArtifactHandlers::after_prefix(const std::string& path, const std::string& suffix) const {
   for (const auto& base : proxy_bases_) {
@@ -183,7 +205,7 @@ bool ArtifactHandlers::dispatch_prefixed(const httplib::Request& request, httpli
       } else if (method == "DELETE") {
         delete_proxy(*path, response);
       } else {
-        download_proxy(*path, response);
+        download_proxy(*path, request, response);
       }
     });
     return true;
@@ -195,7 +217,7 @@ bool ArtifactHandlers::dispatch_prefixed(const httplib::Request& request, httpli
       } else if (!options_.serve_artifacts) {
         send_disabled(request, response);
       } else {
-        answer(response, [&] { multipart_call(*path, request); });
+        answer(response, [&] { multipart_call(*path, request, response); });
       }
       return true;
     }
@@ -206,9 +228,8 @@ bool ArtifactHandlers::dispatch_prefixed(const httplib::Request& request, httpli
 void ArtifactHandlers::list_proxy(const httplib::Request& request, httplib::Response& response) const {
   const RequestMessage message = RequestMessage::from_http(request);
   const std::string relative = normalize_artifact_path(message.string_or_empty("path"));
-  const LocalArtifactStore& store = proxy_store();
   Json files = Json::array();
-  for (const auto& file : store.list(relative)) {
+  for (const auto& file : proxy_store()->list(relative)) {
     // The proxy answers with basenames; the client prepends the directory it asked for.
     FileInfo entry = file;
     entry.path = artifact_basename(file.path);
@@ -219,40 +240,61 @@ void ArtifactHandlers::list_proxy(const httplib::Request& request, httplib::Resp
   send_json(response, 200, body);
 }
 
-void ArtifactHandlers::download_proxy(const std::string& raw_path, httplib::Response& response) const {
+void ArtifactHandlers::download_proxy(const std::string& raw_path, const httplib::Request& request,
+                                      httplib::Response& response) const {
   const std::string relative = normalize_artifact_path(raw_path);
   if (relative.empty()) throw invalid_parameter("Invalid path");
-  send_artifact_file(proxy_store(), relative, response);
+  send_artifact_file(*proxy_store(), relative, request, response);
 }
 
 void ArtifactHandlers::delete_proxy(const std::string& raw_path, httplib::Response& response) const {
   const std::string relative = normalize_artifact_path(raw_path);
   if (relative.empty()) throw invalid_parameter("Invalid path");
-  proxy_store().remove(relative);
+  proxy_store()->remove(relative);
   send_json(response, 200, Json::object());
 }
 
 void ArtifactHandlers::upload_from_body(const std::string& raw_path, const httplib::Request& request,
                                         httplib::Response& response) const {
   const std::string relative = normalize_artifact_path(raw_path);
-  auto upload = proxy_store().begin_upload(relative);
+  auto upload = proxy_store()->begin_upload(relative, request.body.size());
   upload->write(request.body.data(), request.body.size());
   upload->commit();
   send_json(response, 200, Json::object());
 }
 
-void ArtifactHandlers::multipart_call(const std::string& raw_path, const httplib::Request& request) const {
+void ArtifactHandlers::multipart_call(const std::string& raw_path, const httplib::Request& request,
+                                      httplib::Response& response) const {
   // The official order: the path, then the request fields, then whether the store can do it.
-  normalize_artifact_path(raw_path);
+  const std::string directory = normalize_artifact_path(raw_path);
   const RequestMessage message = RequestMessage::from_http(request);
-  message.required_string("path");
+  // `path` names the file; as in MLflow only its last segment is used, but it
+  // must be safe as a whole all the same.
+  const std::string file_name = artifact_basename(normalize_artifact_path(message.required_string("path")));
+  if (file_name.empty()) throw invalid_parameter("Invalid path");
+  const std::string relative = join_artifact_path(directory, file_name);
+
+  if (request.path.find("/mpu/create/") != std::string::npos) {
+    // The store checks the count (a local one refuses the call first, as in MLflow).
+    const int num_parts = clamped_part_number(message.optional_int64("num_parts").value_or(0));
+    const MultipartUploadStart start = proxy_store()->create_multipart_upload(relative, num_parts);
+    send_json(response, 200, to_json(start));
+    return;
+  }
+  const std::string upload_id = message.string_or_empty("upload_id");
   if (request.path.find("/mpu/complete/") != std::string::npos) {
     if (!message.has("parts")) throw invalid_parameter("Missing value for required parameter 'parts'.");
+    std::vector<MultipartUploadPart> parts;
+    for (const auto& part : message.message_list("parts")) {
+      // Numbers S3 does not know are left for it to refuse (400 from the store).
+      parts.push_back(MultipartUploadPart{clamped_part_number(part.optional_int64("part_number").value_or(0)),
+                                          part.string_or_empty("etag")});
+    }
+    proxy_store()->complete_multipart_upload(relative, upload_id, parts);
+  } else {
+    proxy_store()->abort_multipart_upload(relative, upload_id);
   }
-  proxy_store();  // a remote destination is NOT_IMPLEMENTED as a whole
-  throw MlflowException(ErrorCode::kNotImplemented,
-                        "Multipart upload is not supported for the current artifact repository (a local directory); "
-                        "upload the file with a single PUT.");
+  send_json(response, 200, Json::object());
 }
 
 void ArtifactHandlers::upload(const httplib::Request& request, httplib::Response& response,
@@ -265,7 +307,8 @@ void ArtifactHandlers::upload(const httplib::Request& request, httplib::Response
     if (request.is_multipart_form_data()) {
       throw invalid_parameter("Artifact uploads take the file's raw bytes as the body, not multipart/form-data.");
     }
-    auto upload = proxy_store().begin_upload(relative);
+    // With a Content-Length the store is told the size (S3 then takes the body in one streamed PUT).
+    auto upload = proxy_store()->begin_upload(relative, content_length(request));
     std::exception_ptr write_failure;
     body_read = true;
     const bool complete = reader([&](const char* data, std::size_t length) {
@@ -316,9 +359,8 @@ void ArtifactHandlers::get_run_artifact(const httplib::Request& request, httplib
   const std::string relative = normalize_artifact_path(message.string_or_empty("path"));
   if (relative.empty()) throw invalid_parameter("Invalid path");
   const Run run = tracking_.get_run(run_id);
-  const LocalArtifactLocation location =
-      resolve_artifact_location(run.info.artifact_uri, relative, options_.artifacts_destination);
-  send_artifact_file(location.store, location.relative, response);
+  const ArtifactLocation location = locator_.resolve(run.info.artifact_uri, relative);
+  send_artifact_file(*location.store, location.relative, request, response);
 }
 
 void ArtifactHandlers::get_model_version_artifact(const httplib::Request& request,
@@ -336,9 +378,8 @@ void ArtifactHandlers::get_model_version_artifact(const httplib::Request& reques
     root_uri = tracking_.get_run(run_id).info.artifact_uri;
     inside_root = join_artifact_path(normalize_artifact_path(run_path), relative);
   }
-  const LocalArtifactLocation location =
-      resolve_artifact_location(root_uri, inside_root, options_.artifacts_destination);
-  send_artifact_file(location.store, location.relative, response);
+  const ArtifactLocation location = locator_.resolve(root_uri, inside_root);
+  send_artifact_file(*location.store, location.relative, request, response);
 }
 
 void ArtifactHandlers::upload_run_artifact(const httplib::Request& request, httplib::Response& response) const {
@@ -351,9 +392,8 @@ void ArtifactHandlers::upload_run_artifact(const httplib::Request& request, http
   if (request.body.size() > kMaxUiUploadBytes) throw invalid_parameter("Artifact size is too large. Max size is 10MB.");
   if (request.body.empty()) throw invalid_parameter("Request must specify data.");
   const Run run = tracking_.get_run(run_id);
-  const LocalArtifactLocation location =
-      resolve_artifact_location(run.info.artifact_uri, relative, options_.artifacts_destination);
-  auto upload = location.store.begin_upload(location.relative);
+  const ArtifactLocation location = locator_.resolve(run.info.artifact_uri, relative);
+  auto upload = location.store->begin_upload(location.relative, request.body.size());
   upload->write(request.body.data(), request.body.size());
   upload->commit();
   send_json(response, 200, Json::object());

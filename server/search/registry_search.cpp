@@ -13,6 +13,7 @@
 #include <set>
 
 #include "server/search/clause_checks.hpp"
+#include "server/search/sql_fragment.hpp"
 #include "server/search/syntax.hpp"
 
 namespace mlflowcpp::server::search {
@@ -205,7 +206,7 @@ void add_model_version_clause(const detail::SyntaxClause& syntax, WhereBuilder& 
     for (const auto& item : syntax.value.items) {
       if (!has_upper_case(item)) ids.push_back(item);
     }
-    where.add("mv.run_id IN (SELECT value FROM json_each(?))",
+    where.add("mv.run_id IN (" + std::string(detail::json_string_list(dialect)) + ")",
               {ids.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
     return;
   }
@@ -229,6 +230,7 @@ void add_model_version_clause(const detail::SyntaxClause& syntax, WhereBuilder& 
 struct OrderTerm {
   std::string column;
   bool ascending = true;
+  bool nullable = false;  // the time columns; names and version numbers never are NULL
 };
 
 // Parses one order_by element; `column_of` maps a key to its column or "".
@@ -242,7 +244,8 @@ OrderTerm parse_order_term(const std::string& text, ColumnOf column_of, const ch
     throw invalid_parameter(
         fmt::format("Invalid order by key '{}' specified. Valid keys are {}", name.key, valid_keys));
   }
-  return OrderTerm{column, syntax.ascending};
+  const bool nullable = column.size() > 5 && column.compare(column.size() - 5, 5, "_time") == 0;
+  return OrderTerm{column, syntax.ascending, nullable};
 }
 
 std::string order_clause(const std::vector<OrderTerm>& terms, const std::vector<std::string>& order_by) {
@@ -254,7 +257,14 @@ std::string order_clause(const std::vector<OrderTerm>& terms, const std::vector<
       for (const auto& item : order_by) listed += (listed.empty() ? "" : ", ") + fmt::format("'{}'", item);
       throw invalid_parameter(fmt::format("`order_by` contains duplicate fields: [{}]", listed));
     }
-    sql += (sql.empty() ? " ORDER BY " : ", ") + term.column + (term.ascending ? " ASC" : " DESC");
+    sql += sql.empty() ? " ORDER BY " : ", ";
+    // Times may be NULL (rows of old databases): they sort as SQLite sorts
+    // them, the smallest, whatever the database.
+    if (term.nullable) {
+      sql += detail::nulls_smallest_order(term.column, term.ascending);
+    } else {
+      sql += term.column + (term.ascending ? " ASC" : " DESC");
+    }
   }
   return sql;
 }

@@ -139,4 +139,20 @@ void check_page(int64_t limit, int64_t offset) {
 
 std::string_view direction(bool ascending) { return ascending ? " ASC" : " DESC"; }
 
+std::string_view json_string_list(Dialect dialect) {
+  if (dialect == Dialect::kPostgres) return "SELECT json_array_elements_text(CAST(? AS json))";
+  return "SELECT value FROM json_each(?)";
+}
+
+std::string nulls_smallest_order(std::string_view column, bool ascending) {
+  std::string sql = "CASE WHEN ";
+  sql += column;
+  sql += " IS NULL THEN 0 ELSE 1 END";
+  sql += direction(ascending);
+  sql += ", ";
+  sql += column;
+  sql += direction(ascending);
+  return sql;
+}
+
 }  // namespace mlflowcpp::server::search::detail

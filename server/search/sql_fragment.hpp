@@ -29,6 +29,15 @@ struct SqlFragment {
 void append_string_comparison(SqlFragment& out, std::string_view column, Comparator comparator,
                               const Literal& value, Dialect dialect);
 
+// A subquery listing the strings of one bound JSON array, for
+// `column IN (<subquery>)`: SQLite's json_each, PostgreSQL's
+// json_array_elements_text.
+std::string_view json_string_list(Dialect dialect);
+
+// `column <dir>` with NULLs sorting as the smallest value in both dialects
+// (SQLite's own order; PostgreSQL sorts NULLs as the largest).
+std::string nulls_smallest_order(std::string_view column, bool ascending);
+
 // `column <op> ?` for a number comparison (=, !=, <, <=, >, >=).
 void append_number_comparison(SqlFragment& out, std::string_view column, Comparator comparator,
                               const SqlValue& value);

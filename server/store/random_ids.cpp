@@ -33,9 +33,12 @@ RandomIds::RandomIds() {
 
 std::string RandomIds::uuid4_hex() {
   std::array<uint8_t, 16> bytes{};
-  for (size_t i = 0; i < bytes.size(); i += 8) {
-    uint64_t word = engine_();
-    for (size_t j = 0; j < 8; ++j) bytes[i + j] = static_cast<uint8_t>(word >> (8 * j));
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (size_t i = 0; i < bytes.size(); i += 8) {
+      uint64_t word = engine_();
+      for (size_t j = 0; j < 8; ++j) bytes[i + j] = static_cast<uint8_t>(word >> (8 * j));
+    }
   }
   bytes[6] = static_cast<uint8_t>((bytes[6] & 0x0f) | 0x40);  // version 4
   bytes[8] = static_cast<uint8_t>((bytes[8] & 0x3f) | 0x80);  // RFC 4122 variant
@@ -52,6 +55,7 @@ std::string RandomIds::run_name() {
   std::uniform_int_distribution<size_t> adjective(0, kAdjectives.size() - 1);
   std::uniform_int_distribution<size_t> noun(0, kNouns.size() - 1);
   std::uniform_int_distribution<int> number(0, 999);
+  std::lock_guard<std::mutex> lock(mutex_);
   return std::string(kAdjectives[adjective(engine_)]) + "-" + kNouns[noun(engine_)] + "-" +
          std::to_string(number(engine_));
 }

@@ -2,8 +2,9 @@
 
 // Random identifiers the store hands out: run and dataset ids (UUID4 as 32
 // lowercase hex digits, as MLflow) and generated run names ("adjective-noun-NNN").
-// Not thread-safe: the store uses one instance from its writer thread only.
+// Thread-safe: writes run on many threads at once over PostgreSQL.
 
+#include <mutex>
 #include <random>
 #include <string>
 
@@ -17,6 +18,7 @@ class RandomIds {
   std::string run_name();
 
  private:
+  std::mutex mutex_;  // guards engine_
   std::mt19937_64 engine_;
 };
 

@@ -2,7 +2,7 @@
 
 // The model registry store interface: registered models, their versions, tags
 // and aliases, as MLflow's registry keeps them. One implementation a file
-// (sqlite_registry_store.cpp).
+// (sql_registry_store.cpp, over any sql::Database).
 //
 // Methods throw mlflowcpp::MlflowException with the code the official server
 // uses: RESOURCE_DOES_NOT_EXIST for a missing model or version,

@@ -1,18 +1,106 @@
 #include "server/store/sqlite_connection.hpp"
 
+#include <sqlite3.h>
+
 namespace mlflowcpp::server::store {
 
-StatementLease::~StatementLease() {
-  if (statement_ == nullptr) return;
-  // tryReset reports the error of the last step, which the caller already saw
-  // as an exception; the statement is reusable either way.
-  statement_->tryReset();
+sql::DatabaseError to_database_error(const SQLite::Exception& error) {
+  using Kind = sql::DatabaseError::Kind;
+  const int extended = error.getExtendedErrorCode();
+  if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    return sql::DatabaseError(Kind::kUniqueViolation, error.what());
+  }
+  const int primary = error.getErrorCode() & 0xff;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return sql::DatabaseError(Kind::kRetryable, error.what());
+  return sql::DatabaseError(Kind::kOther, error.what());
+}
+
+// ---------------------------------------------------------------------------
+// SqliteStatement
+
+SqliteStatement::SqliteStatement(SQLite::Database& database, const std::string& sql) try : statement_(database, sql) {
+} catch (const SQLite::Exception& error) {
+  throw to_database_error(error);
+}
+
+void SqliteStatement::bind(int index, int64_t value) {
   try {
-    statement_->clearBindings();
-  } catch (...) {
-    // clear_bindings cannot fail on a valid statement; never throw from a destructor.
+    statement_.bind(index, value);
+  } catch (const SQLite::Exception& error) {
+    throw to_database_error(error);
   }
 }
+
+void SqliteStatement::bind(int index, double value) {
+  try {
+    statement_.bind(index, value);
+  } catch (const SQLite::Exception& error) {
+    throw to_database_error(error);
+  }
+}
+
+void SqliteStatement::bind(int index, const std::string& value) {
+  try {
+    statement_.bind(index, value);
+  } catch (const SQLite::Exception& error) {
+    throw to_database_error(error);
+  }
+}
+
+void SqliteStatement::bind_null(int index) {
+  try {
+    statement_.bind(index);
+  } catch (const SQLite::Exception& error) {
+    throw to_database_error(error);
+  }
+}
+
+int64_t SqliteStatement::execute() {
+  try {
+    // Reset before (it may have been stepped) and after (so that values can be
+    // bound for the next run); a reset keeps the values bound.
+    statement_.tryReset();
+    const int changes = statement_.exec();
+    statement_.tryReset();
+    return changes;
+  } catch (const SQLite::Exception& error) {
+    throw to_database_error(error);
+  }
+}
+
+bool SqliteStatement::step() {
+  try {
+    return statement_.executeStep();
+  } catch (const SQLite::Exception& error) {
+    throw to_database_error(error);
+  }
+}
+
+void SqliteStatement::reset() {
+  // tryReset reports the error of the last step, which the caller already saw
+  // as an exception; the statement is reusable either way.
+  statement_.tryReset();
+  try {
+    statement_.clearBindings();
+  } catch (const SQLite::Exception& error) {
+    throw to_database_error(error);
+  }
+}
+
+bool SqliteStatement::column_is_null(int index) const { return statement_.getColumn(index).isNull(); }
+
+int64_t SqliteStatement::column_int64(int index) const { return statement_.getColumn(index).getInt64(); }
+
+double SqliteStatement::column_double(int index) const { return statement_.getColumn(index).getDouble(); }
+
+std::string SqliteStatement::column_string(int index) const {
+  const SQLite::Column column = statement_.getColumn(index);
+  if (column.isNull()) return std::string();
+  return column.getString();
+}
+
+// ---------------------------------------------------------------------------
+// SqliteConnection
 
 namespace {
 int open_flags(ConnectionMode mode) {
@@ -33,24 +121,24 @@ SqliteConnection::SqliteConnection(const std::string& path, ConnectionMode mode,
   database_.exec("PRAGMA cache_size = -4000");
 }
 
-StatementLease SqliteConnection::statement(const std::string& sql) {
+sql::StatementLease SqliteConnection::statement(const std::string& sql) {
   auto found = statements_.find(sql);
   if (found == statements_.end()) {
-    found = statements_.emplace(sql, std::make_unique<SQLite::Statement>(database_, sql)).first;
+    found = statements_.emplace(sql, std::make_unique<SqliteStatement>(database_, sql)).first;
   }
-  return StatementLease(*found->second);
+  return sql::StatementLease(*found->second);
 }
 
-ReadTransaction::ReadTransaction(SqliteConnection& connection) : connection_(connection) {
-  connection_.statement("BEGIN")->exec();
-}
-
-ReadTransaction::~ReadTransaction() {
+void SqliteConnection::execute(const std::string& sql) {
   try {
-    connection_.statement("COMMIT")->exec();
-  } catch (...) {
-    // A read-only transaction cannot fail to end in a way the caller could act on.
+    database_.exec(sql);
+  } catch (const SQLite::Exception& error) {
+    throw to_database_error(error);
   }
+}
+
+void SqliteConnection::trim_statement_cache(std::size_t max_statements) {
+  if (statements_.size() > max_statements) statements_.clear();
 }
 
 }  // namespace mlflowcpp::server::store

@@ -1,39 +1,59 @@
 #pragma once
 
-// One SQLite connection with its own cache of prepared statements.
-// A connection is used by one thread at a time (the writer thread, or the
-// reader that leased it from the pool), so the cache needs no locking.
+// The SQLite implementation of the SQL layer's Connection and Statement
+// (sql_database.hpp): one SQLite connection with its own cache of prepared
+// statements. A connection is used by one thread at a time (the thread running
+// the current write group, or the reader that leased it from the pool), so the
+// cache needs no locking.
+//
+// Every SQLite failure leaves these classes as a sql::DatabaseError, so the
+// stores never see a SQLite exception.
+
+#include "server/store/sql_database.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <unordered_map>
 
 namespace mlflowcpp::server::store {
 
-// A cached statement on loan: reset and unbound when the loan ends, so the next
-// user starts clean even after an exception in the middle of a step loop.
-class StatementLease {
- public:
-  explicit StatementLease(SQLite::Statement& statement) : statement_(&statement) {}
-  StatementLease(const StatementLease&) = delete;
-  StatementLease& operator=(const StatementLease&) = delete;
-  StatementLease(StatementLease&& other) noexcept : statement_(other.statement_) { other.statement_ = nullptr; }
-  StatementLease& operator=(StatementLease&&) = delete;
-  ~StatementLease();
+// The SQL layer's classification of a SQLite failure: a UNIQUE or PRIMARY KEY
+// constraint is kUniqueViolation, a busy or locked database kRetryable, the
+// rest kOther.
+sql::DatabaseError to_database_error(const SQLite::Exception& error);
 
-  SQLite::Statement* operator->() const { return statement_; }
-  SQLite::Statement& operator*() const { return *statement_; }
+// A prepared SQLite statement behind the SQL layer's Statement.
+class SqliteStatement final : public sql::Statement {
+ public:
+  SqliteStatement(SQLite::Database& database, const std::string& sql);
+
+  void bind(int index, int64_t value) override;
+  void bind(int index, double value) override;
+  void bind(int index, const std::string& value) override;
+  void bind_null(int index) override;
+  using sql::Statement::bind;
+
+  int64_t execute() override;
+  bool step() override;
+  void reset() override;
+
+  bool column_is_null(int index) const override;
+  int64_t column_int64(int index) const override;
+  double column_double(int index) const override;
+  std::string column_string(int index) const override;
 
  private:
-  SQLite::Statement* statement_;
+  SQLite::Statement statement_;
 };
 
 enum class ConnectionMode { kReadWrite, kReadOnly };
 
-class SqliteConnection {
+class SqliteConnection final : public sql::Connection {
  public:
   // Opens `path`; kReadWrite creates the file when absent. Sets the pragmas every
   // connection needs (busy timeout, case-sensitive LIKE for the search SQL).
@@ -42,30 +62,25 @@ class SqliteConnection {
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;
 
-  SQLite::Database& database() { return database_; }
-
+  sql::Dialect dialect() const override { return sql::Dialect::kSqlite; }
   // The prepared form of `sql`, prepared once per connection.
-  StatementLease statement(const std::string& sql);
-
+  sql::StatementLease statement(const std::string& sql) override;
   // Runs SQL without results (DDL, pragmas, transaction control).
-  void exec(const std::string& sql) { database_.exec(sql); }
+  void execute(const std::string& sql) override;
+
+  // Drops every cached statement once the cache holds more than
+  // `max_statements`. Search SQL differs with the shape of each filter, so the
+  // cache would otherwise grow without bound. Only to be called while no
+  // statement is on loan (between transactions).
+  void trim_statement_cache(std::size_t max_statements);
+
+  // The SQLite handle, for what the SQL layer does not cover (WAL hook,
+  // autocommit state, read-only check).
+  SQLite::Database& database() { return database_; }
 
  private:
   SQLite::Database database_;
-  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
-};
-
-// A read transaction on a connection: every query inside sees one snapshot.
-// Ends (COMMIT; a read has nothing to lose) when the scope ends.
-class ReadTransaction {
- public:
-  explicit ReadTransaction(SqliteConnection& connection);
-  ReadTransaction(const ReadTransaction&) = delete;
-  ReadTransaction& operator=(const ReadTransaction&) = delete;
-  ~ReadTransaction();
-
- private:
-  SqliteConnection& connection_;
+  std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
 };
 
 }  // namespace mlflowcpp::server::store

@@ -1,7 +1,5 @@
 #include "server/store/sqlite_schema.hpp"
 
-#include "server/store/sqlite_values.hpp"
-
 #include <sqlite3.h>
 
 #include <stdexcept>
@@ -21,7 +19,7 @@ constexpr const char* kExtraIndexes =
 std::vector<std::string> table_names(SqliteConnection& connection) {
   std::vector<std::string> names;
   auto query = connection.statement("SELECT name FROM sqlite_master WHERE type = 'table'");
-  while (query->executeStep()) names.push_back(query->getColumn(0).getString());
+  while (query->step()) names.push_back(query->column(0).as_string());
   return names;
 }
 
@@ -40,7 +38,7 @@ void check_revision(SqliteConnection& connection, const std::string& path, const
   }
   std::vector<std::string> revisions;
   auto query = connection.statement("SELECT version_num FROM alembic_version");
-  while (query->executeStep()) revisions.push_back(query->getColumn(0).getString());
+  while (query->step()) revisions.push_back(query->column(0).as_string());
   if (revisions.size() != 1 || revisions[0] != kSupportedAlembicRevision) {
     std::string found = revisions.empty() ? "none" : revisions[0];
     throw std::runtime_error("the MLflow database '" + path + "' is at alembic revision " + found +
@@ -50,23 +48,9 @@ void check_revision(SqliteConnection& connection, const std::string& path, const
   }
 }
 
-void insert_default_experiment(SqliteConnection& connection, const std::string& default_artifact_root) {
-  auto count = connection.statement("SELECT COUNT(*) FROM experiments");
-  count->executeStep();
-  if (count->getColumn(0).getInt64() != 0) return;
-  int64_t now = now_millis();
-  auto insert = connection.statement(
-      "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, "
-      "last_update_time) VALUES (0, 'Default', ?, 'active', ?, ?)");
-  insert->bind(1, append_to_uri_path(default_artifact_root, "0"));
-  insert->bind(2, static_cast<int64_t>(now));
-  insert->bind(3, static_cast<int64_t>(now));
-  insert->exec();
-}
-
 }  // namespace
 
-void prepare_database(SqliteConnection& writer, const std::string& path, const SchemaOptions& options) {
+void prepare_database(SqliteConnection& writer, const std::string& path, bool synchronous_full) {
   std::vector<std::string> tables;
   try {
     tables = table_names(writer);
@@ -80,25 +64,24 @@ void prepare_database(SqliteConnection& writer, const std::string& path, const S
   try {
     // WAL lets readers run beside the writer; NORMAL syncs at checkpoints, which
     // keeps every commit through a process crash (FULL adds power loss).
-    writer.exec("PRAGMA journal_mode = WAL");
-    writer.exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    writer.execute("PRAGMA journal_mode = WAL");
+    writer.execute(synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
 
-    writer.exec("BEGIN IMMEDIATE");
+    writer.execute("BEGIN IMMEDIATE");
     try {
       tables = table_names(writer);  // again, under the write lock
       if (tables.empty()) {
-        writer.exec(kMlflowSchemaDdl);
+        writer.execute(kMlflowSchemaDdl);
       } else {
         check_revision(writer, path, tables);
       }
-      writer.exec(kExtraIndexes);
-      insert_default_experiment(writer, options.default_artifact_root);
-      writer.exec("COMMIT");
+      writer.execute(kExtraIndexes);
+      writer.execute("COMMIT");
     } catch (...) {
-      writer.exec("ROLLBACK");
+      writer.execute("ROLLBACK");
       throw;
     }
-  } catch (const SQLite::Exception& error) {
+  } catch (const sql::DatabaseError& error) {
     throw std::runtime_error("cannot prepare the MLflow database '" + path + "': " + error.what());
   }
 }

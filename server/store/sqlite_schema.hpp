@@ -14,15 +14,12 @@ inline constexpr const char* kSupportedAlembicRevision = "acf3f17fdcc7";
 // The DDL of that revision (tables, indexes, the alembic_version row).
 extern const char* const kMlflowSchemaDdl;
 
-struct SchemaOptions {
-  std::string default_artifact_root;
-  bool synchronous_full = false;  // fsync every commit (survives power loss, not only process death)
-};
-
-// Prepares the database behind the write connection: WAL journal, schema
-// created when the database is empty, revision checked when it is not, the
-// default experiment 0 inserted when there is no experiment. Throws
+// Prepares the database behind the write connection: WAL journal, synchronous
+// mode, schema created when the database is empty, revision checked when it is
+// not. (The default experiment is the tracking store's business.) Throws
 // std::runtime_error with a message for a person when the file cannot be used.
-void prepare_database(SqliteConnection& writer, const std::string& path, const SchemaOptions& options);
+// `synchronous_full`: fsync every commit (survives power loss, not only
+// process death).
+void prepare_database(SqliteConnection& writer, const std::string& path, bool synchronous_full);
 
 }  // namespace mlflowcpp::server::store

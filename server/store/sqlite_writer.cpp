@@ -11,6 +11,8 @@ namespace {
 constexpr std::size_t kMaxJobsPerGroup = 512;
 // Groups a leader runs for others once its own job is done.
 constexpr int kMaxGroupsLedAfterDone = 1;
+// Prepared statements the write connection keeps between groups.
+constexpr std::size_t kMaxCachedStatements = 256;
 }  // namespace
 
 SqliteWriter::SqliteWriter(std::unique_ptr<SqliteConnection> connection) : connection_(std::move(connection)) {
@@ -31,7 +33,7 @@ void SqliteWriter::run(const Job& job) {
   bool leads = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_) throw std::runtime_error("the tracking store is closing");
+    if (stopping_) throw sql::DatabaseError(sql::DatabaseError::Kind::kUnavailable, "the database is closing");
     if (leading_) {
       queue_.push_back(&mine);
     } else {
@@ -124,10 +126,12 @@ void SqliteWriter::run_group() noexcept {
   };
 
   bool transaction_open = false;
+  // No statement is on loan between groups.
+  connection_->trim_statement_cache(kMaxCachedStatements);
   try {
     // IMMEDIATE takes the write lock now; the busy timeout covers another
     // process holding it.
-    connection_->statement("BEGIN IMMEDIATE")->exec();
+    connection_->statement("BEGIN IMMEDIATE")->execute();
     transaction_open = true;
   } catch (...) {
     fail_all(std::current_exception());
@@ -146,19 +150,19 @@ void SqliteWriter::run_group() noexcept {
   } else if (transaction_open) {
     for (PendingJob* pending : group_) {
       try {
-        connection_->statement("SAVEPOINT job")->exec();
+        connection_->statement("SAVEPOINT job")->execute();
       } catch (...) {
         pending->failure = std::current_exception();
         continue;
       }
       try {
         pending->job(*connection_);
-        connection_->statement("RELEASE job")->exec();
+        connection_->statement("RELEASE job")->execute();
       } catch (...) {
         pending->failure = std::current_exception();
         try {
-          connection_->statement("ROLLBACK TO job")->exec();
-          connection_->statement("RELEASE job")->exec();
+          connection_->statement("ROLLBACK TO job")->execute();
+          connection_->statement("RELEASE job")->execute();
         } catch (...) {
           // The transaction itself is gone (SQLite rolls back on some errors,
           // e.g. a full disk): nothing of this group can commit.
@@ -172,7 +176,7 @@ void SqliteWriter::run_group() noexcept {
 
   if (transaction_open) {
     try {
-      connection_->statement("COMMIT")->exec();
+      connection_->statement("COMMIT")->execute();
     } catch (...) {
       fail_all(std::current_exception());
     }
@@ -181,7 +185,7 @@ void SqliteWriter::run_group() noexcept {
     // Still inside a transaction after a failure: roll it back so the next
     // group starts clean.
     try {
-      connection_->statement("ROLLBACK")->exec();
+      connection_->statement("ROLLBACK")->execute();
     } catch (...) {
     }
   }

@@ -35,7 +35,7 @@ namespace mlflowcpp::server::store {
 
 class SqliteWriter {
  public:
-  using Job = std::function<void(SqliteConnection&)>;
+  using Job = sql::Database::Job;
 
   explicit SqliteWriter(std::unique_ptr<SqliteConnection> connection);
   SqliteWriter(const SqliteWriter&) = delete;

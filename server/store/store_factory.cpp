@@ -1,7 +1,11 @@
 #include "server/store/store_factory.hpp"
 
-#include "server/store/sqlite_registry_store.hpp"
-#include "server/store/sqlite_tracking_store.hpp"
+#include "server/store/postgres_database.hpp"
+#include "server/store/postgres_schema.hpp"
+#include "server/store/postgres_uri.hpp"
+#include "server/store/sql_registry_store.hpp"
+#include "server/store/sql_tracking_store.hpp"
+#include "server/store/sqlite_database.hpp"
 
 #include <stdexcept>
 
@@ -17,8 +21,9 @@ std::string sqlite_path_from_uri(const std::string& backend_store_uri) {
       throw std::runtime_error("invalid backend store URI '" + backend_store_uri +
                                "': write sqlite:///relative/path.db or sqlite:////absolute/path.db");
     }
-    throw std::runtime_error("unsupported backend store URI '" + backend_store_uri +
-                             "': only sqlite:///<path> is supported");
+    throw std::runtime_error("unsupported backend store URI '" +
+                             store::postgres::redact_password(backend_store_uri) +
+                             "': use sqlite:///<path> or postgresql://<user>:<password>@<host>:<port>/<database>");
   }
   // What follows the third slash is the path: "x.db" (relative) or "/abs/x.db".
   std::string path = backend_store_uri.substr(prefix.size());
@@ -31,26 +36,63 @@ std::string sqlite_path_from_uri(const std::string& backend_store_uri) {
 }
 
 namespace {
-std::unique_ptr<store::SqliteTrackingStore> open_sqlite_store(const std::string& backend_store_uri,
-                                                              const std::string& default_artifact_root) {
-  store::SqliteStoreOptions options;
-  options.database_path = sqlite_path_from_uri(backend_store_uri);
-  options.default_artifact_root = default_artifact_root;
-  return std::make_unique<store::SqliteTrackingStore>(options);
+
+std::shared_ptr<store::sql::Database> open_postgres_database(const std::string& backend_store_uri,
+                                                             const BackendStoreOptions& options) {
+  namespace postgres = store::postgres;
+  try {
+    postgres::PostgresDatabaseOptions database_options;
+    database_options.uri = backend_store_uri;
+    database_options.pool.pool_size = options.db_pool_size;
+    database_options.pool.max_overflow = options.db_max_overflow;
+    // Created or checked on a connection of its own before the pool opens.
+    postgres::prepare_schema(postgres::libpq_uri(backend_store_uri), {});
+    return std::make_shared<postgres::PostgresDatabase>(database_options);
+  } catch (const std::exception& error) {
+    // Named, so the message says which database when several are configured.
+    throw std::runtime_error("PostgreSQL database " + postgres::redact_password(backend_store_uri) + ": " +
+                             error.what());
+  }
 }
+
+std::shared_ptr<store::sql::Database> open_database(const std::string& backend_store_uri,
+                                                    const BackendStoreOptions& options) {
+  if (store::postgres::is_postgres_uri(backend_store_uri)) return open_postgres_database(backend_store_uri, options);
+  store::SqliteDatabaseOptions sqlite_options;
+  sqlite_options.path = sqlite_path_from_uri(backend_store_uri);
+  return std::make_shared<store::SqliteDatabase>(sqlite_options);
+}
+
+store::SqlStoreOptions store_options(const std::string& default_artifact_root) {
+  store::SqlStoreOptions options;
+  options.default_artifact_root = default_artifact_root;
+  return options;
+}
+
+BackendStoreOptions with_root(const std::string& default_artifact_root) {
+  BackendStoreOptions options;
+  options.default_artifact_root = default_artifact_root;
+  return options;
+}
+
 }  // namespace
 
-std::unique_ptr<TrackingStore> open_tracking_store(const std::string& backend_store_uri,
-                                                   const std::string& default_artifact_root) {
-  return open_sqlite_store(backend_store_uri, default_artifact_root);
+BackendStores open_backend_stores(const std::string& backend_store_uri, const BackendStoreOptions& options) {
+  std::shared_ptr<store::sql::Database> database = open_database(backend_store_uri, options);
+  BackendStores stores;
+  stores.tracking = std::make_unique<store::SqlTrackingStore>(database, store_options(options.default_artifact_root));
+  stores.registry = std::make_unique<store::SqlRegistryStore>(database);
+  return stores;
 }
 
 BackendStores open_backend_stores(const std::string& backend_store_uri, const std::string& default_artifact_root) {
-  auto tracking = open_sqlite_store(backend_store_uri, default_artifact_root);
-  BackendStores stores;
-  stores.registry = std::make_unique<store::SqliteRegistryStore>(tracking->writer(), tracking->readers());
-  stores.tracking = std::move(tracking);
-  return stores;
+  return open_backend_stores(backend_store_uri, with_root(default_artifact_root));
+}
+
+std::unique_ptr<TrackingStore> open_tracking_store(const std::string& backend_store_uri,
+                                                   const std::string& default_artifact_root) {
+  return std::make_unique<store::SqlTrackingStore>(open_database(backend_store_uri, with_root(default_artifact_root)),
+                                                   store_options(default_artifact_root));
 }
 
 }  // namespace mlflowcpp::server

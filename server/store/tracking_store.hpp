@@ -1,7 +1,7 @@
 #pragma once
 
 // The tracking store interface: everything the tracking service needs from a
-// backend. One implementation a file (sqlite_tracking_store.cpp, later postgres).
+// backend. Implemented once for SQLite and PostgreSQL: sql_tracking_store*.cpp over sql::Database.
 // Methods throw mlflowcpp::MlflowException with the error code the official
 // server uses (RESOURCE_DOES_NOT_EXIST, INVALID_PARAMETER_VALUE, ...).
 // Inputs reaching the store are already validated for shape and length by the

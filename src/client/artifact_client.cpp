@@ -9,8 +9,11 @@
 namespace mlflowcpp {
 namespace {
 
-std::unique_ptr<ArtifactRepository> repository_of_run(MlflowClient& client, const std::string& run_id) {
-  return make_artifact_repository(client.get_run(run_id).info.artifact_uri, client.connection());
+std::unique_ptr<ArtifactRepository> repository_of_run(MlflowClient& client, const std::string& run_id,
+                                                      const ArtifactProgressCallback& progress) {
+  auto repository = make_artifact_repository(client.get_run(run_id).info.artifact_uri, client.connection());
+  repository->set_progress_callback(progress);
+  return repository;
 }
 
 }  // namespace
@@ -18,24 +21,30 @@ std::unique_ptr<ArtifactRepository> repository_of_run(MlflowClient& client, cons
 void MlflowClient::log_artifact(const std::string& run_id, const std::filesystem::path& local_file,
                                 const std::string& artifact_path) {
   if (!std::filesystem::is_regular_file(local_file)) throw invalid_parameter("Not a file: " + local_file.string());
-  repository_of_run(*this, run_id)->log_artifact(local_file, client::checked_relative_path(artifact_path));
+  repository_of_run(*this, run_id, artifact_progress_)->log_artifact(local_file, client::checked_relative_path(artifact_path));
 }
 
 void MlflowClient::log_artifacts(const std::string& run_id, const std::filesystem::path& local_dir,
                                  const std::string& artifact_path) {
   if (!std::filesystem::is_directory(local_dir)) throw invalid_parameter("Not a directory: " + local_dir.string());
-  auto repository = repository_of_run(*this, run_id);
+  auto repository = repository_of_run(*this, run_id, artifact_progress_);
   log_artifact_directory(*repository, local_dir, client::checked_relative_path(artifact_path));
 }
 
 void MlflowClient::log_text(const std::string& run_id, const std::string& text, const std::string& artifact_file) {
   std::string target = client::checked_relative_path(artifact_file);
   if (target.empty()) throw invalid_parameter("log_text needs an artifact file name");
-  repository_of_run(*this, run_id)->log_bytes(text, target);
+  repository_of_run(*this, run_id, artifact_progress_)->log_bytes(text, target);
 }
 
 std::vector<FileInfo> MlflowClient::list_artifacts(const std::string& run_id, const std::string& path) {
   std::string dir = client::checked_relative_path(path);
+  // s3:// artifacts are listed from S3 with this client's credentials, as
+  // MLflow's clients do; the tracking server may hold no S3 credentials at all.
+  std::string artifact_uri = get_run(run_id).info.artifact_uri;
+  if (artifact_uri.rfind("s3://", 0) == 0) {
+    return make_artifact_repository(artifact_uri, connection_)->list_artifacts(dir);
+  }
   client::QueryParameters query = {{"run_id", run_id}};
   if (!dir.empty()) query.emplace_back("path", dir);
   client::Json response = client::get(*connection_, "artifacts/list", query);
@@ -53,7 +62,7 @@ std::vector<FileInfo> MlflowClient::list_artifacts(const std::string& run_id, co
 
 std::filesystem::path MlflowClient::download_artifacts(const std::string& run_id, const std::string& path,
                                                        const std::filesystem::path& local_dst) {
-  auto repository = repository_of_run(*this, run_id);
+  auto repository = repository_of_run(*this, run_id, artifact_progress_);
   return download_artifact_tree(*repository, path, local_dst);
 }
 
@@ -71,6 +80,7 @@ std::filesystem::path MlflowClient::download_artifacts_from_uri(const std::strin
   std::string parent = uri.substr(0, slash + 1);
   std::string name = uri.substr(slash + 1);
   auto repository = make_artifact_repository(parent, connection_);
+  repository->set_progress_callback(artifact_progress_);
   return download_artifact_tree(*repository, name, local_dst);
 }
 

@@ -27,7 +27,10 @@ LocalArtifactRepository::LocalArtifactRepository(std::filesystem::path root) : r
 void LocalArtifactRepository::log_artifact(const std::filesystem::path& local_file, const std::string& artifact_dir) {
   if (!std::filesystem::is_regular_file(local_file)) throw invalid_parameter("Not a file: " + local_file.string());
   std::string target = join_artifact_path(artifact_dir, local_file.filename().string());
+  std::uint64_t size = std::filesystem::file_size(local_file);
+  report_progress(0, size);
   copy_into_place(local_file, root_ / target);
+  report_progress(size, size);
 }
 
 void LocalArtifactRepository::log_bytes(const std::string& content, const std::string& artifact_file) {
@@ -61,7 +64,12 @@ std::vector<FileInfo> LocalArtifactRepository::list_artifacts(const std::string&
 void LocalArtifactRepository::download_file(const std::string& artifact_file, const std::filesystem::path& local_file) {
   std::string source = checked_relative_path(artifact_file);
   if (source.empty()) throw invalid_parameter("An artifact file needs a path");
+  std::error_code error;
+  std::uint64_t size = std::filesystem::file_size(root_ / source, error);
+  if (error) size = 0;
+  report_progress(0, size);
   copy_into_place(root_ / source, local_file);
+  report_progress(size, size);
 }
 
 }  // namespace mlflowcpp::client

@@ -4,6 +4,7 @@
 #include "client/rest_call.hpp"
 
 #include <algorithm>
+#include <system_error>
 
 namespace mlflowcpp::client {
 namespace {
@@ -32,7 +33,13 @@ void ProxyArtifactRepository::log_artifact(const std::filesystem::path& local_fi
   request.path = file_request_path(join_artifact_path(artifact_dir, local_file.filename().string()));
   Connection::FileTransfer files;
   files.upload_from = local_file.string();  // streamed from disk, never loaded whole
+  // The connection streams the file without reporting on the way: progress at both ends.
+  std::error_code error;
+  std::uint64_t size = std::filesystem::file_size(local_file, error);
+  if (error) size = 0;
+  report_progress(0, size);
   require_success(request, connection_->send_with_files(request, files));
+  report_progress(size, size);
 }
 
 void ProxyArtifactRepository::log_bytes(const std::string& content, const std::string& artifact_file) {
@@ -74,7 +81,11 @@ void ProxyArtifactRepository::download_file(const std::string& artifact_file, co
   write_file_atomically(local_file, [&](const std::filesystem::path& temporary) {
     Connection::FileTransfer files;
     files.download_to = temporary.string();
+    report_progress(0, 0);  // the size is known once the file is here
     require_success(request, connection_->send_with_files(request, files));
+    std::error_code error;
+    std::uint64_t size = std::filesystem::file_size(temporary, error);
+    if (!error) report_progress(size, size);
   });
 }
 

@@ -7,6 +7,7 @@
 #include <mlflowcpp/artifacts.hpp>
 #include <mlflowcpp/errors.hpp>
 
+#include <algorithm>
 #include <system_error>
 
 namespace mlflowcpp {
@@ -32,6 +33,27 @@ void download_directory(ArtifactRepository& repository, const std::string& remot
   }
 }
 
+// The proxy of the server at `authority` (host:port), reached as MLflow's
+// clients do: with the tracking connection's scheme, credentials, TLS settings
+// and retries when it has them, else plain http with the environment's settings.
+std::shared_ptr<Connection> connection_to_other_server(const std::string& authority,
+                                                       const Connection* tracking_connection) {
+  const ResolvedClientOptions* tracking =
+      tracking_connection != nullptr ? tracking_connection->resolved_options() : nullptr;
+  if (tracking == nullptr) {
+    ClientOptions options;
+    options.tracking_uri = "http://" + authority;
+    return make_connection(options);
+  }
+  // Only the host changes: scheme and path prefix stay the tracking URI's.
+  ResolvedClientOptions options = *tracking;
+  const std::string& uri = options.tracking_uri;
+  const auto authority_start = uri.find("://") + 3;
+  const auto path_start = std::min(uri.find('/', authority_start), uri.size());
+  options.tracking_uri = uri.substr(0, authority_start) + authority + uri.substr(path_start);
+  return make_connection(options);
+}
+
 }  // namespace
 
 std::unique_ptr<ArtifactRepository> make_artifact_repository(const std::string& artifact_uri,
@@ -41,12 +63,11 @@ std::unique_ptr<ArtifactRepository> make_artifact_repository(const std::string& 
     case client::ArtifactLocationKind::kTrackingProxy:
       if (!tracking_connection) throw invalid_parameter("An mlflow-artifacts:/ URI needs a tracking connection");
       return std::make_unique<client::ProxyArtifactRepository>(std::move(tracking_connection), location.path);
-    case client::ArtifactLocationKind::kRemoteProxy: {
-      // Another server named in the URI: plain http with default settings.
-      ClientOptions options;
-      options.tracking_uri = "http://" + location.authority;
-      return std::make_unique<client::ProxyArtifactRepository>(make_connection(options), location.path);
-    }
+    case client::ArtifactLocationKind::kRemoteProxy:
+      return std::make_unique<client::ProxyArtifactRepository>(
+          connection_to_other_server(location.authority, tracking_connection.get()), location.path);
+    case client::ArtifactLocationKind::kS3:
+      return std::make_unique<client::S3ArtifactRepository>(artifact_uri);
     case client::ArtifactLocationKind::kLocal:
       break;
   }

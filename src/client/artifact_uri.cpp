@@ -12,6 +12,7 @@ namespace {
 
 constexpr std::string_view kProxyScheme = "mlflow-artifacts:";
 constexpr std::string_view kFileScheme = "file://";
+constexpr std::string_view kS3Scheme = "s3://";
 constexpr std::string_view kRunsScheme = "runs:/";
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
@@ -65,6 +66,16 @@ ArtifactLocation parse_artifact_location(const std::string& uri) {
     if (!starts_with(rest, "/")) throw invalid_parameter("Unsupported file URI (remote host): " + uri);
     location.kind = ArtifactLocationKind::kLocal;
     location.path = std::string(rest);
+    return location;
+  }
+  if (starts_with(rest, kS3Scheme)) {
+    rest.remove_prefix(kS3Scheme.size());
+    auto slash = rest.find('/');
+    location.kind = ArtifactLocationKind::kS3;
+    location.authority = std::string(rest.substr(0, slash));
+    if (location.authority.empty()) throw invalid_parameter("An s3:// URI needs a bucket: " + uri);
+    rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+    location.path = checked_relative_path(strip_slashes(rest));
     return location;
   }
   if (has_scheme(rest)) {

@@ -11,15 +11,17 @@ enum class ArtifactLocationKind {
   kTrackingProxy,  // mlflow-artifacts:/<path>
   kRemoteProxy,    // mlflow-artifacts://<authority>/<path>
   kLocal,          // a file system path or file:// URI
+  kS3,             // s3://<bucket>/<prefix>
 };
 
 struct ArtifactLocation {
   ArtifactLocationKind kind = ArtifactLocationKind::kLocal;
-  std::string authority;  // host:port, kRemoteProxy only
-  std::string path;       // proxy: relative, no leading or trailing '/'; local: a file system path
+  std::string authority;  // host:port, kRemoteProxy; the bucket, kS3
+  std::string path;       // proxy and S3: relative, no leading or trailing '/'; local: a file system path
 };
 
-// Throws MlflowException: NOT_IMPLEMENTED for s3:// and other schemes, INVALID_PARAMETER_VALUE for an empty URI.
+// Throws MlflowException: NOT_IMPLEMENTED for other schemes, INVALID_PARAMETER_VALUE for an empty URI,
+// an s3:// URI without a bucket, or a path with "..".
 ArtifactLocation parse_artifact_location(const std::string& uri);
 
 // "runs:/<run_id>/<path>" split into run id and relative path ("" for the run's root).

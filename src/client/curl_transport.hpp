@@ -32,6 +32,7 @@ class CurlTransport : public Connection {
   HttpResponse send(const HttpRequest& request) override;
   // Streams the upload through a libcurl read callback and a 200 body into the file.
   HttpResponse send_with_files(const HttpRequest& request, const FileTransfer& files) override;
+  const ResolvedClientOptions* resolved_options() const override { return &options_; }
 
   struct HeaderListCleanup {
     void operator()(curl_slist* list) const;

@@ -33,6 +33,7 @@ class RetryingConnection : public Connection {
 
   HttpResponse send(const HttpRequest& request) override;
   HttpResponse send_with_files(const HttpRequest& request, const FileTransfer& files) override;
+  const ResolvedClientOptions* resolved_options() const override { return inner_->resolved_options(); }
 
  private:
   HttpResponse with_retries(const std::function<HttpResponse()>& attempt);

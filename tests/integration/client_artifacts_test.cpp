@@ -153,6 +153,23 @@ TEST_P(ClientArtifactsTest, DirectoryRoundTripWithNestedEmptyAndBinaryFiles) {
   EXPECT_EQ(read_bytes(whole / "data" / "a" / "model.bin"), binary);
 }
 
+TEST_P(ClientArtifactsTest, ProgressIsReportedForEveryFileUpAndDown) {
+  std::string run_id = new_run();
+  std::ofstream(scratch_ / "big.bin", std::ios::binary) << std::string(300000, 'x');
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> reports;
+  client_.set_artifact_progress_callback(
+      [&](std::uint64_t done, std::uint64_t total) { reports.emplace_back(done, total); });
+  client_.log_artifact(run_id, scratch_ / "big.bin");
+  ASSERT_FALSE(reports.empty());
+  EXPECT_EQ(reports.back(), std::make_pair(std::uint64_t{300000}, std::uint64_t{300000}));
+
+  reports.clear();
+  client_.download_artifacts(run_id, "big.bin", scratch_ / "down");
+  ASSERT_FALSE(reports.empty());
+  EXPECT_EQ(reports.back(), std::make_pair(std::uint64_t{300000}, std::uint64_t{300000}));
+  for (const auto& [done, total] : reports) EXPECT_LE(done, total);
+}
+
 TEST_P(ClientArtifactsTest, SingleFilesTextAndRunsUri) {
   std::string run_id = new_run();
   write_bytes(scratch_ / "metrics.csv", "step,loss\n1,0.5\n");

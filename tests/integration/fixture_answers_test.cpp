@@ -5,11 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
 
 #include "integration/tracking_api.hpp"
-#include "testing/json_compare.hpp"
+#include "testing/recorded_answers.hpp"
 #include "testing/server_process.hpp"
 #include "testing/temp_dir.hpp"
 
@@ -18,23 +17,7 @@ namespace {
 
 const std::filesystem::path kFixtures = MLFLOWCPP_FIXTURES_DIR;
 
-const Json& recorded_calls() {
-  static const Json calls = [] {
-    std::ifstream in(kFixtures / "mlflow-2.9.2-sample.answers.json");
-    return Json::parse(in).at("calls");
-  }();
-  return calls;
-}
-
-// Arrays whose order the protocol defines; every other array is compared as a set.
-testing::JsonCompareRules rules_for(const std::string& path) {
-  testing::JsonCompareRules rules;
-  rules.ordered_array_keys = {"runs", "experiments", "registered_models"};
-  // model-versions/search orders by name, then version DESC; get-latest-versions has no order.
-  if (path.find("/model-versions/search") != std::string::npos) rules.ordered_array_keys.insert("model_versions");
-  rules.opaque_string_keys = {"next_page_token"};
-  return rules;
-}
+using testing::recorded_calls;
 
 class FixtureAnswers : public ::testing::TestWithParam<size_t> {
  protected:
@@ -67,32 +50,13 @@ TEST_P(FixtureAnswers, MatchesOfficialServer) {
   SCOPED_TRACE(method + " " + path + (call["body"].is_null() ? "" : " " + call["body"].dump()));
 
   HttpClient http = server_->client();
-  HttpResponse response = method == "GET" ? http.get(path) : http.post(path, call["body"]);
-
-  const int expected_status = call.at("status");
-  const Json& expected = call.at("response");
-  ASSERT_EQ(response.status, expected_status) << response.describe();
-  ASSERT_TRUE(response.json.is_object()) << response.describe();
-  if (expected_status != 200) {
-    // Error messages need not match word for word; the code must.
-    EXPECT_EQ(response.error_code(), expected.value("error_code", "")) << response.describe();
-    return;
-  }
-  auto difference = testing::first_json_difference(expected, response.json, rules_for(path));
-  EXPECT_FALSE(difference.has_value()) << "first difference at " << difference.value_or("") << "\nexpected: "
-                                       << expected.dump() << "\ngot:      " << response.body;
+  const HttpResponse response = testing::send_recorded_call(http, call);
+  const auto difference = testing::recorded_answer_difference(call, response);
+  EXPECT_FALSE(difference.has_value()) << difference.value_or("");
 }
 
 // Test names say which call it is: "07_runs_get".
-std::string call_name(const ::testing::TestParamInfo<size_t>& info) {
-  std::string path = recorded_calls().at(info.param).at("path");
-  path = path.substr(0, path.find('?'));
-  const std::string prefix = "/api/2.0/mlflow/";
-  if (path.rfind(prefix, 0) == 0) path = path.substr(prefix.size());
-  std::string name = (info.param < 10 ? "0" : "") + std::to_string(info.param) + "_";
-  for (char c : path) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  return name;
-}
+std::string call_name(const ::testing::TestParamInfo<size_t>& info) { return testing::recorded_call_name(info.param); }
 
 INSTANTIATE_TEST_SUITE_P(Recorded, FixtureAnswers, ::testing::Range<size_t>(0, recorded_calls().size()), call_name);
 

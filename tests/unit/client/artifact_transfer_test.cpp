@@ -6,6 +6,7 @@
 
 #include "fake_http_server.hpp"
 
+#include <mlflowcpp/artifacts.hpp>
 #include <mlflowcpp/connection.hpp>
 
 #include <filesystem>
@@ -114,4 +115,27 @@ TEST(ArtifactTransferTest, UnreadableUploadIsAnError) {
 }
 
 }  // namespace
+
+// An mlflow-artifacts://host:port URI names another server: it is reached with
+// the tracking connection's scheme, path prefix and credentials, as MLflow's
+// clients do, never anonymously.
+TEST(ArtifactTransferTest, AnotherServersProxyGetsTheTrackingCredentials) {
+  FakeHttpServer tracking([](const FakeRequest&, int) { return testing::answer(500, "{}"); });
+  FakeHttpServer other([](const FakeRequest&, int) { return testing::answer(200, "{\"files\": []}"); });
+  ClientOptions options;
+  options.tracking_uri = tracking.url() + "/prefix";
+  options.username = "alice";
+  options.password = "secret";
+  options.max_retries = 0;
+  auto repository = make_artifact_repository(
+      "mlflow-artifacts://127.0.0.1:" + std::to_string(other.port()) + "/1/run/artifacts", make_connection(options));
+  EXPECT_TRUE(repository->list_artifacts("").empty());
+
+  auto requests = other.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].target.rfind("/prefix/api/2.0/mlflow-artifacts/artifacts", 0), 0u) << requests[0].target;
+  EXPECT_EQ(requests[0].header("authorization"), "Basic YWxpY2U6c2VjcmV0");  // alice:secret
+  EXPECT_TRUE(tracking.requests().empty());
+}
+
 }  // namespace mlflowcpp::client

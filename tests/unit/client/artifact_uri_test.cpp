@@ -47,8 +47,17 @@ TEST(ArtifactUriTest, LocalPathsAndFileUris) {
   EXPECT_EQ(code_of([] { parse_artifact_location("file://otherhost/x"); }), "INVALID_PARAMETER_VALUE");
 }
 
+TEST(ArtifactUriTest, S3Uris) {
+  ArtifactLocation location = parse_artifact_location("s3://bucket/some/prefix/");
+  EXPECT_EQ(location.kind, ArtifactLocationKind::kS3);
+  EXPECT_EQ(location.authority, "bucket");
+  EXPECT_EQ(location.path, "some/prefix");
+  EXPECT_EQ(parse_artifact_location("s3://bucket").path, "");
+  EXPECT_EQ(code_of([] { parse_artifact_location("s3:///path"); }), "INVALID_PARAMETER_VALUE");
+  EXPECT_EQ(code_of([] { parse_artifact_location("s3://bucket/a/../b"); }), "INVALID_PARAMETER_VALUE");
+}
+
 TEST(ArtifactUriTest, UnsupportedSchemesAreNotImplemented) {
-  EXPECT_EQ(code_of([] { parse_artifact_location("s3://bucket/path"); }), "NOT_IMPLEMENTED");
   EXPECT_EQ(code_of([] { parse_artifact_location("gs://bucket/path"); }), "NOT_IMPLEMENTED");
   EXPECT_EQ(code_of([] { parse_artifact_location(""); }), "INVALID_PARAMETER_VALUE");
 }

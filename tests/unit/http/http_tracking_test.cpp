@@ -328,10 +328,10 @@ TEST(Artifacts, ListsProxiedAndLocalArtifacts) {
                "INVALID_PARAMETER_VALUE");
   expect_error(server.get(kApi + "artifacts/list?run_id=" + run_id + "&path=/etc"), 400, "INVALID_PARAMETER_VALUE");
 
-  // Remote stores are not implemented yet: a clear 501.
-  auto s3 = server.post_json(kApi + "experiments/create", Json{{"name", "s3"}, {"artifact_location", "s3://bucket/x"}});
-  const std::string s3_run = server.create_run(s3.json["experiment_id"]);
-  expect_error(server.get(kApi + "artifacts/list?run_id=" + s3_run), 501, "NOT_IMPLEMENTED");
+  // Stores other than local directories and S3 are not implemented: a clear 501.
+  auto gcs = server.post_json(kApi + "experiments/create", Json{{"name", "gcs"}, {"artifact_location", "gs://bucket/x"}});
+  const std::string gcs_run = server.create_run(gcs.json["experiment_id"]);
+  expect_error(server.get(kApi + "artifacts/list?run_id=" + gcs_run), 501, "NOT_IMPLEMENTED");
 
   // A local artifact location is listed where it is.
   const auto local_root = server.directory() / "local-root";

@@ -46,7 +46,7 @@ class SqliteStorePerfTest : public ::testing::Test {
     run_id_ = store_->create_run(request).info.run_id;
   }
   TempDir dir_;
-  std::unique_ptr<SqliteTrackingStore> store_;
+  std::unique_ptr<SqlTrackingStore> store_;
   std::string run_id_;
 };
 

@@ -255,7 +255,7 @@ class FixtureReadBackTest : public ::testing::Test {
 
   TempDir dir_;
   Json answers_;
-  std::unique_ptr<SqliteTrackingStore> store_;
+  std::unique_ptr<SqlTrackingStore> store_;
 };
 
 TEST_F(FixtureReadBackTest, ExperimentsReadBackAsAnswered) {

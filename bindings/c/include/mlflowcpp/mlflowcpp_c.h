@@ -1,0 +1,101 @@
+/*
+ * The C API of mlflowcpp: MLflow tracking from C, Fortran (bindings/fortran)
+ * or any language with a C foreign-function interface.
+ *
+ * Conventions:
+ * - Every call returns MLFLOWCPP_OK (0) or an error status, and fills the
+ *   caller's mlflowcpp_error (when not NULL) with the MLflow error code name
+ *   ("RESOURCE_ALREADY_EXISTS", ...), the HTTP status and a message.
+ * - Strings in are NUL-terminated UTF-8; NULL means "not given" where a
+ *   parameter is optional. Strings out go into a caller buffer with its size;
+ *   a buffer too small gives MLFLOWCPP_ERROR_BUFFER_TOO_SMALL and the size
+ *   needed (with the NUL) in `error->required_size`.
+ * - A client is safe to use from several threads at once; an mlflowcpp_error
+ *   belongs to the thread that passed it.
+ *
+ * Example:
+ *   mlflowcpp_client* client = NULL;
+ *   mlflowcpp_error error;
+ *   char run_id[MLFLOWCPP_ID_SIZE];
+ *   if (mlflowcpp_client_new(NULL, &client, &error) != MLFLOWCPP_OK) { puts(error.message); return 1; }
+ *   mlflowcpp_create_run(client, "0", "c-run", run_id, sizeof run_id, &error);
+ *   mlflowcpp_log_metric(client, run_id, "loss", 0.25, 0, 1, &error);
+ *   mlflowcpp_set_terminated(client, run_id, "FINISHED", &error);
+ *   mlflowcpp_client_free(client);
+ */
+#ifndef MLFLOWCPP_MLFLOWCPP_C_H
+#define MLFLOWCPP_MLFLOWCPP_C_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Return statuses. */
+#define MLFLOWCPP_OK 0
+#define MLFLOWCPP_ERROR_SERVER 1              /* the server answered with an MLflow error */
+#define MLFLOWCPP_ERROR_TRANSPORT 2           /* the server could not be reached (after retries) */
+#define MLFLOWCPP_ERROR_INVALID_ARGUMENT 3    /* a required argument was NULL or malformed */
+#define MLFLOWCPP_ERROR_BUFFER_TOO_SMALL 4    /* an output buffer cannot take the answer */
+#define MLFLOWCPP_ERROR_INTERNAL 5            /* anything else (e.g. out of memory) */
+
+/* Large enough for any experiment or run id. */
+#define MLFLOWCPP_ID_SIZE 64
+
+typedef struct mlflowcpp_error {
+  int status;                 /* the return status of the call */
+  int http_status;            /* the server's HTTP status; 0 when none */
+  char error_code[64];        /* e.g. "RESOURCE_DOES_NOT_EXIST"; "" when none */
+  char message[1024];         /* truncated to fit, always NUL-terminated */
+  size_t required_size;       /* with MLFLOWCPP_ERROR_BUFFER_TOO_SMALL: the size needed */
+} mlflowcpp_error;
+
+typedef struct mlflowcpp_client mlflowcpp_client;
+
+/* The library's version, e.g. "0.1.0". */
+const char* mlflowcpp_version(void);
+
+/* A client for `tracking_uri` ("http://host:5000"); NULL takes MLFLOW_TRACKING_URI
+ * and the other MLFLOW_* variables, as the Python client does. Nothing is sent yet. */
+int mlflowcpp_client_new(const char* tracking_uri, mlflowcpp_client** client, mlflowcpp_error* error);
+void mlflowcpp_client_free(mlflowcpp_client* client);
+
+/* Experiments. `artifact_location` may be NULL. */
+int mlflowcpp_create_experiment(mlflowcpp_client* client, const char* name, const char* artifact_location,
+                                char* experiment_id, size_t experiment_id_size, mlflowcpp_error* error);
+/* The id of the experiment named `name`, created when it does not exist (as mlflow.set_experiment). */
+int mlflowcpp_get_or_create_experiment(mlflowcpp_client* client, const char* name, char* experiment_id,
+                                       size_t experiment_id_size, mlflowcpp_error* error);
+
+/* Runs. `run_name` may be NULL (the server picks one). */
+int mlflowcpp_create_run(mlflowcpp_client* client, const char* experiment_id, const char* run_name, char* run_id,
+                         size_t run_id_size, mlflowcpp_error* error);
+/* `status`: "FINISHED", "FAILED", "KILLED" (NULL: FINISHED). The end time is now. */
+int mlflowcpp_set_terminated(mlflowcpp_client* client, const char* run_id, const char* status,
+                             mlflowcpp_error* error);
+
+/* Logging. `timestamp_ms` 0 means now. */
+int mlflowcpp_log_metric(mlflowcpp_client* client, const char* run_id, const char* key, double value,
+                         int64_t timestamp_ms, int64_t step, mlflowcpp_error* error);
+/* `count` metrics sharing one timestamp and step, in as few requests as the server allows. */
+int mlflowcpp_log_metrics(mlflowcpp_client* client, const char* run_id, size_t count, const char* const* keys,
+                          const double* values, int64_t timestamp_ms, int64_t step, mlflowcpp_error* error);
+int mlflowcpp_log_param(mlflowcpp_client* client, const char* run_id, const char* key, const char* value,
+                        mlflowcpp_error* error);
+int mlflowcpp_set_tag(mlflowcpp_client* client, const char* run_id, const char* key, const char* value,
+                      mlflowcpp_error* error);
+
+/* Artifacts: stores `local_file` as <artifact_path>/<its file name> (`artifact_path` NULL or "": the run's root). */
+int mlflowcpp_log_artifact(mlflowcpp_client* client, const char* run_id, const char* local_file,
+                           const char* artifact_path, mlflowcpp_error* error);
+/* Downloads `artifact_path` ("" for everything) of the run into the directory `local_dir`. */
+int mlflowcpp_download_artifacts(mlflowcpp_client* client, const char* run_id, const char* artifact_path,
+                                 const char* local_dir, mlflowcpp_error* error);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MLFLOWCPP_MLFLOWCPP_C_H */

@@ -1,0 +1,256 @@
+// The C API over MlflowClient. Every entry point catches everything: no C++
+// exception may cross into C (or Fortran), it would terminate the program.
+
+#include "mlflowcpp/mlflowcpp_c.h"
+
+#include <mlflowcpp/client.hpp>
+#include <mlflowcpp/connection.hpp>
+#include <mlflowcpp/errors.hpp>
+#include <mlflowcpp/version.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <string>
+#include <vector>
+
+struct mlflowcpp_client {
+  mlflowcpp::MlflowClient client;
+};
+
+namespace {
+
+// Copies `text` into a fixed C array, truncated, always NUL-terminated.
+template <std::size_t N>
+void copy_truncated(char (&target)[N], const std::string& text) {
+  const std::size_t length = std::min(text.size(), N - 1);
+  std::memcpy(target, text.data(), length);
+  target[length] = '\0';
+}
+
+int fail(mlflowcpp_error* error, int status, const std::string& message, const std::string& error_code = {},
+         int http_status = 0) {
+  if (error != nullptr) {
+    error->status = status;
+    error->http_status = http_status;
+    error->required_size = 0;
+    copy_truncated(error->error_code, error_code);
+    copy_truncated(error->message, message);
+  }
+  return status;
+}
+
+int succeed(mlflowcpp_error* error) {
+  if (error != nullptr) {
+    error->status = MLFLOWCPP_OK;
+    error->http_status = 0;
+    error->required_size = 0;
+    error->error_code[0] = '\0';
+    error->message[0] = '\0';
+  }
+  return MLFLOWCPP_OK;
+}
+
+// A refusal of the arguments themselves, before anything is sent.
+struct InvalidArgument {
+  std::string message;
+};
+
+// An output buffer that cannot take the answer, with the size it needs.
+struct BufferTooSmall {
+  std::size_t required;
+};
+
+// Runs `body` and turns what it throws into a status and the error record.
+template <typename Body>
+int guarded(mlflowcpp_error* error, Body&& body) {
+  try {
+    body();
+    return succeed(error);
+  } catch (const InvalidArgument& invalid) {
+    return fail(error, MLFLOWCPP_ERROR_INVALID_ARGUMENT, invalid.message);
+  } catch (const BufferTooSmall& too_small) {
+    fail(error, MLFLOWCPP_ERROR_BUFFER_TOO_SMALL,
+         "the output buffer needs " + std::to_string(too_small.required) + " bytes");
+    if (error != nullptr) error->required_size = too_small.required;
+    return MLFLOWCPP_ERROR_BUFFER_TOO_SMALL;
+  } catch (const mlflowcpp::TransportError& e) {
+    return fail(error, MLFLOWCPP_ERROR_TRANSPORT, e.what(), e.error_code(), e.http_status());
+  } catch (const mlflowcpp::MlflowException& e) {
+    return fail(error, MLFLOWCPP_ERROR_SERVER, e.what(), e.error_code(), e.http_status());
+  } catch (const std::bad_alloc&) {
+    return fail(error, MLFLOWCPP_ERROR_INTERNAL, "out of memory");
+  } catch (const std::exception& e) {
+    return fail(error, MLFLOWCPP_ERROR_INTERNAL, e.what());
+  } catch (...) {
+    return fail(error, MLFLOWCPP_ERROR_INTERNAL, "unknown error");
+  }
+}
+
+void require(const void* pointer, const char* name) {
+  if (pointer == nullptr) throw InvalidArgument{std::string(name) + " must not be NULL"};
+}
+
+std::string optional_text(const char* text) { return text == nullptr ? std::string() : std::string(text); }
+
+// Writes `value` into the caller's buffer, or reports the size it needs.
+void write_out(const std::string& value, char* buffer, std::size_t size) {
+  if (value.size() + 1 > size) throw BufferTooSmall{value.size() + 1};
+  std::memcpy(buffer, value.c_str(), value.size() + 1);
+}
+
+// A param or tag call: (run, key, value) with every argument required.
+using RunKeyValueCall = void (mlflowcpp::MlflowClient::*)(const std::string&, const std::string&, const std::string&);
+int set_run_key_value(mlflowcpp_client* client, const char* run_id, const char* key, const char* value,
+                      mlflowcpp_error* error, RunKeyValueCall call) {
+  return guarded(error, [&] {
+    require(client, "client");
+    require(run_id, "run_id");
+    require(key, "key");
+    require(value, "value");
+    (client->client.*call)(run_id, key, value);
+  });
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* mlflowcpp_version(void) { return mlflowcpp::kVersion; }
+
+int mlflowcpp_client_new(const char* tracking_uri, mlflowcpp_client** client, mlflowcpp_error* error) {
+  return guarded(error, [&] {
+    require(client, "client");
+    *client = nullptr;
+    mlflowcpp::ClientOptions options;
+    if (tracking_uri != nullptr) options.tracking_uri = tracking_uri;
+    *client = new mlflowcpp_client{mlflowcpp::MlflowClient(options)};
+  });
+}
+
+void mlflowcpp_client_free(mlflowcpp_client* client) { delete client; }
+
+int mlflowcpp_create_experiment(mlflowcpp_client* client, const char* name, const char* artifact_location,
+                                char* experiment_id, size_t experiment_id_size, mlflowcpp_error* error) {
+  return guarded(error, [&] {
+    require(client, "client");
+    require(name, "name");
+    require(experiment_id, "experiment_id");
+    write_out(client->client.create_experiment(name, optional_text(artifact_location)), experiment_id,
+              experiment_id_size);
+  });
+}
+
+int mlflowcpp_get_or_create_experiment(mlflowcpp_client* client, const char* name, char* experiment_id,
+                                       size_t experiment_id_size, mlflowcpp_error* error) {
+  return guarded(error, [&] {
+    require(client, "client");
+    require(name, "name");
+    require(experiment_id, "experiment_id");
+    std::string id;
+    if (auto existing = client->client.get_experiment_by_name(name)) {
+      id = existing->experiment_id;
+    } else {
+      try {
+        id = client->client.create_experiment(name);
+      } catch (const mlflowcpp::MlflowException& e) {
+        // Another process created it between the lookup and the create.
+        if (e.code() != mlflowcpp::ErrorCode::kResourceAlreadyExists) throw;
+        id = client->client.get_experiment_by_name(name).value().experiment_id;
+      }
+    }
+    write_out(id, experiment_id, experiment_id_size);
+  });
+}
+
+int mlflowcpp_create_run(mlflowcpp_client* client, const char* experiment_id, const char* run_name, char* run_id,
+                         size_t run_id_size, mlflowcpp_error* error) {
+  return guarded(error, [&] {
+    require(client, "client");
+    require(experiment_id, "experiment_id");
+    require(run_id, "run_id");
+    mlflowcpp::CreateRunRequest request;
+    request.experiment_id = experiment_id;
+    request.run_name = optional_text(run_name);
+    write_out(client->client.create_run(request).info.run_id, run_id, run_id_size);
+  });
+}
+
+int mlflowcpp_set_terminated(mlflowcpp_client* client, const char* run_id, const char* status,
+                             mlflowcpp_error* error) {
+  return guarded(error, [&] {
+    require(client, "client");
+    require(run_id, "run_id");
+    auto run_status = mlflowcpp::RunStatus::kFinished;
+    if (status != nullptr) {
+      auto parsed = mlflowcpp::parse_run_status(status);
+      if (!parsed) throw InvalidArgument{std::string("unknown run status '") + status + "'"};
+      run_status = *parsed;
+    }
+    client->client.set_terminated(run_id, run_status);
+  });
+}
+
+int mlflowcpp_log_metric(mlflowcpp_client* client, const char* run_id, const char* key, double value,
+                         int64_t timestamp_ms, int64_t step, mlflowcpp_error* error) {
+  return guarded(error, [&] {
+    require(client, "client");
+    require(run_id, "run_id");
+    require(key, "key");
+    std::optional<int64_t> timestamp;
+    if (timestamp_ms != 0) timestamp = timestamp_ms;
+    client->client.log_metric(run_id, key, value, timestamp, step);
+  });
+}
+
+int mlflowcpp_log_metrics(mlflowcpp_client* client, const char* run_id, size_t count, const char* const* keys,
+                          const double* values, int64_t timestamp_ms, int64_t step, mlflowcpp_error* error) {
+  return guarded(error, [&] {
+    require(client, "client");
+    require(run_id, "run_id");
+    if (count == 0) return;
+    require(keys, "keys");
+    require(values, "values");
+    const int64_t timestamp = timestamp_ms != 0 ? timestamp_ms : mlflowcpp::now_epoch_millis();
+    std::vector<mlflowcpp::Metric> metrics;
+    metrics.reserve(count);
+    for (size_t i = 0; i < count; ++i) {
+      if (keys[i] == nullptr) throw InvalidArgument{"keys[" + std::to_string(i) + "] must not be NULL"};
+      metrics.push_back(mlflowcpp::Metric{keys[i], values[i], timestamp, step});
+    }
+    client->client.log_batch(run_id, metrics);
+  });
+}
+
+int mlflowcpp_log_param(mlflowcpp_client* client, const char* run_id, const char* key, const char* value,
+                        mlflowcpp_error* error) {
+  return set_run_key_value(client, run_id, key, value, error, &mlflowcpp::MlflowClient::log_param);
+}
+
+int mlflowcpp_set_tag(mlflowcpp_client* client, const char* run_id, const char* key, const char* value,
+                      mlflowcpp_error* error) {
+  return set_run_key_value(client, run_id, key, value, error, &mlflowcpp::MlflowClient::set_tag);
+}
+
+int mlflowcpp_log_artifact(mlflowcpp_client* client, const char* run_id, const char* local_file,
+                           const char* artifact_path, mlflowcpp_error* error) {
+  return guarded(error, [&] {
+    require(client, "client");
+    require(run_id, "run_id");
+    require(local_file, "local_file");
+    client->client.log_artifact(run_id, local_file, optional_text(artifact_path));
+  });
+}
+
+int mlflowcpp_download_artifacts(mlflowcpp_client* client, const char* run_id, const char* artifact_path,
+                                 const char* local_dir, mlflowcpp_error* error) {
+  return guarded(error, [&] {
+    require(client, "client");
+    require(run_id, "run_id");
+    require(local_dir, "local_dir");
+    client->client.download_artifacts(run_id, optional_text(artifact_path), local_dir);
+  });
+}
+
+}  // extern "C"

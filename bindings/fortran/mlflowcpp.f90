@@ -1,0 +1,383 @@
+! MLflow tracking from Fortran: a thin module over the C API (mlflowcpp_c.h).
+!
+! Every routine takes an optional `status`. When it is given, failures are
+! reported there (status%code /= 0, with the MLflow error code and a message)
+! and the program goes on; when it is omitted, a failure stops the program with
+! the message (`error stop`), like an MPI call without ierr under MPI_ERRORS_ARE_FATAL.
+!
+! Example:
+!   use mlflowcpp
+!   type(mlflow_client) :: client
+!   character(len=MLFLOW_ID_LEN) :: experiment_id, run_id
+!   call mlflow_client_init(client)                  ! MLFLOW_TRACKING_URI
+!   call mlflow_get_or_create_experiment(client, "heat-equation", experiment_id)
+!   call mlflow_create_run(client, experiment_id, "dt=1e-3", run_id)
+!   call mlflow_log_param(client, run_id, "dt", "1e-3")
+!   do step = 1, 100
+!     call mlflow_log_metric(client, run_id, "residual", residual, step=int(step, int64))
+!   end do
+!   call mlflow_set_terminated(client, run_id)
+!   call mlflow_client_free(client)
+module mlflowcpp
+  use, intrinsic :: iso_c_binding
+  use, intrinsic :: iso_fortran_env, only: int64
+  implicit none
+  private
+
+  integer, parameter, public :: MLFLOW_ID_LEN = 64
+
+  ! Values of mlflow_status%code (the C API's statuses).
+  integer, parameter, public :: MLFLOW_OK = 0
+  integer, parameter, public :: MLFLOW_ERROR_SERVER = 1
+  integer, parameter, public :: MLFLOW_ERROR_TRANSPORT = 2
+  integer, parameter, public :: MLFLOW_ERROR_INVALID_ARGUMENT = 3
+  integer, parameter, public :: MLFLOW_ERROR_BUFFER_TOO_SMALL = 4
+  integer, parameter, public :: MLFLOW_ERROR_INTERNAL = 5
+
+  type, public :: mlflow_client
+    private
+    type(c_ptr) :: handle = c_null_ptr
+  end type mlflow_client
+
+  type, public :: mlflow_status
+    integer :: code = MLFLOW_OK
+    integer :: http_status = 0
+    character(len=64) :: error_code = ""
+    character(len=1024) :: message = ""
+  end type mlflow_status
+
+  public :: mlflow_version, mlflow_client_init, mlflow_client_free
+  public :: mlflow_create_experiment, mlflow_get_or_create_experiment
+  public :: mlflow_create_run, mlflow_set_terminated
+  public :: mlflow_log_metric, mlflow_log_param, mlflow_set_tag, mlflow_log_artifact
+
+  ! The C API's mlflowcpp_error, field for field.
+  type, bind(c) :: c_error
+    integer(c_int) :: status
+    integer(c_int) :: http_status
+    character(kind=c_char) :: error_code(64)
+    character(kind=c_char) :: message(1024)
+    integer(c_size_t) :: required_size
+  end type c_error
+
+  ! The shape of the C API's (client, run, key, value) calls.
+  abstract interface
+    function c_run_key_value(client, run_id, key, value, error) bind(c) result(code)
+      import :: c_ptr, c_char, c_int, c_error
+      type(c_ptr), value :: client
+      character(kind=c_char) :: run_id(*), key(*), value(*)
+      type(c_error) :: error
+      integer(c_int) :: code
+    end function c_run_key_value
+  end interface
+
+  interface
+    function c_version() bind(c, name="mlflowcpp_version") result(text)
+      import :: c_ptr
+      type(c_ptr) :: text
+    end function c_version
+
+    function c_client_new(tracking_uri, client, error) bind(c, name="mlflowcpp_client_new") result(code)
+      import :: c_ptr, c_int, c_error
+      type(c_ptr), value :: tracking_uri
+      type(c_ptr) :: client
+      type(c_error) :: error
+      integer(c_int) :: code
+    end function c_client_new
+
+    subroutine c_client_free(client) bind(c, name="mlflowcpp_client_free")
+      import :: c_ptr
+      type(c_ptr), value :: client
+    end subroutine c_client_free
+
+    function c_create_experiment(client, name, artifact_location, id, id_size, error) &
+        bind(c, name="mlflowcpp_create_experiment") result(code)
+      import :: c_ptr, c_char, c_size_t, c_int, c_error
+      type(c_ptr), value :: client
+      character(kind=c_char) :: name(*)
+      type(c_ptr), value :: artifact_location
+      character(kind=c_char) :: id(*)
+      integer(c_size_t), value :: id_size
+      type(c_error) :: error
+      integer(c_int) :: code
+    end function c_create_experiment
+
+    function c_get_or_create_experiment(client, name, id, id_size, error) &
+        bind(c, name="mlflowcpp_get_or_create_experiment") result(code)
+      import :: c_ptr, c_char, c_size_t, c_int, c_error
+      type(c_ptr), value :: client
+      character(kind=c_char) :: name(*)
+      character(kind=c_char) :: id(*)
+      integer(c_size_t), value :: id_size
+      type(c_error) :: error
+      integer(c_int) :: code
+    end function c_get_or_create_experiment
+
+    function c_create_run(client, experiment_id, run_name, run_id, run_id_size, error) &
+        bind(c, name="mlflowcpp_create_run") result(code)
+      import :: c_ptr, c_char, c_size_t, c_int, c_error
+      type(c_ptr), value :: client
+      character(kind=c_char) :: experiment_id(*)
+      type(c_ptr), value :: run_name
+      character(kind=c_char) :: run_id(*)
+      integer(c_size_t), value :: run_id_size
+      type(c_error) :: error
+      integer(c_int) :: code
+    end function c_create_run
+
+    function c_set_terminated(client, run_id, run_status, error) bind(c, name="mlflowcpp_set_terminated") &
+        result(code)
+      import :: c_ptr, c_char, c_int, c_error
+      type(c_ptr), value :: client
+      character(kind=c_char) :: run_id(*)
+      character(kind=c_char) :: run_status(*)
+      type(c_error) :: error
+      integer(c_int) :: code
+    end function c_set_terminated
+
+    function c_log_metric(client, run_id, key, value, timestamp_ms, step, error) &
+        bind(c, name="mlflowcpp_log_metric") result(code)
+      import :: c_ptr, c_char, c_double, c_int64_t, c_int, c_error
+      type(c_ptr), value :: client
+      character(kind=c_char) :: run_id(*)
+      character(kind=c_char) :: key(*)
+      real(c_double), value :: value
+      integer(c_int64_t), value :: timestamp_ms
+      integer(c_int64_t), value :: step
+      type(c_error) :: error
+      integer(c_int) :: code
+    end function c_log_metric
+
+    function c_log_param(client, run_id, key, value, error) bind(c, name="mlflowcpp_log_param") result(code)
+      import :: c_ptr, c_char, c_int, c_error
+      type(c_ptr), value :: client
+      character(kind=c_char) :: run_id(*), key(*), value(*)
+      type(c_error) :: error
+      integer(c_int) :: code
+    end function c_log_param
+
+    function c_set_tag(client, run_id, key, value, error) bind(c, name="mlflowcpp_set_tag") result(code)
+      import :: c_ptr, c_char, c_int, c_error
+      type(c_ptr), value :: client
+      character(kind=c_char) :: run_id(*), key(*), value(*)
+      type(c_error) :: error
+      integer(c_int) :: code
+    end function c_set_tag
+
+    function c_log_artifact(client, run_id, local_file, artifact_path, error) &
+        bind(c, name="mlflowcpp_log_artifact") result(code)
+      import :: c_ptr, c_char, c_int, c_error
+      type(c_ptr), value :: client
+      character(kind=c_char) :: run_id(*)
+      character(kind=c_char) :: local_file(*)
+      character(kind=c_char) :: artifact_path(*)
+      type(c_error) :: error
+      integer(c_int) :: code
+    end function c_log_artifact
+
+    function c_strlen(text) bind(c, name="strlen") result(length)
+      import :: c_ptr, c_size_t
+      type(c_ptr), value :: text
+      integer(c_size_t) :: length
+    end function c_strlen
+  end interface
+
+contains
+
+  ! A Fortran string as a NUL-terminated C string (trailing blanks dropped).
+  pure function c_string(text) result(converted)
+    character(len=*), intent(in) :: text
+    character(kind=c_char, len=len_trim(text) + 1) :: converted
+    converted = trim(text) // c_null_char
+  end function c_string
+
+  ! A NUL-terminated C character array as a blank-padded Fortran string.
+  subroutine from_c_chars(chars, text)
+    character(kind=c_char), intent(in) :: chars(:)
+    character(len=*), intent(out) :: text
+    integer :: i
+    text = ""
+    do i = 1, min(size(chars), len(text))
+      if (chars(i) == c_null_char) exit
+      text(i:i) = chars(i)
+    end do
+  end subroutine from_c_chars
+
+  ! Hands a C call's outcome to the caller: into `status` when given, else a stop on failure.
+  subroutine report(code, error, status)
+    integer(c_int), intent(in) :: code
+    type(c_error), intent(in) :: error
+    type(mlflow_status), intent(out), optional :: status
+    type(mlflow_status) :: outcome
+    outcome%code = int(code)
+    if (code /= 0) then
+      outcome%http_status = int(error%http_status)
+      call from_c_chars(error%error_code, outcome%error_code)
+      call from_c_chars(error%message, outcome%message)
+    end if
+    if (present(status)) then
+      status = outcome
+    else if (code /= 0) then
+      error stop "mlflowcpp: " // trim(outcome%error_code) // " " // trim(outcome%message)
+    end if
+  end subroutine report
+
+  function mlflow_version() result(version)
+    character(len=:), allocatable :: version
+    type(c_ptr) :: text
+    character(kind=c_char), pointer :: chars(:)
+    integer :: i
+    text = c_version()
+    call c_f_pointer(text, chars, [c_strlen(text)])
+    allocate(character(len=size(chars)) :: version)
+    do i = 1, size(chars)
+      version(i:i) = chars(i)
+    end do
+  end function mlflow_version
+
+  ! `tracking_uri` absent: MLFLOW_TRACKING_URI and the other MLFLOW_* variables.
+  subroutine mlflow_client_init(client, tracking_uri, status)
+    type(mlflow_client), intent(inout) :: client
+    character(len=*), intent(in), optional :: tracking_uri
+    type(mlflow_status), intent(out), optional :: status
+    character(kind=c_char, len=:), allocatable, target :: uri
+    type(c_error) :: error
+    integer(c_int) :: code
+    if (present(tracking_uri)) then
+      uri = c_string(tracking_uri)
+      code = c_client_new(c_loc(uri), client%handle, error)
+    else
+      code = c_client_new(c_null_ptr, client%handle, error)
+    end if
+    call report(code, error, status)
+  end subroutine mlflow_client_init
+
+  subroutine mlflow_client_free(client)
+    type(mlflow_client), intent(inout) :: client
+    call c_client_free(client%handle)
+    client%handle = c_null_ptr
+  end subroutine mlflow_client_free
+
+  subroutine mlflow_create_experiment(client, name, experiment_id, status)
+    type(mlflow_client), intent(in) :: client
+    character(len=*), intent(in) :: name
+    character(len=*), intent(out) :: experiment_id
+    type(mlflow_status), intent(out), optional :: status
+    character(kind=c_char) :: id(MLFLOW_ID_LEN)
+    type(c_error) :: error
+    integer(c_int) :: code
+    code = c_create_experiment(client%handle, c_string(name), c_null_ptr, id, int(size(id), c_size_t), error)
+    call from_c_chars(id, experiment_id)
+    call report(code, error, status)
+  end subroutine mlflow_create_experiment
+
+  ! The experiment named `name`, created when it does not exist (mlflow.set_experiment).
+  subroutine mlflow_get_or_create_experiment(client, name, experiment_id, status)
+    type(mlflow_client), intent(in) :: client
+    character(len=*), intent(in) :: name
+    character(len=*), intent(out) :: experiment_id
+    type(mlflow_status), intent(out), optional :: status
+    character(kind=c_char) :: id(MLFLOW_ID_LEN)
+    type(c_error) :: error
+    integer(c_int) :: code
+    code = c_get_or_create_experiment(client%handle, c_string(name), id, int(size(id), c_size_t), error)
+    call from_c_chars(id, experiment_id)
+    call report(code, error, status)
+  end subroutine mlflow_get_or_create_experiment
+
+  subroutine mlflow_create_run(client, experiment_id, run_name, run_id, status)
+    type(mlflow_client), intent(in) :: client
+    character(len=*), intent(in) :: experiment_id
+    character(len=*), intent(in) :: run_name
+    character(len=*), intent(out) :: run_id
+    type(mlflow_status), intent(out), optional :: status
+    character(kind=c_char, len=:), allocatable, target :: name
+    character(kind=c_char) :: id(MLFLOW_ID_LEN)
+    type(c_error) :: error
+    integer(c_int) :: code
+    name = c_string(run_name)
+    code = c_create_run(client%handle, c_string(experiment_id), c_loc(name), id, int(size(id), c_size_t), error)
+    call from_c_chars(id, run_id)
+    call report(code, error, status)
+  end subroutine mlflow_create_run
+
+  ! `run_status`: "FINISHED" (default), "FAILED" or "KILLED".
+  subroutine mlflow_set_terminated(client, run_id, run_status, status)
+    type(mlflow_client), intent(in) :: client
+    character(len=*), intent(in) :: run_id
+    character(len=*), intent(in), optional :: run_status
+    type(mlflow_status), intent(out), optional :: status
+    type(c_error) :: error
+    integer(c_int) :: code
+    if (present(run_status)) then
+      code = c_set_terminated(client%handle, c_string(run_id), c_string(run_status), error)
+    else
+      code = c_set_terminated(client%handle, c_string(run_id), c_string("FINISHED"), error)
+    end if
+    call report(code, error, status)
+  end subroutine mlflow_set_terminated
+
+  ! `step` defaults to 0, `timestamp_ms` to now.
+  subroutine mlflow_log_metric(client, run_id, key, value, step, timestamp_ms, status)
+    type(mlflow_client), intent(in) :: client
+    character(len=*), intent(in) :: run_id
+    character(len=*), intent(in) :: key
+    real(c_double), intent(in) :: value
+    integer(int64), intent(in), optional :: step
+    integer(int64), intent(in), optional :: timestamp_ms
+    type(mlflow_status), intent(out), optional :: status
+    integer(c_int64_t) :: c_step, c_timestamp
+    type(c_error) :: error
+    integer(c_int) :: code
+    c_step = 0
+    c_timestamp = 0
+    if (present(step)) c_step = step
+    if (present(timestamp_ms)) c_timestamp = timestamp_ms
+    code = c_log_metric(client%handle, c_string(run_id), c_string(key), value, c_timestamp, c_step, error)
+    call report(code, error, status)
+  end subroutine mlflow_log_metric
+
+  subroutine mlflow_log_param(client, run_id, key, value, status)
+    type(mlflow_client), intent(in) :: client
+    character(len=*), intent(in) :: run_id, key, value
+    type(mlflow_status), intent(out), optional :: status
+    call set_run_key_value(c_log_param, client, run_id, key, value, status)
+  end subroutine mlflow_log_param
+
+  subroutine mlflow_set_tag(client, run_id, key, value, status)
+    type(mlflow_client), intent(in) :: client
+    character(len=*), intent(in) :: run_id, key, value
+    type(mlflow_status), intent(out), optional :: status
+    call set_run_key_value(c_set_tag, client, run_id, key, value, status)
+  end subroutine mlflow_set_tag
+
+  ! A param or tag call of the C API: (run, key, value).
+  subroutine set_run_key_value(c_call, client, run_id, key, value, status)
+    procedure(c_run_key_value) :: c_call
+    type(mlflow_client), intent(in) :: client
+    character(len=*), intent(in) :: run_id, key, value
+    type(mlflow_status), intent(out), optional :: status
+    type(c_error) :: error
+    integer(c_int) :: code
+    code = c_call(client%handle, c_string(run_id), c_string(key), c_string(value), error)
+    call report(code, error, status)
+  end subroutine set_run_key_value
+
+  ! Stores `local_file` as <artifact_path>/<its file name> in the run's artifacts.
+  subroutine mlflow_log_artifact(client, run_id, local_file, artifact_path, status)
+    type(mlflow_client), intent(in) :: client
+    character(len=*), intent(in) :: run_id
+    character(len=*), intent(in) :: local_file
+    character(len=*), intent(in), optional :: artifact_path
+    type(mlflow_status), intent(out), optional :: status
+    type(c_error) :: error
+    integer(c_int) :: code
+    if (present(artifact_path)) then
+      code = c_log_artifact(client%handle, c_string(run_id), c_string(local_file), c_string(artifact_path), error)
+    else
+      code = c_log_artifact(client%handle, c_string(run_id), c_string(local_file), c_string(""), error)
+    end if
+    call report(code, error, status)
+  end subroutine mlflow_log_artifact
+
+end module mlflowcpp

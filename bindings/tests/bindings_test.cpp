@@ -1,0 +1,183 @@
+// The C API and the Fortran module against the real server: calls, what the
+// server stored, and how failures come back (never as a crash).
+
+#include "mlflowcpp/mlflowcpp_c.h"
+
+#include "testing/process_runner.hpp"
+#include "testing/server_process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <string>
+
+namespace mlflowcpp::testing {
+namespace {
+
+struct ClientDeleter {
+  void operator()(mlflowcpp_client* client) const { mlflowcpp_client_free(client); }
+};
+using ClientHandle = std::unique_ptr<mlflowcpp_client, ClientDeleter>;
+
+class BindingsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = std::make_unique<ServerProcess>(); }
+  static void TearDownTestSuite() { server_.reset(); }
+
+  ClientHandle connect() {
+    mlflowcpp_client* client = nullptr;
+    EXPECT_EQ(mlflowcpp_client_new(server_->base_url().c_str(), &client, &error_), MLFLOWCPP_OK) << error_.message;
+    return ClientHandle(client);
+  }
+
+  Json get_run(const std::string& run_id) {
+    auto answer = server_->client().get("/api/2.0/mlflow/runs/get?run_id=" + run_id);
+    EXPECT_EQ(answer.status, 200);
+    return answer.json["run"];
+  }
+
+  static std::unique_ptr<ServerProcess> server_;
+  mlflowcpp_error error_{};
+};
+std::unique_ptr<ServerProcess> BindingsTest::server_;
+
+TEST_F(BindingsTest, LogsARunThatTheServerStores) {
+  auto client = connect();
+  char experiment_id[MLFLOWCPP_ID_SIZE];
+  char run_id[MLFLOWCPP_ID_SIZE];
+  ASSERT_EQ(mlflowcpp_get_or_create_experiment(client.get(), "c-api", experiment_id, sizeof experiment_id, &error_),
+            MLFLOWCPP_OK)
+      << error_.message;
+  char again[MLFLOWCPP_ID_SIZE];
+  ASSERT_EQ(mlflowcpp_get_or_create_experiment(client.get(), "c-api", again, sizeof again, &error_), MLFLOWCPP_OK);
+  EXPECT_STREQ(experiment_id, again);
+
+  ASSERT_EQ(mlflowcpp_create_run(client.get(), experiment_id, "from-c", run_id, sizeof run_id, &error_),
+            MLFLOWCPP_OK)
+      << error_.message;
+  EXPECT_EQ(mlflowcpp_log_param(client.get(), run_id, "lr", "0.1", &error_), MLFLOWCPP_OK);
+  EXPECT_EQ(mlflowcpp_set_tag(client.get(), run_id, "lang", "c", &error_), MLFLOWCPP_OK);
+  EXPECT_EQ(mlflowcpp_log_metric(client.get(), run_id, "loss", 0.5, 1700000000000, 3, &error_), MLFLOWCPP_OK);
+  const char* keys[] = {"a", "b"};
+  const double values[] = {1.5, 2.5};
+  EXPECT_EQ(mlflowcpp_log_metrics(client.get(), run_id, 2, keys, values, 0, 4, &error_), MLFLOWCPP_OK);
+  EXPECT_EQ(mlflowcpp_set_terminated(client.get(), run_id, "KILLED", &error_), MLFLOWCPP_OK);
+
+  Json run = get_run(run_id);
+  EXPECT_EQ(run["info"]["status"], "KILLED");
+  EXPECT_EQ(run["info"]["run_name"], "from-c");
+  EXPECT_EQ(run["data"]["params"][0]["value"], "0.1");
+  int metrics_seen = 0;
+  for (const auto& metric : run["data"]["metrics"]) {
+    if (metric["key"] == "loss") {
+      EXPECT_EQ(metric["value"], 0.5);
+      EXPECT_EQ(metric["step"], 3);
+      EXPECT_EQ(metric["timestamp"], 1700000000000);
+    }
+    if (metric["key"] == "b") {
+      EXPECT_EQ(metric["value"], 2.5);
+    }
+    ++metrics_seen;
+  }
+  EXPECT_EQ(metrics_seen, 3);
+}
+
+TEST_F(BindingsTest, UploadsAndDownloadsArtifacts) {
+  auto client = connect();
+  char run_id[MLFLOWCPP_ID_SIZE];
+  ASSERT_EQ(mlflowcpp_create_run(client.get(), "0", nullptr, run_id, sizeof run_id, &error_), MLFLOWCPP_OK)
+      << error_.message;
+  TempDir dir;
+  const auto file = dir.path() / "weights.txt";
+  std::ofstream(file) << "0.1 0.2 0.3";
+  ASSERT_EQ(mlflowcpp_log_artifact(client.get(), run_id, file.c_str(), "model", &error_), MLFLOWCPP_OK)
+      << error_.message;
+  const auto target = dir.path() / "downloaded";
+  ASSERT_EQ(mlflowcpp_download_artifacts(client.get(), run_id, "model", target.c_str(), &error_), MLFLOWCPP_OK)
+      << error_.message;
+  std::ifstream downloaded(target / "model" / "weights.txt");
+  std::string content((std::istreambuf_iterator<char>(downloaded)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(content, "0.1 0.2 0.3");
+}
+
+TEST_F(BindingsTest, ServerErrorsComeBackWithTheirCode) {
+  auto client = connect();
+  char id[MLFLOWCPP_ID_SIZE];
+  ASSERT_EQ(mlflowcpp_create_experiment(client.get(), "twice", nullptr, id, sizeof id, &error_), MLFLOWCPP_OK);
+  EXPECT_EQ(mlflowcpp_create_experiment(client.get(), "twice", nullptr, id, sizeof id, &error_),
+            MLFLOWCPP_ERROR_SERVER);
+  EXPECT_EQ(error_.status, MLFLOWCPP_ERROR_SERVER);
+  EXPECT_STREQ(error_.error_code, "RESOURCE_ALREADY_EXISTS");
+  EXPECT_EQ(error_.http_status, 400);
+  EXPECT_NE(std::string(error_.message).find("twice"), std::string::npos) << error_.message;
+
+  EXPECT_EQ(mlflowcpp_log_metric(client.get(), "0123456789abcdef0123456789abcdef", "k", 1, 0, 0, &error_),
+            MLFLOWCPP_ERROR_SERVER);
+  EXPECT_STREQ(error_.error_code, "RESOURCE_DOES_NOT_EXIST");
+  EXPECT_EQ(mlflowcpp_set_terminated(client.get(), "x", "DONE", &error_), MLFLOWCPP_ERROR_INVALID_ARGUMENT);
+}
+
+TEST_F(BindingsTest, ArgumentMistakesAreRefusedBeforeAnyRequest) {
+  auto client = connect();
+  char id[MLFLOWCPP_ID_SIZE];
+  EXPECT_EQ(mlflowcpp_create_run(client.get(), nullptr, "x", id, sizeof id, &error_),
+            MLFLOWCPP_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(error_.message).find("experiment_id"), std::string::npos);
+  EXPECT_EQ(mlflowcpp_log_param(nullptr, "r", "k", "v", &error_), MLFLOWCPP_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(mlflowcpp_client_new(nullptr, nullptr, &error_), MLFLOWCPP_ERROR_INVALID_ARGUMENT);
+  // A NULL error record is allowed: only the status tells.
+  EXPECT_EQ(mlflowcpp_log_param(client.get(), nullptr, "k", "v", nullptr), MLFLOWCPP_ERROR_INVALID_ARGUMENT);
+}
+
+TEST_F(BindingsTest, ATooSmallBufferSaysTheSizeItNeeds) {
+  auto client = connect();
+  char tiny[4];
+  EXPECT_EQ(mlflowcpp_create_run(client.get(), "0", nullptr, tiny, sizeof tiny, &error_),
+            MLFLOWCPP_ERROR_BUFFER_TOO_SMALL);
+  EXPECT_EQ(error_.required_size, 33u);  // 32 hex digits and the NUL
+}
+
+TEST_F(BindingsTest, AnUnreachableServerIsATransportError) {
+  // No retries: the default policy would keep trying for minutes.
+  ::setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0", 1);
+  mlflowcpp_client* raw = nullptr;
+  ASSERT_EQ(mlflowcpp_client_new("http://127.0.0.1:1", &raw, &error_), MLFLOWCPP_OK);
+  ClientHandle client(raw);
+  char id[MLFLOWCPP_ID_SIZE];
+  EXPECT_EQ(mlflowcpp_create_experiment(client.get(), "nowhere", nullptr, id, sizeof id, &error_),
+            MLFLOWCPP_ERROR_TRANSPORT);
+  EXPECT_GT(std::string(error_.message).size(), 0u);
+  ::unsetenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES");
+}
+
+TEST_F(BindingsTest, AMalformedTrackingUriIsRefused) {
+  mlflowcpp_client* client = nullptr;
+  EXPECT_NE(mlflowcpp_client_new("not a uri", &client, &error_), MLFLOWCPP_OK);
+  EXPECT_EQ(client, nullptr);
+  EXPECT_GT(std::string(error_.message).size(), 0u);
+}
+
+// The example programs, as a user builds them, run against the server and the
+// run they print is there.
+void expect_example_logs_a_run(const std::string& program, ServerProcess& server, const std::string& tag_check) {
+  auto result = run_command(program, {}, {{"MLFLOW_TRACKING_URI", server.base_url()}}, std::chrono::seconds(60));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const std::string run_id = result.output.substr(0, result.output.find_first_of("\r\n"));
+  auto answer = server.client().get("/api/2.0/mlflow/runs/get?run_id=" + run_id);
+  ASSERT_EQ(answer.status, 200) << result.output;
+  EXPECT_EQ(answer.json["run"]["info"]["status"], "FINISHED");
+  EXPECT_NE(answer.json["run"]["data"].dump().find(tag_check), std::string::npos) << answer.json.dump();
+}
+
+TEST_F(BindingsTest, TheCExampleLogsARun) { expect_example_logs_a_run(MLFLOWCPP_C_EXAMPLE, *server_, "accuracy"); }
+
+TEST_F(BindingsTest, TheFortranExampleLogsARun) {
+  const std::string program = MLFLOWCPP_FORTRAN_EXAMPLE;
+  if (program.empty()) GTEST_SKIP() << "built without a Fortran compiler";
+  expect_example_logs_a_run(program, *server_, "jacobi");
+}
+
+}  // namespace
+}  // namespace mlflowcpp::testing

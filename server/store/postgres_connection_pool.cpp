@@ -1,0 +1,66 @@
+#include "server/store/postgres_connection_pool.hpp"
+
+namespace mlflowcpp::server::store::postgres {
+
+PostgresConnectionPool::Lease::~Lease() {
+  if (connection_) pool_->give_back(std::move(connection_), discard_ || connection_->is_broken());
+}
+
+PostgresConnectionPool::PostgresConnectionPool(std::string conninfo, PoolLimits limits)
+    : conninfo_(std::move(conninfo)), limits_(limits) {}
+
+PostgresConnectionPool::Lease PostgresConnectionPool::acquire() {
+  const std::size_t max_open = limits_.pool_size + limits_.max_overflow;
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    const bool available = returned_.wait_for(lock, limits_.acquire_timeout,
+                                               [&] { return !idle_.empty() || open_ < max_open; });
+    if (!available) {
+      throw sql::DatabaseError(sql::DatabaseError::Kind::kUnavailable,
+                               "no PostgreSQL connection free after " +
+                                   std::to_string(limits_.acquire_timeout.count()) + " ms (all " +
+                                   std::to_string(max_open) +
+                                   " in use; raise MLFLOW_SQLALCHEMYSTORE_POOL_SIZE or _MAX_OVERFLOW)");
+    }
+    if (!idle_.empty()) {
+      auto connection = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(*this, std::move(connection), false);
+    }
+    ++open_;  // reserved while connecting, outside the lock
+  }
+  try {
+    return Lease(*this, std::make_unique<PostgresConnection>(conninfo_), true);
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    --open_;
+    returned_.notify_one();
+    throw;
+  }
+}
+
+void PostgresConnectionPool::give_back(std::unique_ptr<PostgresConnection> connection, bool discard) {
+  std::unique_ptr<PostgresConnection> closing;  // closed outside the lock
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (discard || idle_.size() >= limits_.pool_size) {
+      closing = std::move(connection);
+      --open_;
+    } else {
+      idle_.push_back(std::move(connection));
+    }
+  }
+  returned_.notify_one();
+}
+
+void PostgresConnectionPool::close_idle() {
+  std::vector<std::unique_ptr<PostgresConnection>> closing;  // closed outside the lock
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closing.swap(idle_);
+    open_ -= closing.size();
+  }
+  returned_.notify_all();
+}
+
+}  // namespace mlflowcpp::server::store::postgres

@@ -1,0 +1,56 @@
+#pragma once
+
+// sql::Database over PostgreSQL: every job gets a pooled connection and its
+// own transaction, so any number of jobs (and server replicas) run at once
+// and PostgreSQL's locking keeps them apart.
+
+#include "server/store/postgres_connection_pool.hpp"
+#include "server/store/sql_database.hpp"
+
+#include <chrono>
+#include <mutex>
+#include <random>
+#include <string>
+
+namespace mlflowcpp::server::store::postgres {
+
+struct PostgresDatabaseOptions {
+  std::string uri;  // postgresql://, postgres:// or postgresql+<driver>://
+  PoolLimits pool;
+  // Runs of one write job before a serialization failure or deadlock is
+  // given up on and reported.
+  int max_write_attempts = 10;
+};
+
+class PostgresDatabase final : public sql::Database {
+ public:
+  // Checks the URI and connects once, so a wrong host or password is reported
+  // at startup: throws std::invalid_argument (bad URI) or sql::DatabaseError.
+  explicit PostgresDatabase(const PostgresDatabaseOptions& options);
+
+  sql::Dialect dialect() const override { return sql::Dialect::kPostgres; }
+
+  // BEGIN (READ COMMITTED, as MLflow runs) .. COMMIT. A serialization failure
+  // or deadlock rolls back and runs the job again after a short random
+  // backoff, up to max_write_attempts times; so does a pooled connection
+  // found dead before the job started.
+  void write(const Job& job) override;
+  // BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY .. COMMIT: one snapshot.
+  void read(const Job& job) override;
+
+  // The libpq form of the URI, for one-off connections (schema work).
+  const std::string& conninfo() const { return conninfo_; }
+  const PoolLimits& pool_limits() const { return pool_.limits(); }
+
+ private:
+  void run_transaction(const char* begin, const Job& job, int max_attempts);
+  std::chrono::milliseconds backoff(int attempt);
+
+  std::string conninfo_;
+  PostgresConnectionPool pool_;
+  int max_write_attempts_;
+  std::mutex random_mutex_;
+  std::minstd_rand random_;
+};
+
+}  // namespace mlflowcpp::server::store::postgres

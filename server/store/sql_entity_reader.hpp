@@ -1,0 +1,33 @@
+#pragma once
+
+// Reading MLflow entities out of the tables, on any connection (the writer
+// uses these inside its jobs, readers inside read transactions). Lists of ids
+// travel as one JSON-array parameter (sql_dialect::string_list_subquery), so
+// one cached statement serves any number of ids.
+
+#include "server/store/sql_database.hpp"
+
+#include <mlflowcpp/entities.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlflowcpp::server::store {
+
+std::optional<Experiment> find_experiment(sql::Connection& connection, int64_t experiment_id);
+std::optional<Experiment> find_experiment_by_name(sql::Connection& connection, const std::string& name);
+// In the order of `experiment_ids`; ids without an experiment are skipped.
+std::vector<Experiment> load_experiments(sql::Connection& connection, const std::vector<int64_t>& experiment_ids);
+
+std::optional<RunInfo> find_run_info(sql::Connection& connection, const std::string& run_id);
+// Whole runs (info, latest metrics, params, tags, dataset inputs) in the order
+// of `run_ids`; ids without a run are skipped.
+std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::string>& run_ids);
+
+// A JSON array, for binding to a sql_dialect list subquery.
+std::string json_string_array(const std::vector<std::string>& values);
+std::string json_integer_array(const std::vector<int64_t>& values);
+
+}  // namespace mlflowcpp::server::store

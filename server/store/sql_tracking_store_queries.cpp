@@ -1,0 +1,233 @@
+// SqlTrackingStore: searches, metric history, dataset summaries.
+
+#include "server/search/search.hpp"
+#include "server/store/sql_dialect.hpp"
+#include "server/store/sql_entity_reader.hpp"
+#include "server/store/sql_store_checks.hpp"
+#include "server/store/sql_tracking_store.hpp"
+#include "server/store/sql_transactions.hpp"
+#include "server/store/sql_values.hpp"
+
+#include <mlflowcpp/errors.hpp>
+
+#include <algorithm>
+#include <limits>
+#include <set>
+#include <type_traits>
+#include <variant>
+
+namespace mlflowcpp::server::store {
+
+namespace {
+
+// The official servers accept up to this many results per search page.
+constexpr int64_t kSearchMaxResultsThreshold = 50000;
+// At most this many dataset summaries, as MLflow.
+constexpr int64_t kMaxDatasetSummaries = 1000;
+
+
+Metric metric_from_row(const sql::Statement& row) {
+  Metric metric;
+  metric.key = row.column(0).as_string();
+  metric.value = load_metric_value(row.column(1).as_double(), row.column(4).as_int() != 0);
+  metric.timestamp = row.column(2).as_int64();
+  metric.step = row.column(3).as_int64();
+  return metric;
+}
+
+MetricWithRunId with_run_id(Metric metric, const std::string& run_id) {
+  return MetricWithRunId{std::move(metric.key), metric.value, metric.timestamp, metric.step, run_id};
+}
+
+// At most `max_results` of the sorted distinct `steps`, spread evenly, the
+// first and the last always among them.
+std::set<int64_t> sample_steps(const std::vector<int64_t>& steps, int64_t max_results) {
+  if (max_results <= 0) return {};
+  if (static_cast<int64_t>(steps.size()) <= max_results) return {steps.begin(), steps.end()};
+  std::set<int64_t> sampled;
+  if (max_results == 1) {
+    sampled.insert(steps.front());
+    return sampled;
+  }
+  const double stride = static_cast<double>(steps.size() - 1) / static_cast<double>(max_results - 1);
+  for (int64_t i = 0; i < max_results; ++i) {
+    sampled.insert(steps[static_cast<size_t>(static_cast<double>(i) * stride + 0.5)]);
+  }
+  sampled.insert(steps.back());
+  return sampled;
+}
+
+}  // namespace
+
+Page<Experiment> SqlTrackingStore::search_experiments(const SearchExperimentsRequest& request) {
+  if (request.max_results < 1 || request.max_results > kSearchMaxResultsThreshold) {
+    throw MlflowException(ErrorCode::kInvalidParameterValue,
+                          "Invalid value " + std::to_string(request.max_results) +
+                              " for parameter 'max_results' supplied. It must be at least 1 and at most " +
+                              std::to_string(kSearchMaxResultsThreshold) + ".");
+  }
+  search::ExperimentQuery query;
+  query.view_type = static_cast<int>(request.view_type);
+  query.filter = search::parse_experiment_filter(request.filter);
+  for (const auto& order_by : request.order_by) query.order_by.push_back(search::parse_experiment_order_by(order_by));
+  query.offset = search::decode_page_token(request.page_token);
+  query.limit = request.max_results + 1;  // one more tells whether a next page exists
+  const search::SqlQuery sql = search::compile_experiment_query(query, database_->dialect());
+
+  Page<Experiment> page;
+  read_transaction(*database_, [&](sql::Connection& connection) {
+    std::vector<int64_t> ids;
+    {
+      auto statement = connection.statement(sql.sql);
+      sql::bind_values(*statement, sql.bindings);
+      while (statement->step()) ids.push_back(statement->column(0).as_int64());
+    }
+    if (static_cast<int64_t>(ids.size()) > request.max_results) {
+      ids.resize(static_cast<size_t>(request.max_results));
+      page.next_page_token = search::encode_page_token(query.offset + request.max_results);
+    }
+    page.items = load_experiments(connection, ids);
+  });
+  return page;
+}
+
+Page<Run> SqlTrackingStore::search_runs(const SearchRunsRequest& request) {
+  if (request.max_results < 0 || request.max_results > kSearchMaxResultsThreshold) {
+    throw MlflowException(ErrorCode::kInvalidParameterValue,
+                          "Invalid value " + std::to_string(request.max_results) +
+                              " for parameter 'max_results' supplied. It must be at most " +
+                              std::to_string(kSearchMaxResultsThreshold) + ".");
+  }
+  search::RunQuery query;
+  query.experiment_ids = request.experiment_ids;
+  query.view_type = static_cast<int>(request.view_type);
+  query.filter = search::parse_run_filter(request.filter);
+  for (const auto& order_by : request.order_by) query.order_by.push_back(search::parse_run_order_by(order_by));
+  query.offset = search::decode_page_token(request.page_token);
+  query.limit = request.max_results;
+
+  Page<Run> page;
+  if (request.experiment_ids.empty() || request.max_results == 0) return page;
+  const search::SqlQuery sql = search::compile_run_query(query, database_->dialect());
+  read_transaction(*database_, [&](sql::Connection& connection) {
+    std::vector<std::string> ids;
+    {
+      auto statement = connection.statement(sql.sql);
+      sql::bind_values(*statement, sql.bindings);
+      while (statement->step()) ids.push_back(statement->column(0).as_string());
+    }
+    // As the official server: a full page always carries a token, even when
+    // the next page turns out empty.
+    if (static_cast<int64_t>(ids.size()) == request.max_results) {
+      page.next_page_token = search::encode_page_token(query.offset + request.max_results);
+    }
+    page.items = load_runs(connection, ids);
+  });
+  return page;
+}
+
+std::vector<Metric> SqlTrackingStore::get_metric_history(const std::string& run_id, const std::string& key) {
+  std::vector<Metric> metrics;
+  read_transaction(*database_, [&](sql::Connection& connection) {
+    auto query = connection.statement(
+        "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
+        "ORDER BY step, timestamp");
+    query->bind(1, run_id);
+    query->bind(2, key);
+    // Histories can hold 100k points: no per-row lookups beyond the columns.
+    while (query->step()) {
+      Metric& metric = metrics.emplace_back();
+      metric.key = key;
+      metric.value = load_metric_value(query->column(0).as_double(), query->column(3).as_int() != 0);
+      metric.timestamp = query->column(1).as_int64();
+      metric.step = query->column(2).as_int64();
+    }
+  });
+  return metrics;
+}
+
+std::vector<MetricWithRunId> SqlTrackingStore::get_metric_history_bulk(const std::vector<std::string>& run_ids,
+                                                                       const std::string& key,
+                                                                       int64_t max_results) {
+  std::vector<std::string> sorted_ids(run_ids);
+  std::sort(sorted_ids.begin(), sorted_ids.end());
+  sorted_ids.erase(std::unique(sorted_ids.begin(), sorted_ids.end()), sorted_ids.end());
+  std::vector<MetricWithRunId> metrics;
+  read_transaction(*database_, [&](sql::Connection& connection) {
+    auto query = connection.statement(
+        "SELECT key, value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
+        "ORDER BY timestamp, step, value LIMIT ?");
+    for (const auto& run_id : sorted_ids) {
+      query->bind(1, run_id);
+      query->bind(2, key);
+      query->bind(3, static_cast<int64_t>(max_results));
+      while (query->step()) metrics.push_back(with_run_id(metric_from_row(*query), run_id));
+      query->reset();
+    }
+  });
+  return metrics;
+}
+
+std::vector<MetricWithRunId> SqlTrackingStore::get_metric_history_bulk_interval(
+    const MetricHistoryBulkIntervalRequest& request) {
+  if (request.start_step.has_value() != request.end_step.has_value()) {
+    throw MlflowException(ErrorCode::kInvalidParameterValue,
+                          "If either start step or end step are specified, both must be specified.");
+  }
+  if (request.start_step && *request.start_step > *request.end_step) {
+    throw MlflowException(ErrorCode::kInvalidParameterValue, "end_step must be greater than start_step.");
+  }
+  const int64_t start = request.start_step.value_or(std::numeric_limits<int64_t>::min());
+  const int64_t end = request.end_step.value_or(std::numeric_limits<int64_t>::max());
+  std::vector<MetricWithRunId> metrics;
+  read_transaction(*database_, [&](sql::Connection& connection) {
+    auto query = connection.statement(
+        "SELECT key, value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
+        "AND step BETWEEN ? AND ? ORDER BY step, timestamp");
+    for (const auto& run_id : request.run_ids) {
+      query->bind(1, run_id);
+      query->bind(2, request.metric_key);
+      query->bind(3, static_cast<int64_t>(start));
+      query->bind(4, static_cast<int64_t>(end));
+      std::vector<Metric> points;
+      while (query->step()) points.push_back(metric_from_row(*query));
+      query->reset();
+
+      std::vector<int64_t> steps;
+      for (const auto& point : points) {
+        if (steps.empty() || steps.back() != point.step) steps.push_back(point.step);
+      }
+      const std::set<int64_t> sampled = sample_steps(steps, request.max_results);
+      for (auto& point : points) {
+        if (sampled.count(point.step) != 0) metrics.push_back(with_run_id(std::move(point), run_id));
+      }
+    }
+  });
+  return metrics;
+}
+
+std::vector<DatasetSummary> SqlTrackingStore::search_datasets(const std::vector<std::string>& experiment_ids) {
+  std::vector<int64_t> ids;
+  for (const auto& experiment_id : experiment_ids) {
+    if (auto id = parse_experiment_id(experiment_id)) ids.push_back(*id);
+  }
+  std::vector<DatasetSummary> summaries;
+  if (ids.empty()) return summaries;
+  read_transaction(*database_, [&](sql::Connection& connection) {
+    auto query = connection.statement(
+        "SELECT DISTINCT d.experiment_id, d.name, d.digest, COALESCE(t.value, '') FROM datasets d "
+        "JOIN inputs i ON i.source_type = 'DATASET' AND i.source_id = d.dataset_uuid "
+        "LEFT JOIN input_tags t ON t.input_uuid = i.input_uuid AND t.name = 'mlflow.data.context' "
+        "WHERE d.experiment_id IN (" +
+        sql_dialect::integer_list_subquery(connection.dialect()) + ") LIMIT ?");
+    query->bind(1, json_integer_array(ids));
+    query->bind(2, static_cast<int64_t>(kMaxDatasetSummaries));
+    while (query->step()) {
+      summaries.push_back(DatasetSummary{std::to_string(query->column(0).as_int64()), query->column(1).as_string(),
+                                         query->column(2).as_string(), query->column(3).as_string()});
+    }
+  });
+  return summaries;
+}
+
+}  // namespace mlflowcpp::server::store

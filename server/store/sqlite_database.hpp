@@ -1,0 +1,55 @@
+#pragma once
+
+// The SQL layer over one SQLite file (sql::Database).
+//
+// Writes: SQLite allows one writer at a time, so every write job runs on the
+// one write connection through SqliteWriter (leader-based group commit, each
+// job in its own savepoint). A SQLite write never needs a retry: the writer is
+// alone, and another process holding the lock is waited for (busy timeout).
+// Reads: a small pool of read-only connections beside the writer (WAL), each
+// job inside one read transaction. Checkpoints: SqliteCheckpointer, off the
+// writer's path.
+
+#include "server/store/sql_database.hpp"
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace mlflowcpp::server::store {
+
+class SqliteCheckpointer;
+class SqliteReadPool;
+class SqliteWriter;
+
+struct SqliteDatabaseOptions {
+  std::string path;  // a file path; created with MLflow's schema when absent
+  std::size_t read_connections = 4;
+  // NORMAL (default) keeps every returned write through a process crash;
+  // FULL also through power loss, at an fsync per commit.
+  bool synchronous_full = false;
+  int busy_timeout_ms = 30000;  // waits for another process holding the write lock
+};
+
+class SqliteDatabase final : public sql::Database {
+ public:
+  // Opens the file and prepares MLflow's schema (sqlite_schema.hpp). Throws
+  // std::runtime_error with a message for a person when the file cannot be
+  // used (not SQLite, another schema revision, read-only, ...).
+  explicit SqliteDatabase(const SqliteDatabaseOptions& options);
+  ~SqliteDatabase() override;
+
+  sql::Dialect dialect() const override { return sql::Dialect::kSqlite; }
+  void write(const Job& job) override;
+  void read(const Job& job) override;
+
+  const std::string& path() const { return options_.path; }
+
+ private:
+  SqliteDatabaseOptions options_;
+  std::unique_ptr<SqliteCheckpointer> checkpointer_;  // outlives the writer, which reports to it
+  std::unique_ptr<SqliteWriter> writer_;
+  std::unique_ptr<SqliteReadPool> readers_;
+};
+
+}  // namespace mlflowcpp::server::store
