@@ -1,6 +1,7 @@
 #include "server/store/postgres_schema.hpp"
 
 #include "server/store/postgres_connection.hpp"
+#include "server/store/mlflow_schema_check.hpp"
 #include "server/store/sqlite_schema.hpp"
 
 #include <stdexcept>
@@ -30,31 +31,6 @@ std::vector<std::string> table_names(PostgresConnection& connection) {
   return names;
 }
 
-bool contains(const std::vector<std::string>& names, const std::string& name) {
-  for (const auto& candidate : names) {
-    if (candidate == name) return true;
-  }
-  return false;
-}
-
-void check_revision(PostgresConnection& connection, const std::vector<std::string>& tables) {
-  if (!contains(tables, "alembic_version") || !contains(tables, "experiments")) {
-    throw std::runtime_error(
-        "the PostgreSQL database is not an MLflow tracking database (it has tables but no MLflow schema); "
-        "use an empty database or one created by MLflow 2.9.2");
-  }
-  std::vector<std::string> revisions;
-  auto query = connection.statement("SELECT version_num FROM public.alembic_version");
-  while (query->step()) revisions.push_back(query->column(0).as_string());
-  if (revisions.size() != 1 || revisions[0] != kSupportedAlembicRevision) {
-    const std::string found = revisions.empty() ? "none" : revisions[0];
-    throw std::runtime_error(std::string("the MLflow database is at alembic revision ") + found +
-                             "; this server reads only MLflow 2.9.2's schema (revision " +
-                             kSupportedAlembicRevision +
-                             "). Migrate it with `mlflow db upgrade` from MLflow 2.9.2 or use another database");
-  }
-}
-
 SchemaState prepare_in_transaction(PostgresConnection& connection, const PostgresSchemaOptions& options) {
   connection.execute(kSchemaLock);
   const auto tables = table_names(connection);
@@ -66,7 +42,8 @@ SchemaState prepare_in_transaction(PostgresConnection& connection, const Postgre
     connection.execute(kExtraIndexes);
     return SchemaState::kCreated;
   }
-  check_revision(connection, tables);
+  check_mlflow_schema(connection, tables,
+                      {"public.alembic_version", "the PostgreSQL database", "an empty database"});
   if (options.add_missing_indexes) connection.execute(kExtraIndexes);
   return SchemaState::kCurrent;
 }

@@ -23,17 +23,20 @@ namespace {
 
 constexpr const char* kRunNameTag = "mlflow.runName";
 
-// Tags are last-writer-wins; the run's name follows tag mlflow.runName.
+// Tags are last-writer-wins.
+void write_run_tag_row(sql::Connection& connection, const std::string& run_id, const RunTag& tag) {
+  auto upsert = connection.statement(
+      "INSERT INTO tags (key, value, run_uuid) VALUES (?, ?, ?) "
+      "ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value");
+  upsert->bind(1, tag.key);
+  upsert->bind(2, tag.value);
+  upsert->bind(3, run_id);
+  upsert->execute();
+}
+
+// A tag set on a run: the run's name follows tag mlflow.runName.
 void upsert_run_tag(sql::Connection& connection, const std::string& run_id, const RunTag& tag) {
-  {
-    auto upsert = connection.statement(
-        "INSERT INTO tags (key, value, run_uuid) VALUES (?, ?, ?) "
-        "ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value");
-    upsert->bind(1, tag.key);
-    upsert->bind(2, tag.value);
-    upsert->bind(3, run_id);
-    upsert->execute();
-  }
+  write_run_tag_row(connection, run_id, tag);
   if (tag.key == kRunNameTag) {
     auto rename = connection.statement("UPDATE runs SET name = ? WHERE run_uuid = ?");
     rename->bind(1, tag.value);
@@ -218,16 +221,8 @@ Run SqlTrackingStore::create_run(const CreateRunRequest& request) {
       insert->bind(6, static_cast<int64_t>(std::stoll(experiment.experiment_id)));
       insert->execute();
     }
-    for (const auto& tag : tags) {
-      // Only the run's own name tag may rename it, and it already agrees.
-      auto upsert = connection.statement(
-          "INSERT INTO tags (key, value, run_uuid) VALUES (?, ?, ?) "
-          "ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value");
-      upsert->bind(1, tag.key);
-      upsert->bind(2, tag.value);
-      upsert->bind(3, run_id);
-      upsert->execute();
-    }
+    // Only the run's own name tag may rename it, and it already agrees.
+    for (const auto& tag : tags) write_run_tag_row(connection, run_id, tag);
     auto runs = load_runs(connection, {run_id});
     run = std::move(runs.at(0));
   });

@@ -1,5 +1,7 @@
 #include "server/store/sqlite_schema.hpp"
 
+#include "server/store/mlflow_schema_check.hpp"
+
 #include <sqlite3.h>
 
 #include <stdexcept>
@@ -21,31 +23,6 @@ std::vector<std::string> table_names(SqliteConnection& connection) {
   auto query = connection.statement("SELECT name FROM sqlite_master WHERE type = 'table'");
   while (query->step()) names.push_back(query->column(0).as_string());
   return names;
-}
-
-bool contains(const std::vector<std::string>& names, const std::string& name) {
-  for (const auto& candidate : names) {
-    if (candidate == name) return true;
-  }
-  return false;
-}
-
-void check_revision(SqliteConnection& connection, const std::string& path, const std::vector<std::string>& tables) {
-  if (!contains(tables, "alembic_version") || !contains(tables, "experiments")) {
-    throw std::runtime_error("'" + path +
-                             "' is not an MLflow tracking database (it has tables but no MLflow schema); "
-                             "use a new file or one created by MLflow 2.9.2");
-  }
-  std::vector<std::string> revisions;
-  auto query = connection.statement("SELECT version_num FROM alembic_version");
-  while (query->step()) revisions.push_back(query->column(0).as_string());
-  if (revisions.size() != 1 || revisions[0] != kSupportedAlembicRevision) {
-    std::string found = revisions.empty() ? "none" : revisions[0];
-    throw std::runtime_error("the MLflow database '" + path + "' is at alembic revision " + found +
-                             "; this server reads only MLflow 2.9.2's schema (revision " +
-                             kSupportedAlembicRevision + "). Migrate it with `mlflow db upgrade` from MLflow 2.9.2 "
-                             "or use another file");
-  }
 }
 
 }  // namespace
@@ -73,7 +50,7 @@ void prepare_database(SqliteConnection& writer, const std::string& path, bool sy
       if (tables.empty()) {
         writer.execute(kMlflowSchemaDdl);
       } else {
-        check_revision(writer, path, tables);
+        check_mlflow_schema(writer, tables, {"alembic_version", "'" + path + "'", "another file"});
       }
       writer.execute(kExtraIndexes);
       writer.execute("COMMIT");

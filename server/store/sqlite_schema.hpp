@@ -2,14 +2,13 @@
 
 // Creating and checking the MLflow schema in a SQLite database.
 
+#include "server/store/mlflow_schema_check.hpp"
 #include "server/store/sqlite_connection.hpp"
 
 #include <string>
 
 namespace mlflowcpp::server::store {
 
-// The alembic revision of MLflow 2.9.2's schema: the only one this store reads.
-inline constexpr const char* kSupportedAlembicRevision = "acf3f17fdcc7";
 
 // The DDL of that revision (tables, indexes, the alembic_version row).
 extern const char* const kMlflowSchemaDdl;

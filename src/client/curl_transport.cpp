@@ -141,14 +141,7 @@ CurlTransport::~CurlTransport() {
 }
 
 std::unique_ptr<CurlTransport::EasyHandle> CurlTransport::borrow_handle() {
-  {
-    std::lock_guard<std::mutex> lock(pool_mutex_);
-    if (!idle_handles_.empty()) {
-      auto handle = std::move(idle_handles_.back());
-      idle_handles_.pop_back();
-      return handle;
-    }
-  }
+  if (auto idle = idle_handles_.take()) return idle;
   auto handle = std::make_unique<EasyHandle>();
   handle->curl.reset(curl_easy_init());
   if (!handle->curl) throw TransportError("Could not create a libcurl handle", false);
@@ -156,10 +149,7 @@ std::unique_ptr<CurlTransport::EasyHandle> CurlTransport::borrow_handle() {
   return handle;
 }
 
-void CurlTransport::return_handle(std::unique_ptr<EasyHandle> handle) {
-  std::lock_guard<std::mutex> lock(pool_mutex_);
-  idle_handles_.push_back(std::move(handle));
-}
+void CurlTransport::return_handle(std::unique_ptr<EasyHandle> handle) { idle_handles_.give_back(std::move(handle)); }
 
 void CurlTransport::configure(EasyHandle& handle) const {
   // What every request of this transport shares, set once per handle.

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "client/idle_pool.hpp"
+
 #include <mlflowcpp/client_options.hpp>
 #include <mlflowcpp/connection.hpp>
 
@@ -51,8 +53,7 @@ class CurlTransport : public Connection {
   std::string user_agent_;
   HeaderList get_headers_;   // for GET: no Content-Type
   HeaderList body_headers_;  // for requests with a JSON body
-  std::mutex pool_mutex_;
-  std::vector<std::unique_ptr<EasyHandle>> idle_handles_;
+  IdlePool<EasyHandle> idle_handles_;
 };
 
 }  // namespace mlflowcpp::client

@@ -184,14 +184,7 @@ S3Transport::~S3Transport() {
 }
 
 std::unique_ptr<S3Transport::EasyHandle> S3Transport::borrow_handle() {
-  {
-    std::lock_guard<std::mutex> lock(pool_mutex_);
-    if (!idle_handles_.empty()) {
-      auto handle = std::move(idle_handles_.back());
-      idle_handles_.pop_back();
-      return handle;
-    }
-  }
+  if (auto idle = idle_handles_.take()) return idle;
   auto handle = std::make_unique<EasyHandle>();
   handle->curl.reset(curl_easy_init());
   if (!handle->curl) throw S3Error(S3Error::Kind::kOther, 0, "", "Could not create a libcurl handle");
@@ -201,8 +194,7 @@ std::unique_ptr<S3Transport::EasyHandle> S3Transport::borrow_handle() {
 void S3Transport::return_handle(std::unique_ptr<EasyHandle> handle) {
   // reset() forgets the options but keeps the live connections for the next call.
   curl_easy_reset(handle->curl.get());
-  std::lock_guard<std::mutex> lock(pool_mutex_);
-  idle_handles_.push_back(std::move(handle));
+  idle_handles_.give_back(std::move(handle));
 }
 
 S3Transport::AttemptOutcome S3Transport::attempt(EasyHandle& handle, const S3Request& request, S3Response& response,
