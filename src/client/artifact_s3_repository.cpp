@@ -6,16 +6,11 @@
 #include <mlflowcpp/errors.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <cstring>
 #include <memory>
 
 namespace mlflowcpp::client {
 namespace {
-
-struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
-};
 
 // The MlflowException an S3 failure means to a caller of the artifact API.
 [[noreturn]] void throw_as_mlflow_error(const s3::S3Error& error) {
@@ -91,27 +86,7 @@ void S3ArtifactRepository::log_artifact(const std::filesystem::path& local_file,
       upload_file_in_parts(*client_, root_.bucket, key, local_file, transfers_, progress_callback());
       return;
     }
-    TransferProgress progress(progress_callback(), size);
-    progress.start();
-    std::unique_ptr<std::FILE, FileCloser> file(std::fopen(local_file.c_str(), "rb"));
-    if (!file) throw invalid_parameter("Cannot open " + local_file.string());
-    std::uint64_t sent = 0;
-    s3::ByteSource body;
-    body.read = [&](char* buffer, std::size_t capacity) -> std::size_t {
-      std::size_t n = std::fread(buffer, 1, capacity, file.get());
-      if (n == 0 && std::ferror(file.get())) {
-        throw s3::S3Error(s3::S3Error::Kind::kOther, 0, "", "Cannot read " + local_file.string());
-      }
-      sent += n;
-      progress.add(static_cast<std::int64_t>(n));
-      return n;
-    };
-    body.rewind = [&] {
-      progress.add(-static_cast<std::int64_t>(sent));
-      sent = 0;
-      return std::fseek(file.get(), 0, SEEK_SET) == 0;
-    };
-    client_->put_object(root_.bucket, key, size, body);
+    upload_file_whole(*client_, root_.bucket, key, local_file, progress_callback());
   });
 }
 

@@ -35,6 +35,10 @@ struct S3TransferSettings {
 // and so that no more than 10000 parts are needed.
 std::uint64_t multipart_part_size(std::uint64_t file_size, std::uint64_t chunk_size);
 
+// Uploads `file` in one PUT, retried from its start when a request fails. Throws s3::S3Error.
+void upload_file_whole(s3::S3Client& client, const std::string& bucket, const std::string& key,
+                       const std::filesystem::path& file, const ArtifactProgressCallback& progress);
+
 // Uploads `file` as a multipart upload, `settings.parallel_uploads` parts at a
 // time; aborts the upload when a part fails. Throws s3::S3Error.
 void upload_file_in_parts(s3::S3Client& client, const std::string& bucket, const std::string& key,

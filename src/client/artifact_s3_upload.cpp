@@ -26,33 +26,58 @@ FileHandle open_for_reading(const std::filesystem::path& file) {
   return handle;
 }
 
-// One part: `length` bytes of `file` from `offset`, read as curl asks for them
-// and replayable from the part's start.
+// `length` bytes of `file` from `offset` as a request body: read as curl asks
+// for them, counted into `progress`, and able to start over when a request is
+// retried. Its source() refers to it: keep it alive during the request.
+class FileSliceBody {
+ public:
+  FileSliceBody(std::FILE* file, const std::filesystem::path& path, std::uint64_t offset, std::uint64_t length,
+                TransferProgress& progress)
+      : file_(file), path_(path), offset_(offset), length_(length), progress_(progress) {
+    if (!seek_to_start()) {
+      throw s3::S3Error(s3::S3Error::Kind::kOther, 0, "", "Cannot seek in " + path_.string() + " to upload it");
+    }
+  }
+
+  s3::ByteSource source() {
+    s3::ByteSource body;
+    body.read = [this](char* buffer, std::size_t capacity) { return read(buffer, capacity); };
+    body.rewind = [this] {
+      progress_.add(-static_cast<std::int64_t>(sent_));
+      sent_ = 0;
+      return seek_to_start();
+    };
+    return body;
+  }
+
+ private:
+  bool seek_to_start() { return fseeko(file_, static_cast<off_t>(offset_), SEEK_SET) == 0; }
+
+  std::size_t read(char* buffer, std::size_t capacity) {
+    const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(capacity, length_ - sent_));
+    const std::size_t n = std::fread(buffer, 1, wanted, file_);
+    if (n < wanted && std::ferror(file_)) {
+      throw s3::S3Error(s3::S3Error::Kind::kOther, 0, "", "Cannot read " + path_.string() + " while uploading it");
+    }
+    sent_ += n;
+    progress_.add(static_cast<std::int64_t>(n));
+    return n;
+  }
+
+  std::FILE* file_;
+  const std::filesystem::path& path_;
+  std::uint64_t offset_;
+  std::uint64_t length_;
+  TransferProgress& progress_;
+  std::uint64_t sent_ = 0;
+};
+
+// One part: `length` bytes of `file` from `offset`.
 void upload_one_part(s3::S3Client& client, const std::string& bucket, const std::string& key,
                      const std::string& upload_id, int part_number, std::FILE* file, const std::filesystem::path& path,
                      std::uint64_t offset, std::uint64_t length, TransferProgress& progress, std::string& etag) {
-  std::uint64_t sent = 0;
-  auto seek_to_start = [&] { return fseeko(file, static_cast<off_t>(offset), SEEK_SET) == 0; };
-  if (!seek_to_start()) {
-    throw s3::S3Error(s3::S3Error::Kind::kOther, 0, "", "Cannot seek in " + path.string() + " to upload it");
-  }
-  s3::ByteSource body;
-  body.read = [&](char* buffer, std::size_t capacity) -> std::size_t {
-    std::size_t wanted = static_cast<std::size_t>(std::min<std::uint64_t>(capacity, length - sent));
-    std::size_t n = std::fread(buffer, 1, wanted, file);
-    if (n < wanted && std::ferror(file)) {
-      throw s3::S3Error(s3::S3Error::Kind::kOther, 0, "", "Cannot read " + path.string() + " while uploading it");
-    }
-    sent += n;
-    progress.add(static_cast<std::int64_t>(n));
-    return n;
-  };
-  body.rewind = [&] {
-    progress.add(-static_cast<std::int64_t>(sent));
-    sent = 0;
-    return seek_to_start();
-  };
-  etag = client.upload_part(bucket, key, upload_id, part_number, length, body);
+  FileSliceBody body(file, path, offset, length, progress);
+  etag = client.upload_part(bucket, key, upload_id, part_number, length, body.source());
 }
 
 }  // namespace
@@ -109,6 +134,16 @@ void upload_file_in_parts(s3::S3Client& client, const std::string& bucket, const
   parts.reserve(etags.size());
   for (std::size_t i = 0; i < etags.size(); ++i) parts.push_back({static_cast<int>(i) + 1, etags[i]});
   client.complete_multipart_upload(bucket, key, upload_id, parts);
+}
+
+void upload_file_whole(s3::S3Client& client, const std::string& bucket, const std::string& key,
+                       const std::filesystem::path& file, const ArtifactProgressCallback& progress_callback) {
+  const std::uint64_t size = std::filesystem::file_size(file);
+  TransferProgress progress(progress_callback, size);
+  progress.start();
+  FileHandle handle = open_for_reading(file);
+  FileSliceBody body(handle.get(), file, 0, size, progress);
+  client.put_object(bucket, key, size, body.source());
 }
 
 }  // namespace mlflowcpp::client
