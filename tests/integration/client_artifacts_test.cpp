@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "testing/artifact_files.hpp"
 #include "testing/server_process.hpp"
 #include "testing/temp_dir.hpp"
 
@@ -26,42 +27,6 @@ enum class ArtifactMode { kProxy, kLocalRoot };
 
 std::string mode_name(const ::testing::TestParamInfo<ArtifactMode>& info) {
   return info.param == ArtifactMode::kProxy ? "Proxy" : "LocalRoot";
-}
-
-void write_bytes(const fs::path& file, const std::string& content) {
-  fs::create_directories(file.parent_path());
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-}
-
-std::string read_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-std::string random_bytes(std::size_t size) {
-  std::mt19937 engine(12345);
-  std::uniform_int_distribution<int> byte(0, 255);
-  std::string bytes(size, '\0');
-  for (auto& c : bytes) c = static_cast<char>(byte(engine));
-  return bytes;
-}
-
-// Every regular file below `root`, as sorted POSIX relative paths.
-std::vector<std::string> files_below(const fs::path& root) {
-  std::vector<std::string> files;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file()) files.push_back(entry.path().lexically_relative(root).generic_string());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-std::vector<std::string> paths_of(const std::vector<FileInfo>& files) {
-  std::vector<std::string> paths;
-  for (const auto& file : files) paths.push_back(file.path + (file.is_dir ? "/" : ""));
-  std::sort(paths.begin(), paths.end());
-  return paths;
 }
 
 class ClientArtifactsTest : public ::testing::TestWithParam<ArtifactMode> {
@@ -122,35 +87,35 @@ TEST_P(ClientArtifactsTest, RunArtifactUriMatchesTheServerSetup) {
 TEST_P(ClientArtifactsTest, DirectoryRoundTripWithNestedEmptyAndBinaryFiles) {
   std::string run_id = new_run();
   fs::path source = scratch_ / "source";
-  const std::string binary = random_bytes(3 * 1024 * 1024 + 17);
-  write_bytes(source / "top.txt", "top level");
-  write_bytes(source / "empty.txt", "");
-  write_bytes(source / "a" / "b" / "c" / "deep.txt", "deep");
-  write_bytes(source / "a" / "model.bin", binary);
+  const std::string binary = testing::random_bytes(3 * 1024 * 1024 + 17);
+  testing::write_file(source / "top.txt", "top level");
+  testing::write_file(source / "empty.txt", "");
+  testing::write_file(source / "a" / "b" / "c" / "deep.txt", "deep");
+  testing::write_file(source / "a" / "model.bin", binary);
   client_.log_artifacts(run_id, source, "data");
 
-  EXPECT_EQ(paths_of(client_.list_artifacts(run_id)), std::vector<std::string>({"data/"}));
+  EXPECT_EQ(testing::paths_of(client_.list_artifacts(run_id)), std::vector<std::string>({"data/"}));
   auto listed = client_.list_artifacts(run_id, "data");
-  EXPECT_EQ(paths_of(listed), std::vector<std::string>({"data/a/", "data/empty.txt", "data/top.txt"}));
+  EXPECT_EQ(testing::paths_of(listed), std::vector<std::string>({"data/a/", "data/empty.txt", "data/top.txt"}));
   for (const auto& file : listed) {
     if (file.path == "data/empty.txt") {
       EXPECT_EQ(file.file_size, 0);
     }
   }
   auto nested = client_.list_artifacts(run_id, "data/a");
-  EXPECT_EQ(paths_of(nested), std::vector<std::string>({"data/a/b/", "data/a/model.bin"}));
+  EXPECT_EQ(testing::paths_of(nested), std::vector<std::string>({"data/a/b/", "data/a/model.bin"}));
 
   fs::path local = client_.download_artifacts(run_id, "data", scratch_ / "download");
   EXPECT_EQ(local, scratch_ / "download" / "data");
-  EXPECT_EQ(files_below(local), files_below(source));  // also: no temporary files left
-  EXPECT_EQ(read_bytes(local / "a" / "model.bin"), binary);
-  EXPECT_EQ(read_bytes(local / "a" / "b" / "c" / "deep.txt"), "deep");
+  EXPECT_EQ(testing::files_below(local), testing::files_below(source));  // also: no temporary files left
+  EXPECT_EQ(testing::read_file(local / "a" / "model.bin"), binary);
+  EXPECT_EQ(testing::read_file(local / "a" / "b" / "c" / "deep.txt"), "deep");
   EXPECT_TRUE(fs::is_regular_file(local / "empty.txt"));
   EXPECT_EQ(fs::file_size(local / "empty.txt"), 0u);
 
   fs::path whole = client_.download_artifacts(run_id, "", scratch_ / "whole");
   EXPECT_EQ(whole, scratch_ / "whole");
-  EXPECT_EQ(read_bytes(whole / "data" / "a" / "model.bin"), binary);
+  EXPECT_EQ(testing::read_file(whole / "data" / "a" / "model.bin"), binary);
 }
 
 TEST_P(ClientArtifactsTest, ProgressIsReportedForEveryFileUpAndDown) {
@@ -172,29 +137,29 @@ TEST_P(ClientArtifactsTest, ProgressIsReportedForEveryFileUpAndDown) {
 
 TEST_P(ClientArtifactsTest, SingleFilesTextAndRunsUri) {
   std::string run_id = new_run();
-  write_bytes(scratch_ / "metrics.csv", "step,loss\n1,0.5\n");
+  testing::write_file(scratch_ / "metrics.csv", "step,loss\n1,0.5\n");
   client_.log_artifact(run_id, scratch_ / "metrics.csv");
   client_.log_artifact(run_id, scratch_ / "metrics.csv", "reports/2024");
   client_.log_text(run_id, "hello artifacts", "notes/readme.md");
 
-  EXPECT_EQ(paths_of(client_.list_artifacts(run_id)),
+  EXPECT_EQ(testing::paths_of(client_.list_artifacts(run_id)),
             std::vector<std::string>({"metrics.csv", "notes/", "reports/"}));
-  EXPECT_EQ(paths_of(client_.list_artifacts(run_id, "reports/2024")),
+  EXPECT_EQ(testing::paths_of(client_.list_artifacts(run_id, "reports/2024")),
             std::vector<std::string>({"reports/2024/metrics.csv"}));
 
   fs::path file = client_.download_artifacts(run_id, "reports/2024/metrics.csv", scratch_ / "one");
   EXPECT_EQ(file, scratch_ / "one" / "metrics.csv");
-  EXPECT_EQ(read_bytes(file), "step,loss\n1,0.5\n");
+  EXPECT_EQ(testing::read_file(file), "step,loss\n1,0.5\n");
 
   fs::path text = client_.download_artifacts_from_uri("runs:/" + run_id + "/notes/readme.md", scratch_ / "uri");
-  EXPECT_EQ(read_bytes(text), "hello artifacts");
+  EXPECT_EQ(testing::read_file(text), "hello artifacts");
   fs::path dir = client_.download_artifacts_from_uri("runs:/" + run_id + "/reports", scratch_ / "uri-dir");
-  EXPECT_EQ(read_bytes(dir / "2024" / "metrics.csv"), "step,loss\n1,0.5\n");
+  EXPECT_EQ(testing::read_file(dir / "2024" / "metrics.csv"), "step,loss\n1,0.5\n");
 
   // The run's own artifact URI works as well.
   std::string root_uri = client_.get_run(run_id).info.artifact_uri;
   fs::path direct = client_.download_artifacts_from_uri(root_uri + "/notes/readme.md", scratch_ / "direct");
-  EXPECT_EQ(read_bytes(direct), "hello artifacts");
+  EXPECT_EQ(testing::read_file(direct), "hello artifacts");
 
   // The other spellings of the same location.
   std::string other_uri;
@@ -209,7 +174,7 @@ TEST_P(ClientArtifactsTest, SingleFilesTextAndRunsUri) {
     other_uri = "file://" + root_uri;
   }
   fs::path other = client_.download_artifacts_from_uri(other_uri + "/reports", scratch_ / "other");
-  EXPECT_EQ(read_bytes(other / "2024" / "metrics.csv"), "step,loss\n1,0.5\n");
+  EXPECT_EQ(testing::read_file(other / "2024" / "metrics.csv"), "step,loss\n1,0.5\n");
 }
 
 TEST_P(ClientArtifactsTest, MissingFilesAndUnsafePathsAreErrors) {

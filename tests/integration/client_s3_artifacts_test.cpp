@@ -20,6 +20,7 @@
 
 #include "s3/s3_client.hpp"
 #include "testing/s3rver_process.hpp"
+#include "testing/artifact_files.hpp"
 #include "testing/server_process.hpp"
 #include "testing/temp_dir.hpp"
 
@@ -34,41 +35,6 @@ constexpr std::uint64_t kMiB = 1024 * 1024;
 constexpr std::uint64_t kMultipartThreshold = 6 * kMiB;
 constexpr std::uint64_t kUploadChunk = 5 * kMiB;
 constexpr std::uint64_t kDownloadChunk = 4 * kMiB;
-
-void write_bytes(const fs::path& file, const std::string& content) {
-  fs::create_directories(file.parent_path());
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-}
-
-std::string read_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-std::string random_bytes(std::size_t size, unsigned seed) {
-  std::mt19937 engine(seed);
-  std::uniform_int_distribution<int> byte(0, 255);
-  std::string bytes(size, '\0');
-  for (auto& c : bytes) c = static_cast<char>(byte(engine));
-  return bytes;
-}
-
-std::vector<std::string> files_below(const fs::path& root) {
-  std::vector<std::string> files;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file()) files.push_back(entry.path().lexically_relative(root).generic_string());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-std::vector<std::string> paths_of(const std::vector<FileInfo>& files) {
-  std::vector<std::string> paths;
-  for (const auto& file : files) paths.push_back(file.path + (file.is_dir ? "/" : ""));
-  std::sort(paths.begin(), paths.end());
-  return paths;
-}
 
 // Sets an environment variable for one scope, restoring the old value after.
 class ScopedEnvironment {
@@ -176,11 +142,11 @@ TEST_F(ClientS3ArtifactsTest, RunArtifactUriIsBelowTheExperimentLocation) {
 TEST_F(ClientS3ArtifactsTest, DirectoryRoundTripWithNestedEmptyAndOddNames) {
   std::string run_id = new_run();
   fs::path source = scratch_ / "source";
-  write_bytes(source / "top.txt", "top level");
-  write_bytes(source / "empty.txt", "");
-  write_bytes(source / "a" / "b" / "c" / "deep.txt", "deep");
-  write_bytes(source / "a" / "with space+plus.txt", "odd name");
-  write_bytes(source / "a" / "model.bin", random_bytes(300000, 1));
+  testing::write_file(source / "top.txt", "top level");
+  testing::write_file(source / "empty.txt", "");
+  testing::write_file(source / "a" / "b" / "c" / "deep.txt", "deep");
+  testing::write_file(source / "a" / "with space+plus.txt", "odd name");
+  testing::write_file(source / "a" / "model.bin", testing::random_bytes(300000, 1));
   client_.log_artifacts(run_id, source, "data");
   client_.log_text(run_id, "notes", "notes/readme.md");
 
@@ -190,9 +156,9 @@ TEST_F(ClientS3ArtifactsTest, DirectoryRoundTripWithNestedEmptyAndOddNames) {
             (std::vector<std::string>{"data/a/b/c/deep.txt", "data/a/model.bin", "data/a/with space+plus.txt",
                                       "data/empty.txt", "data/top.txt", "notes/readme.md"}));
 
-  EXPECT_EQ(paths_of(client_.list_artifacts(run_id)), (std::vector<std::string>{"data/", "notes/"}));
+  EXPECT_EQ(testing::paths_of(client_.list_artifacts(run_id)), (std::vector<std::string>{"data/", "notes/"}));
   auto listed = client_.list_artifacts(run_id, "data/a");
-  EXPECT_EQ(paths_of(listed),
+  EXPECT_EQ(testing::paths_of(listed),
             (std::vector<std::string>{"data/a/b/", "data/a/model.bin", "data/a/with space+plus.txt"}));
   for (const auto& file : listed) {
     if (file.path == "data/a/model.bin") {
@@ -207,20 +173,20 @@ TEST_F(ClientS3ArtifactsTest, DirectoryRoundTripWithNestedEmptyAndOddNames) {
 
   fs::path local = client_.download_artifacts(run_id, "data", scratch_ / "download");
   EXPECT_EQ(local, scratch_ / "download" / "data");
-  EXPECT_EQ(files_below(local), files_below(source));
-  for (const auto& file : files_below(source)) {
-    EXPECT_EQ(read_bytes(local / file), read_bytes(source / file)) << file;
+  EXPECT_EQ(testing::files_below(local), testing::files_below(source));
+  for (const auto& file : testing::files_below(source)) {
+    EXPECT_EQ(testing::read_file(local / file), testing::read_file(source / file)) << file;
   }
   fs::path whole = client_.download_artifacts(run_id, "", scratch_ / "whole");
-  EXPECT_EQ(read_bytes(whole / "notes" / "readme.md"), "notes");
+  EXPECT_EQ(testing::read_file(whole / "notes" / "readme.md"), "notes");
   fs::path single = client_.download_artifacts(run_id, "data/a/with space+plus.txt", scratch_ / "single");
-  EXPECT_EQ(read_bytes(single), "odd name");
+  EXPECT_EQ(testing::read_file(single), "odd name");
 }
 
 TEST_F(ClientS3ArtifactsTest, LargeFileGoesUpInPartsAndComesBackInChunksWithProgress) {
   std::string run_id = new_run();
-  const std::string big = random_bytes(2 * kUploadChunk + 12345, 2);  // three parts, three download chunks
-  write_bytes(scratch_ / "big.bin", big);
+  const std::string big = testing::random_bytes(2 * kUploadChunk + 12345, 2);  // three parts, three download chunks
+  testing::write_file(scratch_ / "big.bin", big);
   std::string artifact_uri = client_.get_run(run_id).info.artifact_uri;
 
   auto repository = make_artifact_repository(artifact_uri, client_.connection());
@@ -239,7 +205,7 @@ TEST_F(ClientS3ArtifactsTest, LargeFileGoesUpInPartsAndComesBackInChunksWithProg
   ProgressLog download_progress;
   repository->set_progress_callback(download_progress.callback());
   repository->download_file("model/big.bin", scratch_ / "back" / "big.bin");
-  EXPECT_TRUE(read_bytes(scratch_ / "back" / "big.bin") == big);
+  EXPECT_TRUE(testing::read_file(scratch_ / "back" / "big.bin") == big);
   ASSERT_FALSE(download_progress.calls.empty());
   EXPECT_EQ(download_progress.calls.back(), progress_point(big.size(), big.size()));
   for (std::size_t i = 1; i < download_progress.calls.size(); ++i) {
@@ -256,12 +222,12 @@ TEST_F(ClientS3ArtifactsTest, LargeFileGoesUpInPartsAndComesBackInChunksWithProg
   // The same file through MlflowClient, and back through a runs:/ URI.
   client_.log_artifact(run_id, scratch_ / "big.bin", "again");
   fs::path local = client_.download_artifacts_from_uri("runs:/" + run_id + "/again/big.bin", scratch_ / "uri");
-  EXPECT_TRUE(read_bytes(local) == big);
+  EXPECT_TRUE(testing::read_file(local) == big);
 }
 
 TEST_F(ClientS3ArtifactsTest, SmallFileProgressAndDirectS3Uri) {
   std::string run_id = new_run();
-  write_bytes(scratch_ / "small.txt", "small");
+  testing::write_file(scratch_ / "small.txt", "small");
   std::string artifact_uri = client_.get_run(run_id).info.artifact_uri;
   auto repository = make_artifact_repository(artifact_uri, client_.connection());
   ProgressLog progress;
@@ -271,7 +237,7 @@ TEST_F(ClientS3ArtifactsTest, SmallFileProgressAndDirectS3Uri) {
   EXPECT_EQ(progress.calls.back(), progress_point(5, 5));
 
   fs::path local = client_.download_artifacts_from_uri(artifact_uri + "/small.txt", scratch_ / "direct");
-  EXPECT_EQ(read_bytes(local), "small");
+  EXPECT_EQ(testing::read_file(local), "small");
 }
 
 TEST_F(ClientS3ArtifactsTest, FailedDownloadLeavesNoFile) {
@@ -286,13 +252,13 @@ TEST_F(ClientS3ArtifactsTest, FailedDownloadLeavesNoFile) {
   }
   EXPECT_FALSE(fs::exists(target));
   if (fs::exists(scratch_ / "out")) {
-    EXPECT_TRUE(files_below(scratch_ / "out").empty());
+    EXPECT_TRUE(testing::files_below(scratch_ / "out").empty());
   }
 }
 
 TEST_F(ClientS3ArtifactsTest, DownloadInterruptedMidwayLeavesNoFile) {
   std::string run_id = new_run();
-  const std::string big = random_bytes(kDownloadChunk + kMiB, 3);  // two chunks
+  const std::string big = testing::random_bytes(kDownloadChunk + kMiB, 3);  // two chunks
   client_.log_text(run_id, big, "big.bin");
   auto repository = make_artifact_repository(client_.get_run(run_id).info.artifact_uri, client_.connection());
   // The caller gives up half-way: the callback's exception stops the transfer.
@@ -302,12 +268,12 @@ TEST_F(ClientS3ArtifactsTest, DownloadInterruptedMidwayLeavesNoFile) {
   fs::path target = scratch_ / "partial" / "big.bin";
   EXPECT_THROW(repository->download_file("big.bin", target), std::runtime_error);
   EXPECT_FALSE(fs::exists(target));
-  EXPECT_TRUE(files_below(scratch_ / "partial").empty());  // no temporary file either
+  EXPECT_TRUE(testing::files_below(scratch_ / "partial").empty());  // no temporary file either
 }
 
 TEST_F(ClientS3ArtifactsTest, WrongSecretIsPermissionDenied) {
   std::string run_id = new_run();
-  write_bytes(scratch_ / "f.txt", "f");
+  testing::write_file(scratch_ / "f.txt", "f");
   ScopedEnvironment wrong_secret("AWS_SECRET_ACCESS_KEY", std::string("not-the-secret"));
   try {
     client_.log_artifact(run_id, scratch_ / "f.txt");
@@ -322,7 +288,7 @@ TEST_F(ClientS3ArtifactsTest, MissingBucketIsResourceDoesNotExist) {
   CreateRunRequest request;
   request.experiment_id = experiment_id;
   std::string run_id = client_.create_run(request).info.run_id;
-  write_bytes(scratch_ / "f.txt", "f");
+  testing::write_file(scratch_ / "f.txt", "f");
   try {
     client_.log_artifact(run_id, scratch_ / "f.txt");
     FAIL() << "expected an error";
