@@ -45,12 +45,8 @@ class ClientArtifactsTest : public ::testing::TestWithParam<ArtifactMode> {
   }
 
   static MlflowClient make_client() {
-    ClientOptions options;
     const auto& server = GetParam() == ArtifactMode::kProxy ? proxy_server_ : local_server_;
-    options.tracking_uri = server->base_url();
-    options.max_retries = 0;
-    options.timeout_seconds = 60;
-    return MlflowClient(options);
+    return MlflowClient(server->client_options());
   }
 
   std::string new_run() {

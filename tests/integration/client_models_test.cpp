@@ -27,10 +27,7 @@ class ClientModelsTest : public ::testing::Test {
   static void TearDownTestSuite() { server_.reset(); }
 
   static MlflowClient client() {
-    ClientOptions options;
-    options.tracking_uri = server_->base_url();
-    options.max_retries = 0;  // every answer is the server's first
-    return MlflowClient(options);
+    return MlflowClient(server_->client_options());
   }
 
   static std::string new_run_id() {

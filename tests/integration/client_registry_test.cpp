@@ -23,10 +23,7 @@ class ClientRegistryTest : public ::testing::Test {
   static void TearDownTestSuite() { server_.reset(); }
 
   static MlflowClient client() {
-    ClientOptions options;
-    options.tracking_uri = server_->base_url();
-    options.max_retries = 0;  // every answer is the server's first
-    return MlflowClient(options);
+    return MlflowClient(server_->client_options());
   }
 
   // A run to register versions from, and the source inside its artifacts.

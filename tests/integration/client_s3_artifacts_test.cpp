@@ -94,11 +94,7 @@ class ClientS3ArtifactsTest : public ::testing::Test {
   }
 
   static MlflowClient make_client() {
-    ClientOptions options;
-    options.tracking_uri = server_->base_url();
-    options.max_retries = 0;
-    options.timeout_seconds = 60;
-    return MlflowClient(options);
+    return MlflowClient(server_->client_options());
   }
 
   // A run of a fresh experiment stored under s3://<bucket>/<test name>.

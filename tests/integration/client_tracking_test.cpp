@@ -21,11 +21,7 @@ class ClientTrackingTest : public ::testing::Test {
   static void TearDownTestSuite() { server_.reset(); }
 
   static MlflowClient make_client() {
-    ClientOptions options;
-    options.tracking_uri = server_->base_url();
-    options.max_retries = 0;  // the server is local: a failure should show at once
-    options.timeout_seconds = 30;
-    return MlflowClient(options);
+    return MlflowClient(server_->client_options());
   }
 
   // A fresh experiment with a name unique to the test.

@@ -150,6 +150,14 @@ void ServerProcess::restart() {
   start();
 }
 
+ClientOptions ServerProcess::client_options() const {
+  ClientOptions options;
+  options.tracking_uri = base_url();
+  options.max_retries = 0;
+  options.timeout_seconds = 60;
+  return options;
+}
+
 HttpClient ServerProcess::client(std::chrono::seconds timeout) const { return HttpClient(port_, timeout); }
 
 std::string ServerProcess::log() const { return read_file(log_path()); }

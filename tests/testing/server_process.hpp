@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <mlflowcpp/client_options.hpp>
+
 #include "testing/http_client.hpp"
 #include "testing/process_runner.hpp"
 #include "testing/temp_dir.hpp"
@@ -71,6 +73,9 @@ class ServerProcess {
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   // A new keep-alive client to this server (one per thread).
   HttpClient client(std::chrono::seconds timeout = std::chrono::seconds(30)) const;
+  // Options for an mlflowcpp client of this server: no retries (the server is
+  // local, so every answer is its first and a failure shows at once).
+  ClientOptions client_options() const;
 
   const std::filesystem::path& work_dir() const { return work_dir_; }
   // The database of the default --backend-store-uri (not of an overridden one).

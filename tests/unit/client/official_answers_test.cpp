@@ -18,15 +18,9 @@ namespace mlflowcpp {
 namespace {
 
 using protocol::Json;
+using testing::recorded_calls;
 using testing::RecordingConnection;
 
-const Json& recorded_calls() {
-  static const Json calls = [] {
-    std::ifstream file(std::string(MLFLOWCPP_FIXTURES_DIR) + "/mlflow-2.9.2-sample.answers.json");
-    return Json::parse(file)["calls"];
-  }();
-  return calls;
-}
 
 // Replays the one recorded call whose method and path+query match the client's request.
 class ReplayConnection : public Connection {

@@ -4,6 +4,11 @@
 
 #include <mlflowcpp/connection.hpp>
 
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <string>
+
 #include <functional>
 #include <mutex>
 #include <utility>
@@ -37,5 +42,15 @@ class RecordingConnection : public Connection {
 };
 
 inline HttpResponse json_response(int status, std::string body) { return HttpResponse{status, std::move(body), {}}; }
+
+// The calls recorded from the official MLflow 2.9.2 server
+// (tests/fixtures/mlflow-2.9.2-sample.answers.json), read once.
+inline const nlohmann::json& recorded_calls() {
+  static const nlohmann::json calls = [] {
+    std::ifstream file(std::string(MLFLOWCPP_FIXTURES_DIR) + "/mlflow-2.9.2-sample.answers.json");
+    return nlohmann::json::parse(file)["calls"];
+  }();
+  return calls;
+}
 
 }  // namespace mlflowcpp::testing

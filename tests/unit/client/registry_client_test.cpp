@@ -19,15 +19,9 @@ namespace {
 
 using protocol::Json;
 using testing::json_response;
+using testing::recorded_calls;
 using testing::RecordingConnection;
 
-const Json& recorded_calls() {
-  static const Json calls = [] {
-    std::ifstream file(std::string(MLFLOWCPP_FIXTURES_DIR) + "/mlflow-2.9.2-sample.answers.json");
-    return Json::parse(file)["calls"];
-  }();
-  return calls;
-}
 
 bool is_registry_call(const Json& call) {
   const std::string path = call["path"].get<std::string>();
