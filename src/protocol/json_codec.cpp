@@ -1,4 +1,6 @@
 #include "protocol/json_codec.hpp"
+
+#include "protocol/json_fields.hpp"
 #include "protocol/json_lists.hpp"
 
 #include <mlflowcpp/errors.hpp>
@@ -14,76 +16,15 @@
 namespace mlflowcpp::protocol {
 namespace {
 
-[[noreturn]] void wrong_type(const char* field, const Json& value) {
-  throw MlflowException(ErrorCode::kInternalError,
-                        std::string("Unexpected JSON type for field '") + field + "': " + value.type_name());
-}
-
-// Readers for responses: a missing or null field keeps the default.
-std::string string_field(const Json& object, const char* name) {
-  auto it = object.find(name);
-  if (it == object.end() || it->is_null()) return {};
-  if (!it->is_string()) wrong_type(name, *it);
-  return it->get<std::string>();
-}
-
-std::optional<std::string> optional_string_field(const Json& object, const char* name) {
-  auto it = object.find(name);
-  if (it == object.end() || it->is_null()) return std::nullopt;
-  if (!it->is_string()) wrong_type(name, *it);
-  return it->get<std::string>();
-}
-
-std::optional<int64_t> optional_int64_field(const Json& object, const char* name) {
-  auto it = object.find(name);
-  if (it == object.end() || it->is_null()) return std::nullopt;
-  auto value = int64_from_json(*it);
-  if (!value) wrong_type(name, *it);
-  return value;
-}
-
-int64_t int64_field(const Json& object, const char* name) { return optional_int64_field(object, name).value_or(0); }
-
-double double_field(const Json& object, const char* name) {
-  auto it = object.find(name);
-  if (it == object.end() || it->is_null()) return 0;
-  auto value = double_from_json(*it);
-  if (!value) wrong_type(name, *it);
-  return *value;
-}
-
-bool bool_field(const Json& object, const char* name) {
-  auto it = object.find(name);
-  if (it == object.end() || it->is_null()) return false;
-  if (!it->is_boolean()) wrong_type(name, *it);
-  return it->get<bool>();
-}
-
-template <typename T, typename Parse>
-std::vector<T> list_field(const Json& object, const char* name, Parse parse) {
-  std::vector<T> items;
-  auto it = object.find(name);
-  if (it == object.end() || it->is_null()) return items;
-  if (!it->is_array()) wrong_type(name, *it);
-  items.reserve(it->size());
-  for (const auto& element : *it) {
-    if (!element.is_object()) wrong_type(name, element);
-    items.push_back(parse(element));
-  }
-  return items;
-}
-
-const Json& object_field(const Json& object, const char* name) {
-  static const Json kEmpty = Json::object();
-  auto it = object.find(name);
-  if (it == object.end() || it->is_null()) return kEmpty;
-  if (!it->is_object()) wrong_type(name, *it);
-  return *it;
-}
-
-void require_object(const Json& json, const char* what) {
-  if (!json.is_object()) wrong_type(what, json);
-}
+using fields::bool_field;
+using fields::double_field;
+using fields::int64_field;
+using fields::list_field;
+using fields::object_field;
+using fields::optional_int64_field;
+using fields::optional_string_field;
+using fields::require_object;
+using fields::string_field;
 
 template <typename KeyValue>
 KeyValue key_value_from_json(const Json& json) {

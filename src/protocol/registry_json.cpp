@@ -1,4 +1,6 @@
 #include "protocol/registry_json.hpp"
+
+#include "protocol/json_fields.hpp"
 #include "protocol/json_lists.hpp"
 
 #include <mlflowcpp/errors.hpp>
@@ -6,56 +8,23 @@
 namespace mlflowcpp::protocol {
 namespace {
 
-[[noreturn]] void unexpected(const char* field, const std::string& what) {
-  throw MlflowException(ErrorCode::kInternalError, std::string("Unexpected value for field '") + field + "': " + what);
-}
-
-void require_object(const Json& json, const char* what) {
-  if (!json.is_object()) unexpected(what, std::string("a JSON ") + json.type_name() + ", not an object");
-}
-
-// Readers for responses: a missing or null field is "absent".
-const Json* field(const Json& object, const char* name) {
-  auto it = object.find(name);
-  return it == object.end() || it->is_null() ? nullptr : &*it;
-}
-
-std::optional<std::string> optional_string(const Json& object, const char* name) {
-  const Json* value = field(object, name);
-  if (!value) return std::nullopt;
-  if (!value->is_string()) unexpected(name, std::string("a JSON ") + value->type_name() + ", not a string");
-  return value->get<std::string>();
-}
-
-std::optional<int64_t> optional_int64(const Json& object, const char* name) {
-  const Json* value = field(object, name);
-  if (!value) return std::nullopt;
-  auto number = int64_from_json(*value);
-  if (!number) unexpected(name, std::string("a JSON ") + value->type_name() + ", not an integer");
-  return number;
-}
+using fields::list_field;
+using fields::optional_int64_field;
+using fields::optional_string_field;
+using fields::present;
+using fields::require_object;
+using fields::string_field;
+using fields::wrong_type;
 
 // A model version number: a decimal string on the wire, though protobuf JSON
 // readers also accept a number.
 std::string version_string(const Json& object, const char* name) {
-  const Json* value = field(object, name);
+  const Json* value = present(object, name);
   if (!value) return {};
   if (value->is_string()) return value->get<std::string>();
   if (value->is_number_integer()) return std::to_string(value->get<int64_t>());
-  unexpected(name, std::string("a JSON ") + value->type_name() + ", not a version");
+  wrong_type(name, *value);
 }
-
-template <typename T, typename Parse>
-std::vector<T> list(const Json& object, const char* name, Parse parse) {
-  std::vector<T> items;
-  const Json* value = field(object, name);
-  if (!value) return items;
-  if (!value->is_array()) unexpected(name, std::string("a JSON ") + value->type_name() + ", not an array");
-  items.reserve(value->size());
-  for (const auto& element : *value) items.push_back(parse(element));
-  return items;
-}
-
 
 template <typename T>
 void put_optional(Json& object, const char* name, const std::optional<T>& value) {
@@ -104,59 +73,58 @@ Json to_json(const RegisteredModel& model) {
 
 RegisteredModelTag registered_model_tag_from_json(const Json& json) {
   require_object(json, "tags");
-  return {optional_string(json, "key").value_or(""), optional_string(json, "value").value_or("")};
+  return {string_field(json, "key"), string_field(json, "value")};
 }
 
 ModelVersionTag model_version_tag_from_json(const Json& json) {
   require_object(json, "tags");
-  return {optional_string(json, "key").value_or(""), optional_string(json, "value").value_or("")};
+  return {string_field(json, "key"), string_field(json, "value")};
 }
 
 RegisteredModelAlias registered_model_alias_from_json(const Json& json) {
   require_object(json, "aliases");
-  return {optional_string(json, "alias").value_or(""), version_string(json, "version")};
+  return {string_field(json, "alias"), version_string(json, "version")};
 }
 
 ModelVersion model_version_from_json(const Json& json) {
   require_object(json, "model_version");
   ModelVersion version;
-  version.name = optional_string(json, "name").value_or("");
+  version.name = string_field(json, "name");
   version.version = version_string(json, "version");
-  version.creation_timestamp = optional_int64(json, "creation_timestamp").value_or(0);
-  version.last_updated_timestamp = optional_int64(json, "last_updated_timestamp");
-  version.user_id = optional_string(json, "user_id");
-  version.current_stage = optional_string(json, "current_stage");
-  version.description = optional_string(json, "description");
-  version.source = optional_string(json, "source");
-  version.run_id = optional_string(json, "run_id");
-  if (const Json* status = field(json, "status")) {
+  version.creation_timestamp = fields::int64_field(json, "creation_timestamp");
+  version.last_updated_timestamp = optional_int64_field(json, "last_updated_timestamp");
+  version.user_id = optional_string_field(json, "user_id");
+  version.current_stage = optional_string_field(json, "current_stage");
+  version.description = optional_string_field(json, "description");
+  version.source = optional_string_field(json, "source");
+  version.run_id = optional_string_field(json, "run_id");
+  if (const Json* status = present(json, "status")) {
     std::string text = status->is_number_integer() ? std::to_string(status->get<int64_t>())
                        : status->is_string()       ? status->get<std::string>()
                                                    : std::string();
     version.status = parse_model_version_status(text);
-    if (!version.status) unexpected("status", status->dump());
+    if (!version.status) {
+      throw MlflowException(ErrorCode::kInternalError, "Unexpected value for field 'status': " + status->dump());
+    }
   }
-  version.status_message = optional_string(json, "status_message");
-  version.tags = list<ModelVersionTag>(json, "tags", model_version_tag_from_json);
-  version.run_link = optional_string(json, "run_link");
-  version.aliases = list<std::string>(json, "aliases", [](const Json& alias) {
-    if (!alias.is_string()) unexpected("aliases", std::string("a JSON ") + alias.type_name() + ", not a string");
-    return alias.get<std::string>();
-  });
+  version.status_message = optional_string_field(json, "status_message");
+  version.tags = list_field<ModelVersionTag>(json, "tags", model_version_tag_from_json);
+  version.run_link = optional_string_field(json, "run_link");
+  version.aliases = fields::string_list_field(json, "aliases");
   return version;
 }
 
 RegisteredModel registered_model_from_json(const Json& json) {
   require_object(json, "registered_model");
   RegisteredModel model;
-  model.name = optional_string(json, "name").value_or("");
-  model.creation_timestamp = optional_int64(json, "creation_timestamp");
-  model.last_updated_timestamp = optional_int64(json, "last_updated_timestamp");
-  model.user_id = optional_string(json, "user_id");
-  model.description = optional_string(json, "description");
-  model.latest_versions = list<ModelVersion>(json, "latest_versions", model_version_from_json);
-  model.tags = list<RegisteredModelTag>(json, "tags", registered_model_tag_from_json);
-  model.aliases = list<RegisteredModelAlias>(json, "aliases", registered_model_alias_from_json);
+  model.name = string_field(json, "name");
+  model.creation_timestamp = optional_int64_field(json, "creation_timestamp");
+  model.last_updated_timestamp = optional_int64_field(json, "last_updated_timestamp");
+  model.user_id = optional_string_field(json, "user_id");
+  model.description = optional_string_field(json, "description");
+  model.latest_versions = list_field<ModelVersion>(json, "latest_versions", model_version_from_json);
+  model.tags = list_field<RegisteredModelTag>(json, "tags", registered_model_tag_from_json);
+  model.aliases = list_field<RegisteredModelAlias>(json, "aliases", registered_model_alias_from_json);
   return model;
 }
 
