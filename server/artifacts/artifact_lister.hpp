@@ -26,6 +26,9 @@ class ArtifactLister {
   std::vector<FileInfo> list(const std::string& artifact_root_uri, const std::string& relative_path) const;
 
   const std::string& artifacts_destination() const { return locator_.artifacts_destination(); }
+  // Where artifact roots resolve: shared with the artifact routes, so one
+  // process holds one store (and one S3 client) per destination.
+  const ArtifactLocator& locator() const { return locator_; }
 
  private:
   ArtifactLocator locator_;

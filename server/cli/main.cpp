@@ -124,7 +124,6 @@ int run_server(const std::vector<std::string>& arguments) {
   server::RegistryService registry(*stores.registry);
   server::http::ArtifactRouteOptions artifact_options;
   artifact_options.static_prefix = options.static_prefix;
-  artifact_options.artifacts_destination = options.artifacts_destination;
   artifact_options.serve_artifacts = options.serve_artifacts;
   artifact_options.artifacts_only = options.artifacts_only;
   server::http::ArtifactHandlers artifact_handlers(service, &registry, artifact_options);

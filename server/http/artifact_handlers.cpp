@@ -129,7 +129,7 @@ ArtifactHandlers::ArtifactHandlers(TrackingService& tracking, RegistryService* r
     : tracking_(tracking),
       registry_(registry),
       options_(std::move(options)),
-      locator_(options_.artifacts_destination) {
+      locator_(tracking.artifact_lister().locator()) {
   proxy_bases_ = {"/api/2.0/mlflow-artifacts", options_.static_prefix + "/ajax-api/2.0/mlflow-artifacts"};
 }
 

@@ -33,7 +33,6 @@ namespace mlflowcpp::server::http {
 
 struct ArtifactRouteOptions {
   std::string static_prefix;          // "" or "/prefix"
-  std::string artifacts_destination;  // where mlflow-artifacts: paths live (absolute path, file: or s3:// URI)
   // Off (--no-serve-artifacts): every proxy route answers 503 with a plain-text body.
   bool serve_artifacts = true;
   // --artifacts-only: model-versions/get-artifact answers 503 like the other registry routes.
@@ -86,7 +85,7 @@ class ArtifactHandlers {
   TrackingService& tracking_;
   RegistryService* registry_;
   ArtifactRouteOptions options_;
-  ArtifactLocator locator_;
+  const ArtifactLocator& locator_;  // the tracking service's (its lister's)
   std::vector<std::string> proxy_bases_;           // "/api/2.0/mlflow-artifacts", the ajax one
 };
 

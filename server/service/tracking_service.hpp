@@ -32,6 +32,9 @@ class TrackingService {
 
   TrackingService(TrackingStore& store, const ArtifactLister& artifacts);
 
+  // Where this service lists artifacts; the artifact routes resolve roots through it too.
+  const ArtifactLister& artifact_lister() const { return artifacts_; }
+
   // Experiments. An empty artifact_location means "derive it from the default root".
   std::string create_experiment(const std::string& name, const std::string& artifact_location,
                                 const std::vector<ExperimentTag>& tags);

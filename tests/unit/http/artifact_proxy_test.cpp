@@ -81,6 +81,7 @@ bool eventually(Condition condition, std::chrono::milliseconds timeout = std::ch
 
 struct ServerSetup {
   ArtifactRouteOptions artifacts;
+  std::string artifacts_destination;  // the server's --artifacts-destination; a temp directory when empty
   HttpServerOptions http;
   std::string default_artifact_root = "mlflow-artifacts:/";
 };
@@ -90,11 +91,11 @@ class ArtifactServer {
  public:
   explicit ArtifactServer(ServerSetup setup = {}) {
     destination_ = directory_.path() / "mlartifacts";
-    if (setup.artifacts.artifacts_destination.empty()) setup.artifacts.artifacts_destination = destination_.string();
+    if (setup.artifacts_destination.empty()) setup.artifacts_destination = destination_.string();
     setup.http.static_prefix = setup.artifacts.static_prefix;
     setup.http.artifacts_only = setup.artifacts.artifacts_only;
     stores_ = open_backend_stores("sqlite:///" + (directory_.path() / "mlflow.db").string(), setup.default_artifact_root);
-    lister_ = std::make_unique<ArtifactLister>(setup.artifacts.artifacts_destination);
+    lister_ = std::make_unique<ArtifactLister>(setup.artifacts_destination);
     tracking_ = std::make_unique<TrackingService>(*stores_.tracking, *lister_);
     registry_ = std::make_unique<RegistryService>(*stores_.registry);
     handlers_ = std::make_unique<ArtifactHandlers>(*tracking_, registry_.get(), setup.artifacts);
