@@ -1,5 +1,6 @@
 #include "server/service/tracking_service.hpp"
 
+#include "server/search/search.hpp"
 #include "server/service/validation.hpp"
 
 #include <mlflowcpp/errors.hpp>
@@ -37,14 +38,7 @@ Experiment TrackingService::get_experiment_by_name(const std::string& name) {
 }
 
 Page<Experiment> TrackingService::search_experiments(const SearchExperimentsRequest& request) {
-  if (request.max_results < 1) {
-    throw invalid_parameter(fmt::format(
-        "Invalid value for max_results. It must be a positive integer, but got {}", request.max_results));
-  }
-  if (request.max_results > kSearchMaxResultsThreshold) {
-    throw invalid_parameter(fmt::format("Invalid value for max_results. It must be at most {}, but got {}",
-                                        kSearchMaxResultsThreshold, request.max_results));
-  }
+  search::validate_search_experiments_max_results(request.max_results);
   return store_.search_experiments(request);
 }
 

@@ -57,15 +57,20 @@ std::set<int64_t> sample_steps(const std::vector<int64_t>& steps, int64_t max_re
   return sampled;
 }
 
+// A search page size from `minimum` to kSearchMaxResultsThreshold; the message
+// is MLflow's (which names the lower bound only when it is above 0).
+void check_max_results(int64_t max_results, int64_t minimum) {
+  if (max_results >= minimum && max_results <= kSearchMaxResultsThreshold) return;
+  const std::string bounds = minimum > 0 ? "at least " + std::to_string(minimum) + " and at most " : "at most ";
+  throw MlflowException(ErrorCode::kInvalidParameterValue,
+                        "Invalid value " + std::to_string(max_results) + " for parameter 'max_results' supplied. " +
+                            "It must be " + bounds + std::to_string(kSearchMaxResultsThreshold) + ".");
+}
+
 }  // namespace
 
 Page<Experiment> SqlTrackingStore::search_experiments(const SearchExperimentsRequest& request) {
-  if (request.max_results < 1 || request.max_results > kSearchMaxResultsThreshold) {
-    throw MlflowException(ErrorCode::kInvalidParameterValue,
-                          "Invalid value " + std::to_string(request.max_results) +
-                              " for parameter 'max_results' supplied. It must be at least 1 and at most " +
-                              std::to_string(kSearchMaxResultsThreshold) + ".");
-  }
+  check_max_results(request.max_results, 1);
   search::ExperimentQuery query;
   query.view_type = static_cast<int>(request.view_type);
   query.filter = search::parse_experiment_filter(request.filter);
@@ -92,12 +97,7 @@ Page<Experiment> SqlTrackingStore::search_experiments(const SearchExperimentsReq
 }
 
 Page<Run> SqlTrackingStore::search_runs(const SearchRunsRequest& request) {
-  if (request.max_results < 0 || request.max_results > kSearchMaxResultsThreshold) {
-    throw MlflowException(ErrorCode::kInvalidParameterValue,
-                          "Invalid value " + std::to_string(request.max_results) +
-                              " for parameter 'max_results' supplied. It must be at most " +
-                              std::to_string(kSearchMaxResultsThreshold) + ".");
-  }
+  check_max_results(request.max_results, 0);
   search::RunQuery query;
   query.experiment_ids = request.experiment_ids;
   query.view_type = static_cast<int>(request.view_type);
