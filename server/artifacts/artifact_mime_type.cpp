@@ -1,4 +1,5 @@
 #include "server/artifacts/artifact_mime_type.hpp"
+#include "text/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -32,8 +33,7 @@ std::string artifact_mime_type(std::string_view file_name) {
   const std::string_view extension = has_extension ? name.substr(dot + 1) : name;
   if (kTextExtensions.count(extension)) return "text/plain";
   if (!has_extension) return "application/octet-stream";
-  std::string lower(extension);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string lower = to_lower_ascii(extension);
   const auto known = kKnownTypes.find(lower);
   return known == kKnownTypes.end() ? "application/octet-stream" : known->second;
 }

@@ -1,4 +1,5 @@
 #include "server/cli/server_options.hpp"
+#include "text/ascii.hpp"
 
 #include <fmt/format.h>
 
@@ -26,7 +27,7 @@ const std::set<std::string>& unsupported_flags() {
 }
 
 std::string lowercase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  text = to_lower_ascii(text);
   return text;
 }
 

@@ -1,6 +1,7 @@
 #include "server/http/request_message.hpp"
 
 #include "server/http/json_body.hpp"
+#include "text/ascii.hpp"
 
 #include <mlflowcpp/errors.hpp>
 
@@ -19,7 +20,7 @@ constexpr std::string_view kApiDocsHint = "See the API docs for more information
 
 std::string lowercase(std::string_view text) {
   std::string result(text);
-  std::transform(result.begin(), result.end(), result.begin(), [](unsigned char c) { return std::tolower(c); });
+  result = to_lower_ascii(result);
   return result;
 }
 

@@ -1,6 +1,7 @@
 #include "server/http/static_files.hpp"
 
 #include "server/http/responses.hpp"
+#include "text/ascii.hpp"
 
 #include <httplib.h>
 
@@ -43,9 +44,7 @@ std::string content_type_for(std::string_view file_name) {
   };
   const auto dot = file_name.rfind('.');
   if (dot == std::string_view::npos) return "application/octet-stream";
-  std::string extension(file_name.substr(dot + 1));
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
+  const std::string extension = to_lower_ascii(file_name.substr(dot + 1));
   const auto it = kTypes.find(extension);
   return it == kTypes.end() ? "application/octet-stream" : it->second;
 }

@@ -1,5 +1,6 @@
 #include <mlflowcpp/client_options.hpp>
 #include <mlflowcpp/errors.hpp>
+#include "text/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -16,7 +17,7 @@ MlflowException bad_setting(const std::string& name, const std::string& problem)
 }
 
 std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  text = to_lower_ascii(text);
   return text;
 }
 

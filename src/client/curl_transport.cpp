@@ -1,6 +1,7 @@
 #include "client/curl_transport.hpp"
 
 #include "client/url.hpp"
+#include "text/ascii.hpp"
 
 #include <mlflowcpp/version.hpp>
 
@@ -89,8 +90,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   }
   auto colon = line.find(':');
   if (colon == std::string::npos) return size * count;
-  std::string name = trim(line.substr(0, colon));
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::string name = to_lower_ascii(trim(line.substr(0, colon)));
   response->headers.emplace_back(std::move(name), trim(line.substr(colon + 1)));
   return size * count;
 }

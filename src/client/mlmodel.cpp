@@ -2,6 +2,7 @@
 // block style, keys sorted) and its JSON twin.
 
 #include "client/mlmodel.hpp"
+#include "text/ascii.hpp"
 
 #include <algorithm>
 #include <array>
@@ -25,8 +26,7 @@ bool is_plain_char(char c) {
 // Words a YAML 1.1 reader turns into booleans or null when unquoted.
 bool is_reserved_word(const std::string& text) {
   static constexpr std::array<const char*, 10> kWords{"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"};
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string lower = to_lower_ascii(text);
   return std::any_of(kWords.begin(), kWords.end(), [&](const char* word) { return lower == word; });
 }
 

@@ -1,4 +1,5 @@
 #include "client/model_uri.hpp"
+#include "text/ascii.hpp"
 
 #include <mlflowcpp/errors.hpp>
 
@@ -26,7 +27,7 @@ bool all_digits(const std::string& text) {
 }
 
 std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  text = to_lower_ascii(text);
   return text;
 }
 

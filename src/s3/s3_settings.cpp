@@ -1,6 +1,7 @@
 // S3Settings from the environment, and s3:// URIs.
 
 #include "s3/s3_client.hpp"
+#include "text/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -16,8 +17,7 @@ std::string environment(const char* name) {
 
 // MLflow's boolean variables: true/false/1/0, any case.
 bool environment_flag(const char* name) {
-  std::string value = environment(name);
-  std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string value = to_lower_ascii(environment(name));
   if (value.empty() || value == "false" || value == "0") return false;
   if (value == "true" || value == "1") return true;
   throw std::invalid_argument(std::string(name) + " must be one of true, false, 1, 0 (got '" + value + "')");

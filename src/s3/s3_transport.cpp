@@ -1,6 +1,7 @@
 #include "s3/s3_transport.hpp"
 
 #include "s3/s3_errors.hpp"
+#include "text/ascii.hpp"
 
 #include <curl/curl.h>
 
@@ -26,7 +27,7 @@ void append_header(HeaderList& list, const std::string& line) {
 }
 
 std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  text = to_lower_ascii(text);
   return text;
 }
 

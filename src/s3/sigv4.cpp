@@ -1,4 +1,5 @@
 #include "s3/sigv4.hpp"
+#include "text/ascii.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -14,7 +15,7 @@ namespace {
 constexpr const char* kAlgorithm = "AWS4-HMAC-SHA256";
 
 std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  text = to_lower_ascii(text);
   return text;
 }
 

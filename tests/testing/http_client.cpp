@@ -1,4 +1,5 @@
 #include "testing/http_client.hpp"
+#include "text/ascii.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -16,21 +17,12 @@ namespace mlflowcpp::testing {
 
 namespace {
 
-bool equals_ignoring_case(const std::string& a, const std::string& b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // True once `raw` holds a status line, headers and a body of the announced
 // Content-Length (a response without Content-Length ends when the peer closes).
 bool holds_complete_response(const std::string& raw) {
   const size_t header_end = raw.find("\r\n\r\n");
   if (header_end == std::string::npos) return false;
-  std::string headers = raw.substr(0, header_end);
-  std::transform(headers.begin(), headers.end(), headers.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string headers = to_lower_ascii(raw.substr(0, header_end));
   const size_t length_at = headers.find("\r\ncontent-length:");
   if (length_at == std::string::npos) return false;
   const size_t length = std::strtoul(headers.c_str() + length_at + 17, nullptr, 10);

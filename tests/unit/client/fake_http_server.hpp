@@ -23,6 +23,7 @@
 #include <thread>
 #include <utility>
 #include <vector>
+#include "text/ascii.hpp"
 
 namespace mlflowcpp::testing {
 
@@ -144,8 +145,7 @@ class FakeHttpServer {
       position = next + 2;
       std::size_t colon = line.find(':');
       if (colon == std::string::npos) continue;
-      std::string name = line.substr(0, colon);
-      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+      const std::string name = to_lower_ascii(line.substr(0, colon));
       std::string value = line.substr(colon + 1);
       value.erase(0, value.find_first_not_of(' '));
       if (name == "content-length") content_length = std::stoul(value);

@@ -10,6 +10,7 @@
 #include "testing/free_port.hpp"
 #include "testing/postgres_process.hpp"
 #include "testing/wait.hpp"
+#include "text/ascii.hpp"
 
 #include <gtest/gtest.h>
 
@@ -79,8 +80,7 @@ class PostgresDatabaseTest : public ::testing::Test {
   // A new empty database per test.
   std::string fresh_database() {
     const std::string name = std::string("t_") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::string lowered;
-    for (char c : name) lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lowered = to_lower_ascii(name);
     database_name_ = lowered;
     return server_->create_database(lowered);
   }
