@@ -290,12 +290,6 @@ Metric metric_from_json(const Json& json) {
                 int64_field(json, "step")};
 }
 
-MetricWithRunId metric_with_run_id_from_json(const Json& json) {
-  require_object(json, "metric");
-  return MetricWithRunId{string_field(json, "key"), double_field(json, "value"), int64_field(json, "timestamp"),
-                         int64_field(json, "step"), string_field(json, "run_id")};
-}
-
 Param param_from_json(const Json& json) { return key_value_from_json<Param>(json); }
 RunTag run_tag_from_json(const Json& json) { return key_value_from_json<RunTag>(json); }
 
@@ -317,12 +311,6 @@ DatasetInput dataset_input_from_json(const Json& json) {
   input.tags = list_field<InputTag>(json, "tags", key_value_from_json<InputTag>);
   input.dataset = dataset_from_json(object_field(json, "dataset"));
   return input;
-}
-
-DatasetSummary dataset_summary_from_json(const Json& json) {
-  require_object(json, "dataset_summary");
-  return DatasetSummary{string_field(json, "experiment_id"), string_field(json, "name"),
-                        string_field(json, "digest"), string_field(json, "context")};
 }
 
 RunInfo run_info_from_json(const Json& json) {

@@ -58,12 +58,10 @@ JsonText metrics_response(const std::vector<MetricWithRunId>& metrics, bool omit
 // (INTERNAL_ERROR) when a field has the wrong JSON type.
 Experiment experiment_from_json(const Json& json);
 Metric metric_from_json(const Json& json);
-MetricWithRunId metric_with_run_id_from_json(const Json& json);
 Param param_from_json(const Json& json);
 RunTag run_tag_from_json(const Json& json);
 Dataset dataset_from_json(const Json& json);
 DatasetInput dataset_input_from_json(const Json& json);
-DatasetSummary dataset_summary_from_json(const Json& json);
 RunInfo run_info_from_json(const Json& json);
 Run run_from_json(const Json& json);
 FileInfo file_info_from_json(const Json& json);

@@ -7,15 +7,10 @@
 #include "s3/sigv4.hpp"
 
 #include <chrono>
-#include <cstdio>
 #include <set>
 
 namespace mlflowcpp::s3 {
 namespace {
-
-struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
-};
 
 std::string upload_target(const std::string& bucket, const std::string& key) { return "s3://" + bucket + "/" + key; }
 
@@ -40,24 +35,6 @@ void S3Client::put_object(const std::string& bucket, const std::string& key, std
   request.source = &body;
   request.source_size = size;
   impl_->transport.perform(request);
-}
-
-void S3Client::put_file(const std::string& bucket, const std::string& key, const std::filesystem::path& file) {
-  std::unique_ptr<std::FILE, FileCloser> handle(std::fopen(file.c_str(), "rb"));
-  if (!handle) throw S3Error(S3Error::Kind::kOther, 0, "", "Cannot open " + file.string() + " to upload it");
-  std::error_code error;
-  std::uint64_t size = std::filesystem::file_size(file, error);
-  if (error) throw S3Error(S3Error::Kind::kOther, 0, "", "Cannot read the size of " + file.string());
-  ByteSource body;
-  body.read = [&](char* buffer, std::size_t capacity) -> std::size_t {
-    std::size_t n = std::fread(buffer, 1, capacity, handle.get());
-    if (n == 0 && std::ferror(handle.get())) {
-      throw S3Error(S3Error::Kind::kOther, 0, "", "Cannot read " + file.string() + " while uploading it");
-    }
-    return n;
-  };
-  body.rewind = [&] { return std::fseek(handle.get(), 0, SEEK_SET) == 0; };
-  put_object(bucket, key, size, body);
 }
 
 std::unique_ptr<S3PutStream> S3Client::begin_put(const std::string& bucket, const std::string& key,

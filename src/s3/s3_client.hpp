@@ -13,7 +13,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -127,7 +126,6 @@ class S3Client {
 
   // Objects. Keys are raw ("dir/a b+c.txt"); the client encodes them.
   void put_object(const std::string& bucket, const std::string& key, std::uint64_t size, const ByteSource& body);
-  void put_file(const std::string& bucket, const std::string& key, const std::filesystem::path& file);
   // A PUT of exactly `size` bytes pushed through the returned stream (which
   // must not outlive this client). The request starts with the first write.
   std::unique_ptr<S3PutStream> begin_put(const std::string& bucket, const std::string& key, std::uint64_t size);
