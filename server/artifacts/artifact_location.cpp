@@ -3,6 +3,7 @@
 #include "server/artifacts/artifact_path.hpp"
 #include "server/artifacts/local_artifact_store.hpp"
 #include "server/artifacts/s3_artifact_store.hpp"
+#include "server/artifacts/uri_parts.hpp"
 
 #include "s3/s3_client.hpp"
 
@@ -11,7 +12,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <utility>
 
 namespace mlflowcpp::server {
@@ -19,28 +19,10 @@ namespace {
 
 constexpr long kS3ConnectTimeoutMs = 3000;
 
-// "s3" for "s3://bucket/x"; "" for plain paths (including Windows-looking "C:/x").
+// "s3" for "s3://bucket/x"; "" for plain paths, Windows-looking ones ("C:/x") included.
 std::string uri_scheme(const std::string& uri) {
-  const auto colon = uri.find(':');
-  if (colon == std::string::npos || colon < 2) return "";
-  for (std::size_t i = 0; i < colon; ++i) {
-    const auto c = static_cast<unsigned char>(uri[i]);
-    if (!(std::isalnum(c) || c == '+' || c == '-' || c == '.')) return "";
-  }
-  std::string scheme = uri.substr(0, colon);
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
-  return scheme;
-}
-
-// The path part of "scheme:/p", "scheme:///p" or "scheme://authority/p", without query.
-std::string uri_path(const std::string& uri) {
-  std::string rest = uri.substr(uri.find(':') + 1);
-  if (rest.rfind("//", 0) == 0) {
-    const auto slash = rest.find('/', 2);
-    rest = slash == std::string::npos ? std::string() : rest.substr(slash);
-  }
-  const auto query = rest.find_first_of("?#");
-  return query == std::string::npos ? rest : rest.substr(0, query);
+  std::string scheme = split_uri(uri).scheme;
+  return scheme.size() < 2 ? std::string() : scheme;
 }
 
 [[noreturn]] void throw_unsupported(const std::string& uri) {
@@ -52,15 +34,8 @@ std::string uri_path(const std::string& uri) {
 
 // A local root given as a path: '..' refused.
 std::string checked_local_root(const std::string& path, const std::string& uri) {
-  if (path.empty()) throw invalid_parameter(fmt::format("Invalid artifact location '{}'.", uri));
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    std::size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    if (path.compare(start, end - start, "..") == 0 && end - start == 2) {
-      throw invalid_parameter(fmt::format("Invalid artifact location '{}'.", uri));
-    }
-    start = end + 1;
+  if (path.empty() || has_parent_segment_when_decoded(path)) {
+    throw invalid_parameter(fmt::format("Invalid artifact location '{}'.", uri));
   }
   return path;
 }
@@ -113,7 +88,9 @@ std::shared_ptr<const ArtifactStore> ArtifactLocator::destination_store() const 
 std::shared_ptr<const ArtifactStore> ArtifactLocator::store_for(const std::string& root_uri) const {
   const std::string scheme = uri_scheme(root_uri);
   if (scheme.empty()) return std::make_shared<LocalArtifactStore>(checked_local_root(root_uri, root_uri));
-  if (scheme == "file") return std::make_shared<LocalArtifactStore>(checked_local_root(uri_path(root_uri), root_uri));
+  if (scheme == "file") {
+    return std::make_shared<LocalArtifactStore>(checked_local_root(split_uri(root_uri).path, root_uri));
+  }
   if (scheme == "s3") return std::make_shared<S3ArtifactStore>(s3_client(), root_uri);
   throw_unsupported(root_uri);
 }
@@ -126,10 +103,10 @@ ArtifactLocation ArtifactLocator::resolve(const std::string& root_uri, const std
   // http(s) URL) is relative to the artifacts destination.
   std::string inner;
   if (scheme == "mlflow-artifacts") {
-    inner = uri_path(root_uri);
+    inner = split_uri(root_uri).path;
   } else {
     const std::string anchor = "/api/2.0/mlflow-artifacts/artifacts/";
-    const std::string path = uri_path(root_uri);
+    const std::string path = split_uri(root_uri).path;
     const auto at = path.find(anchor);
     if (at == std::string::npos) throw_unsupported(root_uri);
     inner = path.substr(at + anchor.size());

@@ -8,6 +8,19 @@
 
 namespace mlflowcpp::server {
 
+// `text` percent-decoded until it no longer changes, so "%252e%252e" reads "..".
+std::string fully_percent_decoded(std::string_view text);
+
+// True when `text`, percent-decoded as often as it takes, has a ".." segment
+// between slashes: the one test of "does this climb out" for every path or URI
+// a client sends (artifact paths, model version sources).
+bool has_parent_segment_when_decoded(std::string_view text);
+
+// Throws INVALID_PARAMETER_VALUE ("Invalid path") unless `path` is relative and
+// free of ".." segments, '#', backslashes, NUL and drive letters, also after
+// percent-decoding.
+void validate_artifact_path(std::string_view path);
+
 // The path in canonical relative form: no empty or "." segments, no leading or
 // trailing '/' ("" = the artifact root). Throws INVALID_PARAMETER_VALUE
 // ("Invalid path") for anything that could leave the root: '..' segments (also

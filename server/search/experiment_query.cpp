@@ -81,7 +81,7 @@ SqlFragment ordering(const std::vector<OrderBy>& order_by) {
 }  // namespace
 
 SqlQuery compile_experiment_query(const ExperimentQuery& query, Dialect dialect) {
-  detail::check_page(query.limit, query.offset);
+  detail::assert_valid_page(query.limit, query.offset);
   SqlFragment sql;
   sql.text("SELECT experiments.experiment_id FROM experiments WHERE experiments.lifecycle_stage IN ");
   sql.text(detail::lifecycle_stages(query.view_type));

@@ -1,4 +1,4 @@
-// Page tokens and max_results limits.
+// Page tokens.
 #include "server/search/search.hpp"
 
 #include <mlflowcpp/errors.hpp>
@@ -88,30 +88,6 @@ int64_t decode_page_token(std::string_view token) {
                                         parsed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
   }
   return parsed.at("offset").get<int64_t>();
-}
-
-void validate_search_runs_max_results(int64_t max_results) {
-  if (max_results < 0) {
-    throw invalid_parameter(fmt::format(
-        "Invalid value for request parameter max_results. It must be a non-negative integer, but got value {}",
-        max_results));
-  }
-  if (max_results > kSearchMaxResultsThreshold) {
-    throw invalid_parameter(fmt::format(
-        "Invalid value for request parameter max_results. It must be at most {}, but got value {}",
-        kSearchMaxResultsThreshold, max_results));
-  }
-}
-
-void validate_search_experiments_max_results(int64_t max_results) {
-  if (max_results < 1) {
-    throw invalid_parameter(fmt::format(
-        "Invalid value for max_results. It must be a positive integer, but got {}", max_results));
-  }
-  if (max_results > kSearchMaxResultsThreshold) {
-    throw invalid_parameter(fmt::format("Invalid value for max_results. It must be at most {}, but got {}",
-                                        kSearchMaxResultsThreshold, max_results));
-  }
 }
 
 }  // namespace mlflowcpp::server::search

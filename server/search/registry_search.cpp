@@ -269,12 +269,6 @@ std::string order_clause(const std::vector<OrderTerm>& terms, const std::vector<
   return sql;
 }
 
-void check_page(const RegistryQuery& query) {
-  if (query.limit < 0 || query.offset < 0) {
-    throw invalid_parameter("max_results and the page token's offset must not be negative");
-  }
-}
-
 void append_page(const RegistryQuery& query, std::string& sql, std::vector<SqlValue>& bindings) {
   sql += " LIMIT ? OFFSET ?";
   bindings.emplace_back(query.limit);
@@ -284,7 +278,7 @@ void append_page(const RegistryQuery& query, std::string& sql, std::vector<SqlVa
 }  // namespace
 
 SqlQuery compile_registered_model_query(const RegistryQuery& query, Dialect dialect) {
-  check_page(query);
+  detail::assert_valid_page(query.limit, query.offset);
   WhereBuilder where(kRegisteredModels, dialect);
   for (const auto& clause : detail::parse_filter_syntax(query.filter)) {
     add_registered_model_clause(clause, where, dialect);
@@ -316,7 +310,7 @@ SqlQuery compile_registered_model_query(const RegistryQuery& query, Dialect dial
 }
 
 SqlQuery compile_model_version_query(const RegistryQuery& query, Dialect dialect) {
-  check_page(query);
+  detail::assert_valid_page(query.limit, query.offset);
   WhereBuilder where(kModelVersions, dialect);
   for (const auto& clause : detail::parse_filter_syntax(query.filter)) {
     add_model_version_clause(clause, where, dialect);

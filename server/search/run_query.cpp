@@ -214,7 +214,7 @@ Ordering ordering(const std::vector<OrderBy>& order_by) {
 }  // namespace
 
 SqlQuery compile_run_query(const RunQuery& query, Dialect dialect) {
-  detail::check_page(query.limit, query.offset);
+  detail::assert_valid_page(query.limit, query.offset);
   const std::string_view stages = detail::lifecycle_stages(query.view_type);
   const Ordering order = ordering(query.order_by);
 

@@ -87,6 +87,7 @@ OrderBy parse_experiment_order_by(std::string_view order_by);
 
 // ---------------------------------------------------------------------------
 // Page tokens: opaque to clients; a garbage token is INVALID_PARAMETER_VALUE.
+// (Page sizes: page_size.hpp.)
 
 // The token is base64 of the JSON {"offset": N}, as MLflow's stores make it
 // (so tokens of the official server keep working). Decoding accepts nothing
@@ -94,12 +95,6 @@ OrderBy parse_experiment_order_by(std::string_view order_by);
 // 0..2^53-1 is INVALID_PARAMETER_VALUE.
 std::string encode_page_token(int64_t offset);
 int64_t decode_page_token(std::string_view token);  // "" -> 0
-
-// max_results checks of the official server (INVALID_PARAMETER_VALUE when out
-// of range): search_runs takes 0..50000, search_experiments 1..50000.
-inline constexpr int64_t kSearchMaxResultsThreshold = 50000;
-void validate_search_runs_max_results(int64_t max_results);
-void validate_search_experiments_max_results(int64_t max_results);
 
 // ---------------------------------------------------------------------------
 // SQL compilation
@@ -125,8 +120,8 @@ struct SqlQuery {
 // Rows lacking an order_by metric/param/tag (or with a NULL attribute) sort
 // last in either direction; NaN metrics sort after every number, before the
 // missing ones. Experiment ids that are not integers match nothing. Throws
-// INVALID_PARAMETER_VALUE for a bad view_type, negative limit/offset or an
-// order_by naming the same field twice.
+// INVALID_PARAMETER_VALUE for a bad view_type or an order_by naming the same
+// field twice. `limit` has passed validate_page_size() (page_size.hpp).
 struct RunQuery {
   std::vector<std::string> experiment_ids;
   int view_type = 1;

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <cassert>
 #include <charconv>
 #include <limits>
 
@@ -132,9 +133,8 @@ std::string_view lifecycle_stages(int view_type) {
   }
 }
 
-void check_page(int64_t limit, int64_t offset) {
-  if (limit < 0) throw invalid_parameter(fmt::format("Invalid max_results {}: must not be negative", limit));
-  if (offset < 0) throw invalid_parameter(fmt::format("Invalid page offset {}: must not be negative", offset));
+void assert_valid_page([[maybe_unused]] int64_t limit, [[maybe_unused]] int64_t offset) {
+  assert(limit >= 0 && offset >= 0);
 }
 
 std::string_view direction(bool ascending) { return ascending ? " ASC" : " DESC"; }

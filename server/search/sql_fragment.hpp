@@ -60,8 +60,9 @@ const std::string& string_value(const Literal& value, std::string_view what);
 // 3 all): "('active')"...; INVALID_PARAMETER_VALUE for other numbers.
 std::string_view lifecycle_stages(int view_type);
 
-// INVALID_PARAMETER_VALUE for a negative limit or offset.
-void check_page(int64_t limit, int64_t offset);
+// Asserts what compiling a page assumes: the limit passed validate_page_size()
+// (page_size.hpp) and the offset came from decode_page_token(), so neither is negative.
+void assert_valid_page(int64_t limit, int64_t offset);
 
 // Fixed SQL for ORDER BY directions.
 std::string_view direction(bool ascending);

@@ -9,7 +9,11 @@
 #include <mlflowcpp/errors.hpp>
 #include <system_error>
 
+#include "server/artifacts/artifact_path.hpp"
+#include "server/artifacts/uri_parts.hpp"
+#include "server/search/page_size.hpp"
 #include "server/service/validation.hpp"
+#include "text/ascii.hpp"
 
 namespace mlflowcpp::server {
 namespace {
@@ -50,99 +54,18 @@ void validate_registry_tag(const std::string& key, const std::string& value) {
   validation::check_length("Tag value", value, kMaxRegistryTagValueLength);
 }
 
-// ---------------------------------------------------------------------------
-// URIs read the way Python's urllib.parse reads them, for source validation.
-
-struct ParsedUri {
-  std::string scheme;  // lower case; "" when none
-  std::string netloc;
-  std::string path;
-};
-
-bool is_scheme_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '-' || c == '.';
-}
-
-// urllib.parse.urlparse(...): scheme, netloc and path (query, fragment and,
-// for the schemes that have them, ;params cut off).
-ParsedUri parse_uri(std::string_view uri) {
-  ParsedUri parsed;
-  const size_t colon = uri.find(':');
-  if (colon != std::string_view::npos && colon > 0 && std::isalpha(static_cast<unsigned char>(uri[0])) != 0 &&
-      std::all_of(uri.begin(), uri.begin() + static_cast<std::ptrdiff_t>(colon), is_scheme_char)) {
-    parsed.scheme = std::string(uri.substr(0, colon));
-    std::transform(parsed.scheme.begin(), parsed.scheme.end(), parsed.scheme.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    uri.remove_prefix(colon + 1);
-  }
-  if (uri.substr(0, 2) == "//") {
-    const size_t end = uri.find_first_of("/?#", 2);
-    parsed.netloc = std::string(uri.substr(2, end == std::string_view::npos ? std::string_view::npos : end - 2));
-    uri.remove_prefix(end == std::string_view::npos ? uri.size() : end);
-  }
-  uri = uri.substr(0, uri.find('#'));
-  uri = uri.substr(0, uri.find('?'));
-  static const char* const kSchemesWithParams[] = {"",     "ftp",   "hdl", "prospero", "http", "imap", "https", "shttp",
-                                                   "rtsp", "rtspu", "sip", "sips",     "mms",  "sftp", "tel"};
-  const bool has_params = std::any_of(std::begin(kSchemesWithParams), std::end(kSchemesWithParams),
-                                      [&](const char* s) { return parsed.scheme == s; });
-  if (has_params) {
-    const size_t last_slash = uri.rfind('/');
-    const size_t semicolon = uri.find(';', last_slash == std::string_view::npos ? 0 : last_slash);
-    if (semicolon != std::string_view::npos) uri = uri.substr(0, semicolon);
-  }
-  parsed.path = std::string(uri);
-  return parsed;
-}
-
-// The host of a netloc, lower case, without user info and port.
-std::string hostname_of(const std::string& netloc) {
-  std::string host = netloc.substr(netloc.rfind('@') == std::string::npos ? 0 : netloc.rfind('@') + 1);
-  if (!host.empty() && host.front() == '[') {
-    host = host.substr(1, host.find(']') == std::string::npos ? std::string::npos : host.find(']') - 1);
-  } else {
-    host = host.substr(0, host.find(':'));
-  }
-  std::transform(host.begin(), host.end(), host.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return host;
-}
-
 bool is_local_host(const std::string& host) {
   return host.empty() || host == "." || host.rfind("localhost", 0) == 0 || host.rfind("127.0.0.1", 0) == 0;
 }
 
 // MLflow's is_local_uri for a registry source: no scheme, or file: on this host.
-bool is_local_uri(const ParsedUri& parsed) {
-  return parsed.scheme.empty() || (parsed.scheme == "file" && is_local_host(hostname_of(parsed.netloc)));
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else if (plus_is_space && text[i] == '+') {
-      out += ' ';
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
+bool is_local_uri(const UriParts& parsed) {
+  return parsed.scheme.empty() || (parsed.scheme == "file" && is_local_host(uri_hostname(parsed.netloc)));
 }
 
 // MLflow's local_file_uri_to_path: the path of a file: URI, else the text itself.
 std::string local_path_of(const std::string& uri) {
-  if (uri.rfind("file:", 0) == 0) return percent_decode(parse_uri(uri).path, false);
+  if (uri.rfind("file:", 0) == 0) return percent_decode(split_uri(uri).path);
   return uri;
 }
 
@@ -176,21 +99,9 @@ void validate_non_local_source(const std::string& source) {
         "references present. Please provide an absolute path.",
         source));
   };
-  // Decode until stable, so %252e%252e cannot hide a `..`.
-  std::string decoded = source;
-  for (;;) {
-    std::string next = percent_decode(decoded, true);
-    if (next == decoded) break;
-    decoded = std::move(next);
-  }
-  size_t start = 0;
-  for (;;) {
-    const size_t slash = decoded.find('/', start);
-    if (decoded.substr(start, slash == std::string::npos ? std::string::npos : slash - start) == "..") throw invalid();
-    if (slash == std::string::npos) break;
-    start = slash + 1;
-  }
-  std::string path = parse_uri(decoded).path;
+  if (has_parent_segment_when_decoded(source)) throw invalid();
+  const std::string decoded = fully_percent_decoded(source);
+  std::string path = split_uri(decoded).path;
   while (!path.empty() && path.back() == '/') path.pop_back();
   std::string collapsed;
   for (char c : path) {
@@ -201,31 +112,22 @@ void validate_non_local_source(const std::string& source) {
   // Python compares the path with Path(path).resolve(): only an absolute path
   // without `.`/`..` segments (and with no trailing or doubled slash, removed
   // above) comes back unchanged. An empty path resolves to the working directory.
+  // (A ".." segment was refused above.)
   if (collapsed.empty() || collapsed.front() != '/') throw invalid();
-  start = 1;
+  size_t start = 1;
   for (;;) {
     const size_t slash = collapsed.find('/', start);
     const std::string segment = collapsed.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
-    if (segment == "." || segment == "..") throw invalid();
+    if (segment == ".") throw invalid();
     if (slash == std::string::npos) break;
     start = slash + 1;
   }
 }
 
-SearchRegistryRequest search_request(const SearchRegistryParams& params, int64_t default_max, int64_t min_allowed,
-                                     int64_t max_allowed) {
+SearchRegistryRequest search_request(const SearchRegistryParams& params, search::SearchedEntity entity) {
   SearchRegistryRequest request;
-  request.max_results = params.max_results.value_or(default_max);
-  if (request.max_results > max_allowed) {
-    throw invalid_parameter(
-        fmt::format("Invalid value for request parameter max_results. It must be at most {}, but got value {}",
-                    max_allowed, request.max_results));
-  }
-  if (request.max_results < min_allowed) {
-    throw invalid_parameter(
-        fmt::format("Invalid value for request parameter max_results. It must be at least {}, but got value {}",
-                    min_allowed, request.max_results));
-  }
+  request.max_results = params.max_results.value_or(search::page_size_limits(entity).default_size);
+  search::validate_page_size(entity, request.max_results);
   request.filter = params.filter;
   request.order_by = params.order_by;
   request.page_token = params.page_token;
@@ -273,11 +175,7 @@ int64_t parse_version(const std::string& version) {
 std::string canonical_stage(const std::string& stage) {
   for (const char* known : {kModelStageNone, kModelStageStaging, kModelStageProduction, kModelStageArchived}) {
     const std::string_view name(known);
-    if (name.size() == stage.size() && std::equal(name.begin(), name.end(), stage.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return std::string(name);
-    }
+    if (equals_ignoring_case(name, stage)) return std::string(name);
   }
   throw invalid_parameter(
       fmt::format("Invalid Model Version stage: {}. Value must be one of None, Staging, Production, Archived.", stage));
@@ -295,10 +193,7 @@ void validate_alias(const std::string& alias) {
         "Invalid alias name: '{}'. Names may only contain alphanumerics, underscores (_), and dashes (-).", alias));
   }
   validation::check_length("Registered model alias name", alias, kMaxAliasLength);
-  std::string lower = alias;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (lower == "latest") throw invalid_parameter("'latest' alias name (case insensitive) is reserved.");
+  if (equals_ignoring_case(alias, "latest")) throw invalid_parameter("'latest' alias name (case insensitive) is reserved.");
   if (alias.size() > 1 && (alias[0] == 'v' || alias[0] == 'V') &&
       std::all_of(alias.begin() + 1, alias.end(), [](unsigned char c) { return std::isdigit(c) != 0; })) {
     throw invalid_parameter(fmt::format("Version alias name '{}' is reserved.", alias));
@@ -344,9 +239,7 @@ void RegistryService::delete_registered_model(const std::string& name) {
 }
 
 Page<RegisteredModel> RegistryService::search_registered_models(const SearchRegistryParams& params) {
-  // max_results 0 is allowed: the official server then answers a token and no models.
-  return store_.search_registered_models(
-      search_request(params, kSearchRegisteredModelsDefault, 0, kSearchRegisteredModelsMax));
+  return store_.search_registered_models(search_request(params, search::SearchedEntity::kRegisteredModels));
 }
 
 std::vector<ModelVersion> RegistryService::get_latest_versions(const std::string& name,
@@ -395,7 +288,7 @@ ModelVersion RegistryService::get_model_version_by_alias(const std::string& name
 // Model versions
 
 void RegistryService::validate_source(const std::string& source, const std::string& run_id) {
-  const ParsedUri parsed = parse_uri(source);
+  const UriParts parsed = split_uri(source);
   if (parsed.scheme == "file" && !is_local_uri(parsed)) {
     throw invalid_parameter(fmt::format(
         "Invalid model version source: '{}'. A file URI on another host cannot be a model version source.", source));
@@ -404,7 +297,7 @@ void RegistryService::validate_source(const std::string& source, const std::stri
     if (!run_id.empty()) {
       const auto artifact_uri = store_.run_artifact_uri(run_id);
       if (!artifact_uri) throw not_found(fmt::format("Run with id={} not found", run_id));
-      if (is_local_uri(parse_uri(*artifact_uri))) {
+      if (is_local_uri(split_uri(*artifact_uri))) {
         const auto source_path = resolved_path(local_path_of(source));
         const auto artifact_dir = resolved_path(local_path_of(*artifact_uri));
         if (is_within(source_path, artifact_dir)) return;
@@ -478,7 +371,7 @@ void RegistryService::delete_model_version(const std::string& name, const std::s
 }
 
 Page<ModelVersion> RegistryService::search_model_versions(const SearchRegistryParams& params) {
-  return store_.search_model_versions(search_request(params, kSearchModelVersionsDefault, 1, kSearchModelVersionsMax));
+  return store_.search_model_versions(search_request(params, search::SearchedEntity::kModelVersions));
 }
 
 std::string RegistryService::get_model_version_download_uri(const std::string& name, const std::string& version) {

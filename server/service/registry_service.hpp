@@ -34,11 +34,6 @@ struct CreateModelVersionParams {
 
 class RegistryService {
  public:
-  static constexpr int64_t kSearchRegisteredModelsDefault = 100;
-  static constexpr int64_t kSearchRegisteredModelsMax = 1000;
-  static constexpr int64_t kSearchModelVersionsDefault = 200000;
-  static constexpr int64_t kSearchModelVersionsMax = 200000;
-
   explicit RegistryService(RegistryStore& store);
 
   // Registered models.

@@ -1,6 +1,7 @@
 #include "server/service/tracking_service.hpp"
 
-#include "server/search/search.hpp"
+#include "server/artifacts/artifact_path.hpp"
+#include "server/search/page_size.hpp"
 #include "server/service/validation.hpp"
 
 #include <mlflowcpp/errors.hpp>
@@ -12,8 +13,6 @@
 #include <algorithm>
 
 namespace mlflowcpp::server {
-
-using validation::kSearchMaxResultsThreshold;
 
 TrackingService::TrackingService(TrackingStore& store, const ArtifactLister& artifacts)
     : store_(store), artifacts_(artifacts) {}
@@ -38,7 +37,7 @@ Experiment TrackingService::get_experiment_by_name(const std::string& name) {
 }
 
 Page<Experiment> TrackingService::search_experiments(const SearchExperimentsRequest& request) {
-  search::validate_search_experiments_max_results(request.max_results);
+  search::validate_page_size(search::SearchedEntity::kExperiments, request.max_results);
   return store_.search_experiments(request);
 }
 
@@ -94,16 +93,7 @@ void TrackingService::delete_run(const std::string& run_id) { store_.delete_run(
 void TrackingService::restore_run(const std::string& run_id) { store_.restore_run(run_id); }
 
 Page<Run> TrackingService::search_runs(const SearchRunsRequest& request) {
-  if (request.max_results < 1) {
-    throw invalid_parameter(fmt::format(
-        "Invalid value for request parameter max_results. It must be a positive integer, but got value {}",
-        request.max_results));
-  }
-  if (request.max_results > kSearchMaxResultsThreshold) {
-    throw invalid_parameter(fmt::format(
-        "Invalid value for request parameter max_results. It must be at most {}, but got value {}",
-        kSearchMaxResultsThreshold, request.max_results));
-  }
+  search::validate_page_size(search::SearchedEntity::kRuns, request.max_results);
   return store_.search_runs(request);
 }
 
@@ -247,7 +237,7 @@ std::vector<DatasetSummary> TrackingService::search_datasets(const std::vector<s
 }
 
 ArtifactListing TrackingService::list_artifacts(const std::string& run_id, const std::string& path) {
-  if (!path.empty()) validation::validate_artifact_path(path);
+  if (!path.empty()) validate_artifact_path(path);
   const Run run = store_.get_run(run_id);
   ArtifactListing listing;
   listing.root_uri = run.info.artifact_uri;

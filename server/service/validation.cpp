@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
 #include <optional>
 #include <set>
 
@@ -293,53 +292,6 @@ void validate_dataset_inputs(const std::vector<DatasetInput>& inputs) {
       check_max("Input tag key", tag.key, kMaxInputTagKeyLength);
       check_max("Input tag value", tag.value, kMaxInputTagValueLength);
     }
-  }
-}
-
-namespace {
-// Repeated percent-decoding, so "%252e%252e" is seen as "..".
-std::string fully_percent_decoded(std::string_view text) {
-  std::string current(text);
-  for (int round = 0; round < 8; ++round) {
-    std::string decoded;
-    decoded.reserve(current.size());
-    for (std::size_t i = 0; i < current.size(); ++i) {
-      if (current[i] == '%' && i + 2 < current.size() &&
-          std::isxdigit(static_cast<unsigned char>(current[i + 1])) &&
-          std::isxdigit(static_cast<unsigned char>(current[i + 2]))) {
-        decoded += static_cast<char>(std::stoi(current.substr(i + 1, 2), nullptr, 16));
-        i += 2;
-      } else {
-        decoded += current[i];
-      }
-    }
-    if (decoded == current) break;
-    current = std::move(decoded);
-  }
-  return current;
-}
-}  // namespace
-
-void validate_artifact_path(std::string_view raw_path) {
-  std::string path = fully_percent_decoded(raw_path);
-  const auto invalid = [] { return invalid_parameter("Invalid path"); };
-  if (path.find('#') != std::string::npos || path.find('\\') != std::string::npos ||
-      path.find('\0') != std::string::npos) {
-    throw invalid();
-  }
-  if (path.rfind("file://", 0) == 0) {
-    path = path.substr(7);
-    const auto slash = path.find('/');
-    path = slash == std::string::npos ? std::string() : path.substr(slash);
-  }
-  if (!path.empty() && path.front() == '/') throw invalid();
-  if (path.size() >= 2 && path[1] == ':') throw invalid();  // a Windows drive
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    std::size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    if (path.compare(start, end - start, "..") == 0 && end - start == 2) throw invalid();
-    start = end + 1;
   }
 }
 

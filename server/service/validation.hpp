@@ -35,7 +35,6 @@ inline constexpr std::size_t kMaxDatasetProfileLength = 16777215;
 inline constexpr std::size_t kMaxInputTagKeyLength = 255;
 inline constexpr std::size_t kMaxInputTagValueLength = 500;
 inline constexpr std::size_t kMaxDatasetsPerRequest = 1000;
-inline constexpr int64_t kSearchMaxResultsThreshold = 50000;
 
 // Column sizes of the 2.9 schema that have no rule of their own upstream.
 inline constexpr std::size_t kMaxExperimentNameLength = 256;       // experiments.name
@@ -75,9 +74,5 @@ void validate_run_name(std::string_view run_name);
 void validate_user_id(std::string_view user_id);
 
 void validate_dataset_inputs(const std::vector<DatasetInput>& inputs);
-
-// "Invalid path" unless `path` is relative, free of `..` segments, fragments and
-// backslashes, also after percent-decoding.
-void validate_artifact_path(std::string_view path);
 
 }  // namespace mlflowcpp::server::validation

@@ -20,8 +20,6 @@ namespace mlflowcpp::server::store {
 
 namespace {
 
-// The official servers accept up to this many results per search page.
-constexpr int64_t kSearchMaxResultsThreshold = 50000;
 // At most this many dataset summaries, as MLflow.
 constexpr int64_t kMaxDatasetSummaries = 1000;
 
@@ -57,20 +55,11 @@ std::set<int64_t> sample_steps(const std::vector<int64_t>& steps, int64_t max_re
   return sampled;
 }
 
-// A search page size from `minimum` to kSearchMaxResultsThreshold; the message
-// is MLflow's (which names the lower bound only when it is above 0).
-void check_max_results(int64_t max_results, int64_t minimum) {
-  if (max_results >= minimum && max_results <= kSearchMaxResultsThreshold) return;
-  const std::string bounds = minimum > 0 ? "at least " + std::to_string(minimum) + " and at most " : "at most ";
-  throw MlflowException(ErrorCode::kInvalidParameterValue,
-                        "Invalid value " + std::to_string(max_results) + " for parameter 'max_results' supplied. " +
-                            "It must be " + bounds + std::to_string(kSearchMaxResultsThreshold) + ".");
-}
-
 }  // namespace
 
+// The page sizes of both searches were checked by the service (search/page_size.hpp).
+
 Page<Experiment> SqlTrackingStore::search_experiments(const SearchExperimentsRequest& request) {
-  check_max_results(request.max_results, 1);
   search::ExperimentQuery query;
   query.view_type = static_cast<int>(request.view_type);
   query.filter = search::parse_experiment_filter(request.filter);
@@ -97,7 +86,6 @@ Page<Experiment> SqlTrackingStore::search_experiments(const SearchExperimentsReq
 }
 
 Page<Run> SqlTrackingStore::search_runs(const SearchRunsRequest& request) {
-  check_max_results(request.max_results, 0);
   search::RunQuery query;
   query.experiment_ids = request.experiment_ids;
   query.view_type = static_cast<int>(request.view_type);

@@ -38,14 +38,14 @@ struct SearchRunsRequest {
   std::vector<std::string> experiment_ids;
   std::string filter;
   ViewType view_type = ViewType::kActiveOnly;
-  int64_t max_results = 1000;
+  int64_t max_results = 1000;  // already validated by the service
   std::vector<std::string> order_by;
   std::string page_token;
 };
 
 struct SearchExperimentsRequest {
   ViewType view_type = ViewType::kActiveOnly;
-  int64_t max_results = 1000;
+  int64_t max_results = 1000;  // already validated by the service
   std::string filter;
   std::vector<std::string> order_by;
   std::string page_token;

@@ -170,20 +170,5 @@ TEST(DatasetRules, RequiredFieldsAndLimits) {
   EXPECT_NO_THROW(validate_dataset_inputs({long_tag}));
 }
 
-TEST(ArtifactPaths, RejectsTraversal) {
-  EXPECT_NO_THROW(validate_artifact_path("model"));
-  EXPECT_NO_THROW(validate_artifact_path("model/sub/MLmodel"));
-  EXPECT_NO_THROW(validate_artifact_path("a..b"));
-  EXPECT_INVALID(validate_artifact_path(".."));
-  EXPECT_INVALID(validate_artifact_path("a/../../b"));
-  EXPECT_INVALID(validate_artifact_path("/etc"));
-  EXPECT_INVALID(validate_artifact_path("%2e%2e/x"));
-  EXPECT_INVALID(validate_artifact_path("%252e%252e/x"));
-  EXPECT_INVALID(validate_artifact_path("a#b"));
-  EXPECT_INVALID(validate_artifact_path("a\\..\\b"));
-  EXPECT_INVALID(validate_artifact_path("C:/x"));
-  EXPECT_INVALID(validate_artifact_path("file:///etc"));
-}
-
 }  // namespace
 }  // namespace mlflowcpp::server::validation

@@ -1,6 +1,5 @@
 // Table-driven tests of the search grammar: filter and order_by strings to the
-// AST they parse into, or to the error they are rejected with; page tokens and
-// max_results limits.
+// AST they parse into, or to the error they are rejected with; page tokens.
 #include "server/search/search.hpp"
 
 #include <mlflowcpp/errors.hpp>
@@ -359,7 +358,7 @@ TEST(ExperimentOrderBy, RejectsTagsAndOtherKeys) {
 }
 
 // ---------------------------------------------------------------------------
-// Page tokens and max_results
+// Page tokens
 
 // Standard base64 of `text`, written out here so the test does not trust the
 // encoder it checks.
@@ -429,20 +428,6 @@ TEST(PageToken, RejectsGarbage) {
     SCOPED_TRACE(token);
     expect_invalid([&] { decode_page_token(token); }, fragment);
   }
-}
-
-TEST(MaxResults, RunsTakeZeroToFiftyThousand) {
-  EXPECT_NO_THROW(validate_search_runs_max_results(0));
-  EXPECT_NO_THROW(validate_search_runs_max_results(50000));
-  expect_invalid([] { validate_search_runs_max_results(50001); }, "at most 50000, but got value 50001");
-  expect_invalid([] { validate_search_runs_max_results(-1); }, "got value -1");
-}
-
-TEST(MaxResults, ExperimentsTakeOneToFiftyThousand) {
-  EXPECT_NO_THROW(validate_search_experiments_max_results(1));
-  EXPECT_NO_THROW(validate_search_experiments_max_results(50000));
-  expect_invalid([] { validate_search_experiments_max_results(0); }, "positive integer, but got 0");
-  expect_invalid([] { validate_search_experiments_max_results(50001); }, "at most 50000, but got 50001");
 }
 
 }  // namespace
