@@ -46,7 +46,9 @@ TEST_F(ClientConnectionTest, SequentialCallsShareOneConnection) {
   CountingTcpProxy proxy(server_->port());
   MlflowClient client(options_via(proxy));
   std::string run_id = new_run(client);
-  for (int step = 0; step < 200; ++step) client.log_metric(run_id, "loss", 1.0 / (step + 1), std::nullopt, step);
+  for (int step = 0; step < 200; ++step) {
+    client.log_metric(run_id, "loss", 1.0 / (step + 1), MetricOptions{step, std::nullopt});
+  }
   client.set_terminated(run_id);
   EXPECT_EQ(client.get_metric_history(run_id, "loss").size(), 200u);
   EXPECT_EQ(proxy.connections(), 1);
@@ -64,7 +66,7 @@ TEST_F(ClientConnectionTest, ThreadsLoggingThroughOneClientUseFewConnections) {
     threads.emplace_back([&, t] {
       for (int step = 0; step < kSteps; ++step) {
         try {
-          client.log_metric(run_id, "worker" + std::to_string(t), step, std::nullopt, step);
+          client.log_metric(run_id, "worker" + std::to_string(t), step, MetricOptions{step, std::nullopt});
         } catch (const std::exception& error) {
           ADD_FAILURE() << error.what();
           ++failures;
