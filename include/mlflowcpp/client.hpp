@@ -93,7 +93,9 @@ struct CreateModelVersionRequest {
 //
 // Errors: every method throws MlflowException carrying the server's error_code,
 // the HTTP status and message; TransportError (a subclass) when the server could
-// not be reached after the configured retries. An error leaves the client usable.
+// not be reached after the retries the call allows (see make_connection() for
+// which calls are retried after which failures) or within its deadline. An
+// error leaves the client usable.
 //
 // @par Thread Safety
 // A client is a cheap value: copies share one Connection, which pools its HTTP
