@@ -215,7 +215,7 @@ int run(const Settings& settings) {
     };
     auto time_client = [&] {
       auto start = Clock::now();
-      client.log_metric(run_id, "lib", 0.5, kTimestamp, step);
+      client.log_metric(run_id, "lib", 0.5, mlflowcpp::MetricOptions{step, kTimestamp});
       client_micros = micros_between(start, Clock::now());
       outside_send_micros = client_micros - timed_connection->last_send_micros();
     };
@@ -273,7 +273,7 @@ int run(const Settings& settings) {
   mlflowcpp::MlflowClient instant_client(std::make_shared<InstantConnection>());
   auto n0 = Clock::now();
   for (int i = 0; i < settings.null_connection_calls; ++i) {
-    instant_client.log_metric(run_id, "loss", 0.5, kTimestamp, i);
+    instant_client.log_metric(run_id, "loss", 0.5, mlflowcpp::MetricOptions{i, kTimestamp});
   }
   double per_call = micros_between(n0, Clock::now()) / settings.null_connection_calls;
   std::printf("\nclient-side work per log_metric (connection answers at once, %d calls): %.2f us\n",

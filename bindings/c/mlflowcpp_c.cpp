@@ -198,9 +198,10 @@ int mlflowcpp_log_metric(mlflowcpp_client* client, const char* run_id, const cha
     require(client, "client");
     require(run_id, "run_id");
     require(key, "key");
-    std::optional<int64_t> timestamp;
-    if (timestamp_ms != 0) timestamp = timestamp_ms;
-    client->client.log_metric(run_id, key, value, timestamp, step);
+    mlflowcpp::MetricOptions options;
+    options.step = step;
+    if (timestamp_ms != 0) options.timestamp = timestamp_ms;
+    client->client.log_metric(run_id, key, value, options);
   });
 }
 

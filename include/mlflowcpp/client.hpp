@@ -52,6 +52,15 @@ struct UpdateRunRequest {
   std::optional<std::string> run_name;
 };
 
+// The optional parts of a logged metric value, in the order of MLflow's Python
+// API (step, then timestamp). A struct rather than more positional arguments, so
+// that later fields (MLflow 3's model_id, dataset_name, dataset_digest) can join
+// without changing what existing calls mean.
+struct MetricOptions {
+  std::optional<int64_t> step;       // unset: 0
+  std::optional<int64_t> timestamp;  // epoch ms; unset: now
+};
+
 // Model registry searches. Filters use MLflow's registry grammar, e.g.
 // "name LIKE 'fraud-%'" or "name = 'fraud' and tags.team = 'risk'".
 struct SearchRegisteredModelsRequest {
@@ -84,7 +93,9 @@ struct CreateModelVersionRequest {
 //
 // Errors: every method throws MlflowException carrying the server's error_code,
 // the HTTP status and message; TransportError (a subclass) when the server could
-// not be reached after the configured retries. An error leaves the client usable.
+// not be reached after the retries the call allows (see make_connection() for
+// which calls are retried after which failures) or within its deadline. An
+// error leaves the client usable.
 //
 // @par Thread Safety
 // A client is a cheap value: copies share one Connection, which pools its HTTP
@@ -97,7 +108,11 @@ struct CreateModelVersionRequest {
 //   std::string experiment_id = client.create_experiment("my-experiment");
 //   mlflowcpp::Run run = client.create_run({experiment_id, "first-try"});
 //   client.log_param(run.info.run_id, "lr", "0.01");
-//   for (int step = 0; step < 10; ++step) client.log_metric(run.info.run_id, "loss", 1.0 / (step + 1), {}, step);
+//   for (int step = 0; step < 10; ++step) {
+//     mlflowcpp::MetricOptions at_step;
+//     at_step.step = step;
+//     client.log_metric(run.info.run_id, "loss", 1.0 / (step + 1), at_step);
+//   }
 //   client.set_terminated(run.info.run_id);
 // @endcode
 class MlflowClient {
@@ -110,6 +125,13 @@ class MlflowClient {
   explicit MlflowClient(const ClientOptions& options);
   // Over any connection: a mock in tests, a decorator, a shared one.
   explicit MlflowClient(std::shared_ptr<Connection> connection);
+
+  // A copy shares the connection and takes the progress callback set at the time of copying.
+  MlflowClient(const MlflowClient& other);
+  MlflowClient& operator=(const MlflowClient& other);
+  MlflowClient(MlflowClient&& other) noexcept = default;
+  MlflowClient& operator=(MlflowClient&& other) noexcept = default;
+  ~MlflowClient() = default;
 
   const std::shared_ptr<Connection>& connection() const noexcept { return connection_; }
 
@@ -143,9 +165,12 @@ class MlflowClient {
   std::vector<Run> search_all_runs(SearchRunsRequest request);
 
   // --- Logging ---------------------------------------------------------------
-  // `timestamp` in epoch ms; unset: now.
   void log_metric(const std::string& run_id, const std::string& key, double value,
-                  std::optional<int64_t> timestamp = std::nullopt, int64_t step = 0);
+                  const MetricOptions& options = {});
+  // The older form, timestamp before step (the reverse of ActiveRun::log_metric and MLflow's Python API).
+  [[deprecated("use log_metric(run_id, key, value, MetricOptions{step, timestamp})")]]
+  void log_metric(const std::string& run_id, const std::string& key, double value, std::optional<int64_t> timestamp,
+                  int64_t step = 0);
   void log_param(const std::string& run_id, const std::string& key, const std::string& value);
   void set_tag(const std::string& run_id, const std::string& key, const std::string& value);
   void delete_tag(const std::string& run_id, const std::string& key);
@@ -221,8 +246,10 @@ class MlflowClient {
 
   // --- Artifacts (repositories: <mlflowcpp/artifacts.hpp>) ---------------------
   // The run's artifact_uri picks where files go: the tracking server's artifact
-  // proxy for mlflow-artifacts: URIs (over this client's connection), a copy for
-  // local paths and file:// URIs; s3:// and other schemes are NOT_IMPLEMENTED.
+  // proxy for mlflow-artifacts: URIs (over this client's connection), S3 itself
+  // for s3:// URIs (with the S3 settings of the environment: MLFLOW_S3_ENDPOINT_URL,
+  // AWS_ACCESS_KEY_ID, ...), a copy for local paths and file:// URIs; other
+  // schemes are NOT_IMPLEMENTED.
   // Artifact paths are POSIX relative paths ("" is the run's root); an absolute
   // one or one with ".." is INVALID_PARAMETER_VALUE. Each call reads the run once.
 
@@ -268,14 +295,18 @@ class MlflowClient {
 
   // Called as artifact files move (bytes done and the file's size, per file)
   // by log_artifact(s), download_artifacts and the model calls of this client
-  // and its later copies. Empty: no reports.
-  void set_artifact_progress_callback(ArtifactProgressCallback callback) {
-    artifact_progress_ = std::move(callback);
-  }
+  // and its later copies. Empty: no reports. May be called while other threads
+  // use the client: a transfer keeps the callback it started with.
+  void set_artifact_progress_callback(ArtifactProgressCallback callback);
 
  private:
+  // The callback for a transfer starting now (empty when none is set).
+  ArtifactProgressCallback artifact_progress() const;
+
   std::shared_ptr<Connection> connection_;
-  ArtifactProgressCallback artifact_progress_;
+  // Replaced whole and read with std::atomic_load/atomic_store, so setting it
+  // never races with a transfer reading it. Null only in a moved-from client.
+  std::shared_ptr<const ArtifactProgressCallback> artifact_progress_;
 };
 
 // Epoch milliseconds now, the timestamp MLflow uses everywhere.

@@ -21,6 +21,11 @@
 // | backoff_jitter      | MLFLOW_HTTP_REQUEST_BACKOFF_JITTER   | 1.0 s   |
 // | timeout_seconds     | MLFLOW_HTTP_REQUEST_TIMEOUT          | 120 s   |
 // | respect_retry_after | MLFLOW_HTTP_RESPECT_RETRY_AFTER_HEADER | true  |
+// | request_deadline_seconds | MLFLOW_HTTP_REQUEST_DEADLINE    | 600 s   |
+//
+// MLFLOW_HTTP_REQUEST_DEADLINE is mlflowcpp's own (the official client has no
+// such bound): the time one call may take across all its attempts and the waits
+// between them. Once it has passed, the last error is thrown.
 
 #include <functional>
 #include <optional>
@@ -43,6 +48,7 @@ struct ClientOptions {
   std::optional<double> backoff_jitter;         // seconds of uniform random extra delay
   std::optional<double> timeout_seconds;        // per attempt, connect included
   std::optional<bool> respect_retry_after;      // let a Retry-After header set the delay
+  std::optional<double> request_deadline_seconds;  // per call, all attempts and waits included; > 0
 };
 
 // Every setting decided. Built by resolve_client_options(), read by make_connection().
@@ -59,6 +65,7 @@ struct ResolvedClientOptions {
   double backoff_jitter = 1.0;
   double timeout_seconds = 120.0;
   bool respect_retry_after = true;
+  double request_deadline_seconds = 600.0;
 };
 
 // Reads one environment variable; nullopt when unset. Lets tests supply a fake environment.

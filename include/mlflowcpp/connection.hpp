@@ -8,6 +8,7 @@
 #include <mlflowcpp/client_options.hpp>
 #include <mlflowcpp/errors.hpp>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,13 @@
 
 namespace mlflowcpp {
 
+// Whether sending a request twice leaves the server as sending it once does.
+// It decides when a failed attempt may be repeated (see make_connection()).
+enum class Idempotency {
+  kIdempotent,     // reads, and writes that set a state (set-tag, update, delete, ...)
+  kNonIdempotent,  // writes that add something on every call (create an experiment, a run, a model version, ...)
+};
+
 // One request as the client builds it. `path` is relative to the tracking URI
 // (for example "/api/2.0/mlflow/runs/get"); query parameters are not yet encoded.
 struct HttpRequest {
@@ -24,6 +32,11 @@ struct HttpRequest {
   std::string path;
   std::vector<std::pair<std::string, std::string>> query;
   std::string body;  // JSON text; empty for GET
+  // MlflowClient marks every REST call; a request built elsewhere counts as idempotent, as before this field existed.
+  Idempotency idempotency = Idempotency::kIdempotent;
+  // The longest this one attempt may take, connecting included; zero: the connection's own timeout. The retry loop
+  // sets it so that the last attempt ends by the call's deadline.
+  std::chrono::milliseconds timeout{0};
 };
 
 struct HttpResponse {
@@ -42,14 +55,24 @@ struct HttpResponse {
 // response arrived. Catch it to tell "the network failed" from "the server said no".
 class TransportError : public MlflowException {
  public:
+  // How far the request got: a non-idempotent request is retried only when the
+  // server cannot have acted on it.
+  enum class Delivery {
+    kNotSent,         // no connection was made (refused, DNS failure, connect timeout, TLS handshake failure)
+    kMaybeProcessed,  // the request may have reached the server (timeout or reset after sending)
+  };
+
   // `retryable` is false for failures another attempt cannot fix (a malformed
   // URL, a certificate that does not verify).
-  explicit TransportError(const std::string& message, bool retryable = true);
+  explicit TransportError(const std::string& message, bool retryable = true,
+                          Delivery delivery = Delivery::kMaybeProcessed);
 
   bool retryable() const noexcept { return retryable_; }
+  Delivery delivery() const noexcept { return delivery_; }
 
  private:
   bool retryable_;
+  Delivery delivery_;
 };
 
 // One HTTP exchange. Returns any response the server sent, whatever its status:
@@ -84,7 +107,13 @@ class Connection {
 
 // The real connection for `options` (resolved against the environment): libcurl
 // with reused connections, authentication and TLS settings, and retries with
-// exponential backoff on connection errors and on 408, 429, 500, 502, 503, 504.
+// exponential backoff, all within the call's deadline (request_deadline_seconds):
+// - an idempotent request is retried on connection errors, timeouts and resets,
+//   and on 408, 429, 500, 502, 503, 504;
+// - a non-idempotent one only when the server cannot have acted on it: no
+//   connection was made (TransportError::Delivery::kNotSent), or it answered 429
+//   or 503 (refused before doing the work). Never after a timeout or reset once
+//   sent, nor after 500, 502, 504: the first attempt may have done the work.
 // Throws MlflowException (INVALID_PARAMETER_VALUE) for unusable options, such as
 // no tracking URI or a scheme other than http/https.
 std::shared_ptr<Connection> make_connection(const ClientOptions& options = {});

@@ -74,8 +74,10 @@ class ActiveRun {
   MlflowClient& client() noexcept { return client_; }
   bool ended() const noexcept { return ended_; }
 
+  // Step before timestamp, as in MLflow's Python API and MetricOptions.
   void log_metric(const std::string& key, double value, int64_t step = 0,
                   std::optional<int64_t> timestamp = std::nullopt);
+  void log_metric(const std::string& key, double value, const MetricOptions& options);
   // All values at one step and one timestamp, in as few requests as the limits allow.
   void log_metrics(const std::map<std::string, double>& metrics, int64_t step = 0);
   void log_param(const std::string& key, const std::string& value);

@@ -55,7 +55,11 @@ void ActiveRun::end(RunStatus status) {
 }
 
 void ActiveRun::log_metric(const std::string& key, double value, int64_t step, std::optional<int64_t> timestamp) {
-  client_.log_metric(info_.run_id, key, value, timestamp, step);
+  client_.log_metric(info_.run_id, key, value, MetricOptions{step, timestamp});
+}
+
+void ActiveRun::log_metric(const std::string& key, double value, const MetricOptions& options) {
+  client_.log_metric(info_.run_id, key, value, options);
 }
 
 void ActiveRun::log_metrics(const std::map<std::string, double>& metrics, int64_t step) {

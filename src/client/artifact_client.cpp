@@ -9,10 +9,11 @@
 namespace mlflowcpp {
 namespace {
 
+// `progress` is taken by value: the transfer keeps the callback it started with.
 std::unique_ptr<ArtifactRepository> repository_of_run(MlflowClient& client, const std::string& run_id,
-                                                      const ArtifactProgressCallback& progress) {
+                                                      ArtifactProgressCallback progress) {
   auto repository = make_artifact_repository(client.get_run(run_id).info.artifact_uri, client.connection());
-  repository->set_progress_callback(progress);
+  repository->set_progress_callback(std::move(progress));
   return repository;
 }
 
@@ -21,20 +22,21 @@ std::unique_ptr<ArtifactRepository> repository_of_run(MlflowClient& client, cons
 void MlflowClient::log_artifact(const std::string& run_id, const std::filesystem::path& local_file,
                                 const std::string& artifact_path) {
   if (!std::filesystem::is_regular_file(local_file)) throw invalid_parameter("Not a file: " + local_file.string());
-  repository_of_run(*this, run_id, artifact_progress_)->log_artifact(local_file, client::checked_relative_path(artifact_path));
+  repository_of_run(*this, run_id, artifact_progress())
+      ->log_artifact(local_file, client::checked_relative_path(artifact_path));
 }
 
 void MlflowClient::log_artifacts(const std::string& run_id, const std::filesystem::path& local_dir,
                                  const std::string& artifact_path) {
   if (!std::filesystem::is_directory(local_dir)) throw invalid_parameter("Not a directory: " + local_dir.string());
-  auto repository = repository_of_run(*this, run_id, artifact_progress_);
+  auto repository = repository_of_run(*this, run_id, artifact_progress());
   log_artifact_directory(*repository, local_dir, client::checked_relative_path(artifact_path));
 }
 
 void MlflowClient::log_text(const std::string& run_id, const std::string& text, const std::string& artifact_file) {
   std::string target = client::checked_relative_path(artifact_file);
   if (target.empty()) throw invalid_parameter("log_text needs an artifact file name");
-  repository_of_run(*this, run_id, artifact_progress_)->log_bytes(text, target);
+  repository_of_run(*this, run_id, artifact_progress())->log_bytes(text, target);
 }
 
 std::vector<FileInfo> MlflowClient::list_artifacts(const std::string& run_id, const std::string& path) {
@@ -62,7 +64,7 @@ std::vector<FileInfo> MlflowClient::list_artifacts(const std::string& run_id, co
 
 std::filesystem::path MlflowClient::download_artifacts(const std::string& run_id, const std::string& path,
                                                        const std::filesystem::path& local_dst) {
-  auto repository = repository_of_run(*this, run_id, artifact_progress_);
+  auto repository = repository_of_run(*this, run_id, artifact_progress());
   return download_artifact_tree(*repository, path, local_dst);
 }
 
@@ -80,7 +82,7 @@ std::filesystem::path MlflowClient::download_artifacts_from_uri(const std::strin
   std::string parent = uri.substr(0, slash + 1);
   std::string name = uri.substr(slash + 1);
   auto repository = make_artifact_repository(parent, connection_);
-  repository->set_progress_callback(artifact_progress_);
+  repository->set_progress_callback(artifact_progress());
   return download_artifact_tree(*repository, name, local_dst);
 }
 

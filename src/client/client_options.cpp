@@ -177,6 +177,11 @@ ResolvedClientOptions resolve_client_options(const ClientOptions& options, const
   }
   resolved.respect_retry_after =
       first_of(options.respect_retry_after, env_bool(env, "MLFLOW_HTTP_RESPECT_RETRY_AFTER_HEADER"), true);
+  resolved.request_deadline_seconds =
+      first_of(options.request_deadline_seconds, env_double(env, "MLFLOW_HTTP_REQUEST_DEADLINE"), 600.0);
+  if (!(resolved.request_deadline_seconds > 0)) {
+    throw bad_setting("MLFLOW_HTTP_REQUEST_DEADLINE", "must be a positive number of seconds");
+  }
   return resolved;
 }
 

@@ -15,8 +15,10 @@ std::optional<std::string> HttpResponse::header(std::string_view lower_case_name
   return std::nullopt;
 }
 
-TransportError::TransportError(const std::string& message, bool retryable)
-    : MlflowException(std::string(error_code_name(ErrorCode::kInternalError)), 0, message), retryable_(retryable) {}
+TransportError::TransportError(const std::string& message, bool retryable, Delivery delivery)
+    : MlflowException(std::string(error_code_name(ErrorCode::kInternalError)), 0, message),
+      retryable_(retryable),
+      delivery_(delivery) {}
 
 HttpResponse Connection::send_with_files(const HttpRequest& request, const FileTransfer& files) {
   HttpRequest with_body = request;
@@ -43,9 +45,11 @@ std::shared_ptr<Connection> make_connection(const ClientOptions& options) {
 }
 
 std::shared_ptr<Connection> make_connection(const ResolvedClientOptions& options) {
-  client::RetryPolicy policy{options.max_retries,
-                             client::ExponentialBackoff(options.backoff_factor, options.backoff_jitter),
-                             options.respect_retry_after};
+  client::RetryPolicy policy;
+  policy.max_retries = options.max_retries;
+  policy.backoff = client::ExponentialBackoff(options.backoff_factor, options.backoff_jitter);
+  policy.respect_retry_after = options.respect_retry_after;
+  policy.deadline = client::seconds_to_millis(options.request_deadline_seconds);
   return std::make_shared<client::RetryingConnection>(std::make_shared<client::CurlTransport>(options), policy);
 }
 

@@ -114,6 +114,28 @@ bool is_permanent(CURLcode code) {
   }
 }
 
+void set_timeout(CURL* curl, long timeout_ms) {
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+}
+
+// How far a failed transfer got. Without a connection, or before the first
+// byte of the request went out, the server cannot have acted on it.
+TransportError::Delivery delivery_of(CURLcode code, CURL* curl) {
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SSL_CONNECT_ERROR:
+      return TransportError::Delivery::kNotSent;
+    default: {
+      long request_bytes = 0;
+      curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &request_bytes);
+      return request_bytes == 0 ? TransportError::Delivery::kNotSent : TransportError::Delivery::kMaybeProcessed;
+    }
+  }
+}
+
 }  // namespace
 
 CurlTransport::CurlTransport(const ResolvedClientOptions& options)
@@ -154,11 +176,9 @@ void CurlTransport::return_handle(std::unique_ptr<EasyHandle> handle) { idle_han
 void CurlTransport::configure(EasyHandle& handle) const {
   // What every request of this transport shares, set once per handle.
   CURL* curl = handle.curl.get();
-  auto timeout_ms = static_cast<long>(std::llround(options_.timeout_seconds * 1000.0));
   curl_easy_setopt(curl, CURLOPT_USERAGENT, user_agent_.c_str());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // signals and threads do not mix
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  set_timeout(curl, default_timeout_ms());
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
@@ -179,6 +199,10 @@ void CurlTransport::configure(EasyHandle& handle) const {
     curl_easy_setopt(curl, CURLOPT_SSLCERT, options_.client_cert_path->c_str());
     curl_easy_setopt(curl, CURLOPT_SSLKEY, options_.client_cert_path->c_str());
   }
+}
+
+long CurlTransport::default_timeout_ms() const {
+  return static_cast<long>(std::llround(options_.timeout_seconds * 1000.0));
 }
 
 HttpResponse CurlTransport::send(const HttpRequest& request) { return perform(request, FileTransfer{}); }
@@ -216,6 +240,8 @@ HttpResponse CurlTransport::perform(const HttpRequest& request, const FileTransf
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, is_get ? get_headers_.get() : body_headers_.get());
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  const bool shorter_timeout = request.timeout.count() > 0 && request.timeout.count() < default_timeout_ms();
+  if (shorter_timeout) set_timeout(curl, static_cast<long>(request.timeout.count()));
   BodySink sink{&response, download.get(), curl};
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
@@ -238,6 +264,9 @@ HttpResponse CurlTransport::perform(const HttpRequest& request, const FileTransf
   CURLcode code = curl_easy_perform(curl);
   long status = 0;
   if (code == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  const TransportError::Delivery delivery =
+      code == CURLE_OK ? TransportError::Delivery::kMaybeProcessed : delivery_of(code, curl);
+  if (shorter_timeout) set_timeout(curl, default_timeout_ms());
   // The handle must not keep pointers into this call's buffers once it is back in the pool.
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, nullptr);
@@ -259,7 +288,7 @@ HttpResponse CurlTransport::perform(const HttpRequest& request, const FileTransf
 
   if (code != CURLE_OK) {
     std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
-    throw TransportError("API request to " + url + " failed: " + detail, !is_permanent(code));
+    throw TransportError("API request to " + url + " failed: " + detail, !is_permanent(code), delivery);
   }
   response.status = static_cast<int>(status);
   return response;

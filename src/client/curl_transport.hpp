@@ -47,6 +47,8 @@ class CurlTransport : public Connection {
   void return_handle(std::unique_ptr<EasyHandle> handle);
   // Sets the options every request of this transport shares on a new handle.
   void configure(EasyHandle& handle) const;
+  // The per-attempt timeout of the options; a request may ask for less (HttpRequest::timeout).
+  long default_timeout_ms() const;
   HttpResponse perform(const HttpRequest& request, const FileTransfer& files);
 
   ResolvedClientOptions options_;

@@ -1,10 +1,13 @@
 #include <mlflowcpp/client.hpp>
 
 #include "client/log_batch_planner.hpp"
+#include "client/paging.hpp"
 #include "client/rest_call.hpp"
 #include "protocol/json_lists.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 
 namespace mlflowcpp {
 
@@ -21,10 +24,31 @@ int64_t now_epoch_millis() {
 
 MlflowClient::MlflowClient() : MlflowClient(ClientOptions{}) {}
 
-MlflowClient::MlflowClient(const ClientOptions& options) : connection_(make_connection(options)) {}
+MlflowClient::MlflowClient(const ClientOptions& options) : MlflowClient(make_connection(options)) {}
 
-MlflowClient::MlflowClient(std::shared_ptr<Connection> connection) : connection_(std::move(connection)) {
+MlflowClient::MlflowClient(std::shared_ptr<Connection> connection)
+    : connection_(std::move(connection)), artifact_progress_(std::make_shared<const ArtifactProgressCallback>()) {
   if (!connection_) throw invalid_parameter("MlflowClient needs a connection, got none");
+}
+
+MlflowClient::MlflowClient(const MlflowClient& other)
+    : connection_(other.connection_), artifact_progress_(std::atomic_load(&other.artifact_progress_)) {}
+
+MlflowClient& MlflowClient::operator=(const MlflowClient& other) {
+  if (this != &other) {
+    connection_ = other.connection_;
+    std::atomic_store(&artifact_progress_, std::atomic_load(&other.artifact_progress_));
+  }
+  return *this;
+}
+
+void MlflowClient::set_artifact_progress_callback(ArtifactProgressCallback callback) {
+  std::atomic_store(&artifact_progress_, std::make_shared<const ArtifactProgressCallback>(std::move(callback)));
+}
+
+ArtifactProgressCallback MlflowClient::artifact_progress() const {
+  auto current = std::atomic_load(&artifact_progress_);
+  return current ? *current : ArtifactProgressCallback();
 }
 
 // --- Experiments -------------------------------------------------------------
@@ -65,13 +89,10 @@ Page<Experiment> MlflowClient::search_experiments(const SearchExperimentsRequest
 }
 
 std::vector<Experiment> MlflowClient::search_all_experiments(SearchExperimentsRequest request) {
-  std::vector<Experiment> all;
-  do {
-    Page<Experiment> page = search_experiments(request);
-    all.insert(all.end(), std::make_move_iterator(page.items.begin()), std::make_move_iterator(page.items.end()));
-    request.page_token = std::move(page.next_page_token);
-  } while (!request.page_token.empty());
-  return all;
+  return client::collect_all_pages<Experiment>(request.page_token, [&](const std::string& page_token) {
+    request.page_token = page_token;
+    return search_experiments(request);
+  });
 }
 
 void MlflowClient::rename_experiment(const std::string& experiment_id, const std::string& new_name) {
@@ -153,26 +174,30 @@ Page<Run> MlflowClient::search_runs(const SearchRunsRequest& request) {
 }
 
 std::vector<Run> MlflowClient::search_all_runs(SearchRunsRequest request) {
-  std::vector<Run> all;
-  do {
-    Page<Run> page = search_runs(request);
-    all.insert(all.end(), std::make_move_iterator(page.items.begin()), std::make_move_iterator(page.items.end()));
-    request.page_token = std::move(page.next_page_token);
-  } while (!request.page_token.empty());
-  return all;
+  return client::collect_all_pages<Run>(request.page_token, [&](const std::string& page_token) {
+    request.page_token = page_token;
+    return search_runs(request);
+  });
 }
 
 // --- Logging -----------------------------------------------------------------
 
 void MlflowClient::log_metric(const std::string& run_id, const std::string& key, double value,
-                              std::optional<int64_t> timestamp, int64_t step) {
+                              const MetricOptions& options) {
+  // The timestamp is fixed here, once: a retried request then repeats the same
+  // metric row instead of adding a second one (see call_idempotency.cpp).
   client::post(*connection_, "runs/log-metric",
                {{"run_id", run_id},
                 {"run_uuid", run_id},
                 {"key", key},
                 {"value", protocol::double_to_json(value)},
-                {"timestamp", timestamp.value_or(now_epoch_millis())},
-                {"step", step}});
+                {"timestamp", options.timestamp.value_or(now_epoch_millis())},
+                {"step", options.step.value_or(0)}});
+}
+
+void MlflowClient::log_metric(const std::string& run_id, const std::string& key, double value,
+                              std::optional<int64_t> timestamp, int64_t step) {
+  log_metric(run_id, key, value, MetricOptions{step, timestamp});
 }
 
 void MlflowClient::log_param(const std::string& run_id, const std::string& key, const std::string& value) {
@@ -207,17 +232,12 @@ void MlflowClient::log_inputs(const std::string& run_id, const std::vector<Datas
 std::vector<Metric> MlflowClient::get_metric_history(const std::string& run_id, const std::string& key) {
   // The official client's page size; 2.9 servers ignore it and answer everything at once.
   constexpr const char* kPageSize = "25000";
-  std::vector<Metric> history;
-  std::string page_token;
-  do {
+  return client::collect_all_pages<Metric>("", [&](const std::string& page_token) {
     client::QueryParameters query{{"run_id", run_id}, {"metric_key", key}, {"max_results", kPageSize}};
     if (!page_token.empty()) query.emplace_back("page_token", page_token);
     Json response = client::get(*connection_, "metrics/get-history", query);
-    auto page = list_from<Metric>(response, "metrics", protocol::metric_from_json);
-    history.insert(history.end(), page.begin(), page.end());
-    page_token = next_page_token(response);
-  } while (!page_token.empty());
-  return history;
+    return Page<Metric>{list_from<Metric>(response, "metrics", protocol::metric_from_json), next_page_token(response)};
+  });
 }
 
 }  // namespace mlflowcpp

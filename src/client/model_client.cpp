@@ -46,6 +46,29 @@ void write_text_file(const fs::path& path, const std::string& text) {
   if (!out) throw MlflowException(ErrorCode::kInternalError, "cannot write " + path.string());
 }
 
+// Adds the model to the run's `mlflow.log-model.history` tag. runs/log-model
+// lets the server append in its own transaction, so concurrent log_model calls on
+// one run all keep their entry. A server without that endpoint gets the older
+// read-append-write of the tag from here, which two concurrent calls can race.
+void record_logged_model(MlflowClient& client, const std::string& run_id, const client::Json& model) {
+  try {
+    client::post(*client.connection(), "runs/log-model",
+                 client::Json{{"run_id", run_id}, {"model_json", protocol::dump(model)}});
+    return;
+  } catch (const MlflowException& error) {
+    if (error.code() != ErrorCode::kEndpointNotFound) throw;
+  }
+  constexpr const char* kHistoryTag = "mlflow.log-model.history";
+  client::Json history = client::Json::array();
+  for (const auto& tag : client.get_run(run_id).data.tags) {
+    if (tag.key != kHistoryTag) continue;
+    client::Json previous = client::Json::parse(tag.value, nullptr, /*allow_exceptions=*/false);
+    if (previous.is_array()) history = std::move(previous);
+  }
+  history.push_back(model);
+  client.set_tag(run_id, kHistoryTag, protocol::dump(history));
+}
+
 // How long to wait between two looks at a version still being registered.
 constexpr std::chrono::milliseconds kRegistrationPollInterval{200};
 
@@ -71,8 +94,7 @@ std::string MlflowClient::log_model(const std::string& run_id, const std::filesy
   write_text_file(staging.path() / "MLmodel", client::mlmodel_to_yaml(document));
   log_artifacts(run_id, staging.path(), model_path);
 
-  client::post(*connection_, "runs/log-model",
-               client::Json{{"run_id", run_id}, {"model_json", protocol::dump(client::mlmodel_to_json(document))}});
+  record_logged_model(*this, run_id, client::mlmodel_to_json(document));
   return "runs:/" + run_id + "/" + model_path;
 }
 

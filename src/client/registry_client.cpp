@@ -3,6 +3,7 @@
 #include <mlflowcpp/client.hpp>
 
 #include "client/model_uri.hpp"
+#include "client/paging.hpp"
 #include "client/rest_call.hpp"
 #include "protocol/registry_json.hpp"
 // After the to_json declarations it serves (see the header).
@@ -21,16 +22,6 @@ using client::object_at;
 using protocol::list_to_json;
 
 namespace {
-
-// PATCH and DELETE carry a JSON body, as the official client sends them.
-Json send_json(Connection& connection, const char* method, std::string_view endpoint, const Json& body) {
-  HttpRequest request{method, client::api_path(endpoint), {}, protocol::dump(body)};
-  return client::parse_response(request, connection.send(request));
-}
-
-
-
-
 
 // The query of the two registry searches (GET endpoints); order_by repeats.
 client::QueryParameters search_query(const std::string& filter, const std::vector<std::string>& order_by,
@@ -51,17 +42,6 @@ void require_positive_page_size(int64_t max_results) {
   }
 }
 
-template <typename T, typename Request, typename SearchOnePage>
-std::vector<T> all_pages(Request request, SearchOnePage search_one_page) {
-  require_positive_page_size(request.max_results);
-  std::vector<T> all;
-  do {
-    Page<T> page = search_one_page(request);
-    all.insert(all.end(), std::make_move_iterator(page.items.begin()), std::make_move_iterator(page.items.end()));
-    request.page_token = std::move(page.next_page_token);
-  } while (!request.page_token.empty());
-  return all;
-}
 
 }  // namespace
 
@@ -88,13 +68,13 @@ RegisteredModel MlflowClient::rename_registered_model(const std::string& name, c
 }
 
 RegisteredModel MlflowClient::update_registered_model(const std::string& name, const std::string& description) {
-  Json response =
-      send_json(*connection_, "PATCH", "registered-models/update", {{"name", name}, {"description", description}});
+  Json response = client::send_json(*connection_, "PATCH", "registered-models/update",
+                                    {{"name", name}, {"description", description}});
   return protocol::registered_model_from_json(object_at(response, "registered_model"));
 }
 
 void MlflowClient::delete_registered_model(const std::string& name) {
-  send_json(*connection_, "DELETE", "registered-models/delete", {{"name", name}});
+  client::send_json(*connection_, "DELETE", "registered-models/delete", {{"name", name}});
 }
 
 Page<RegisteredModel> MlflowClient::search_registered_models(const SearchRegisteredModelsRequest& request) {
@@ -105,8 +85,10 @@ Page<RegisteredModel> MlflowClient::search_registered_models(const SearchRegiste
 }
 
 std::vector<RegisteredModel> MlflowClient::search_all_registered_models(SearchRegisteredModelsRequest request) {
-  return all_pages<RegisteredModel>(std::move(request), [this](const SearchRegisteredModelsRequest& page_request) {
-    return search_registered_models(page_request);
+  require_positive_page_size(request.max_results);
+  return client::collect_all_pages<RegisteredModel>(request.page_token, [&](const std::string& page_token) {
+    request.page_token = page_token;
+    return search_registered_models(request);
   });
 }
 
@@ -125,7 +107,7 @@ void MlflowClient::set_registered_model_tag(const std::string& name, const std::
 }
 
 void MlflowClient::delete_registered_model_tag(const std::string& name, const std::string& key) {
-  send_json(*connection_, "DELETE", "registered-models/delete-tag", {{"name", name}, {"key", key}});
+  client::send_json(*connection_, "DELETE", "registered-models/delete-tag", {{"name", name}, {"key", key}});
 }
 
 void MlflowClient::set_registered_model_alias(const std::string& name, const std::string& alias,
@@ -134,7 +116,7 @@ void MlflowClient::set_registered_model_alias(const std::string& name, const std
 }
 
 void MlflowClient::delete_registered_model_alias(const std::string& name, const std::string& alias) {
-  send_json(*connection_, "DELETE", "registered-models/alias", {{"name", name}, {"alias", alias}});
+  client::send_json(*connection_, "DELETE", "registered-models/alias", {{"name", name}, {"alias", alias}});
 }
 
 ModelVersion MlflowClient::get_model_version_by_alias(const std::string& name, const std::string& alias) {
@@ -163,7 +145,7 @@ ModelVersion MlflowClient::update_model_version(const std::string& name, const s
                                                 const std::optional<std::string>& description) {
   Json body{{"name", name}, {"version", version}};
   if (description) body["description"] = *description;
-  Json response = send_json(*connection_, "PATCH", "model-versions/update", body);
+  Json response = client::send_json(*connection_, "PATCH", "model-versions/update", body);
   return protocol::model_version_from_json(object_at(response, "model_version"));
 }
 
@@ -178,7 +160,7 @@ ModelVersion MlflowClient::transition_model_version_stage(const std::string& nam
 }
 
 void MlflowClient::delete_model_version(const std::string& name, const std::string& version) {
-  send_json(*connection_, "DELETE", "model-versions/delete", {{"name", name}, {"version", version}});
+  client::send_json(*connection_, "DELETE", "model-versions/delete", {{"name", name}, {"version", version}});
 }
 
 Page<ModelVersion> MlflowClient::search_model_versions(const SearchModelVersionsRequest& request) {
@@ -189,8 +171,10 @@ Page<ModelVersion> MlflowClient::search_model_versions(const SearchModelVersions
 }
 
 std::vector<ModelVersion> MlflowClient::search_all_model_versions(SearchModelVersionsRequest request) {
-  return all_pages<ModelVersion>(std::move(request), [this](const SearchModelVersionsRequest& page_request) {
-    return search_model_versions(page_request);
+  require_positive_page_size(request.max_results);
+  return client::collect_all_pages<ModelVersion>(request.page_token, [&](const std::string& page_token) {
+    request.page_token = page_token;
+    return search_model_versions(request);
   });
 }
 
@@ -208,7 +192,8 @@ void MlflowClient::set_model_version_tag(const std::string& name, const std::str
 
 void MlflowClient::delete_model_version_tag(const std::string& name, const std::string& version,
                                             const std::string& key) {
-  send_json(*connection_, "DELETE", "model-versions/delete-tag", {{"name", name}, {"version", version}, {"key", key}});
+  client::send_json(*connection_, "DELETE", "model-versions/delete-tag",
+                    {{"name", name}, {"version", version}, {"key", key}});
 }
 
 // --- models:/ URIs ----------------------------------------------------------------

@@ -1,5 +1,7 @@
 #include "client/rest_call.hpp"
 
+#include "client/call_idempotency.hpp"
+
 namespace mlflowcpp::client {
 namespace {
 
@@ -53,12 +55,18 @@ Json parse_response(const HttpRequest& request, const HttpResponse& response) {
                             std::to_string(response.status) + ": " + excerpt(response.body));
 }
 
-Json post(Connection& connection, std::string_view endpoint, const Json& body) {
-  HttpRequest request{"POST", api_path(endpoint), {}, protocol::dump(body)};
+Json send_json(Connection& connection, std::string_view method, std::string_view endpoint, const Json& body) {
+  HttpRequest request{std::string(method), api_path(endpoint), {}, protocol::dump(body)};
+  request.idempotency = idempotency_of(endpoint);
   return parse_response(request, connection.send(request));
 }
 
+Json post(Connection& connection, std::string_view endpoint, const Json& body) {
+  return send_json(connection, "POST", endpoint, body);
+}
+
 Json get(Connection& connection, std::string_view endpoint, const QueryParameters& query) {
+  // Reads only: always safe to repeat.
   HttpRequest request{"GET", api_path(endpoint), query, {}};
   return parse_response(request, connection.send(request));
 }

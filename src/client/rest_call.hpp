@@ -20,7 +20,11 @@ using QueryParameters = std::vector<std::pair<std::string, std::string>>;
 // "/api/2.0/mlflow/" + endpoint, e.g. "runs/create".
 std::string api_path(std::string_view endpoint);
 
-// POST `body` to the endpoint; returns the response object.
+// Send `body` with `method` (POST, PATCH, DELETE: the official client sends a
+// JSON body with each) to the endpoint; returns the response object. The
+// request carries the endpoint's idempotency (call_idempotency.hpp).
+Json send_json(Connection& connection, std::string_view method, std::string_view endpoint, const Json& body);
+// send_json() with POST.
 Json post(Connection& connection, std::string_view endpoint, const Json& body);
 // GET the endpoint with the query; returns the response object.
 Json get(Connection& connection, std::string_view endpoint, const QueryParameters& query);

@@ -24,6 +24,20 @@ bool is_retryable_status(int status) {
   }
 }
 
+bool should_retry_status(int status, Idempotency idempotency) {
+  if (idempotency == Idempotency::kIdempotent) return is_retryable_status(status);
+  return status == 429 || status == 503;
+}
+
+bool should_retry_error(const TransportError& error, Idempotency idempotency) {
+  if (!error.retryable()) return false;
+  return idempotency == Idempotency::kIdempotent || error.delivery() == TransportError::Delivery::kNotSent;
+}
+
+std::chrono::milliseconds seconds_to_millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(std::llround(seconds * 1000.0)));
+}
+
 ExponentialBackoff::ExponentialBackoff(double factor_seconds, double jitter_seconds, double max_seconds)
     : factor_seconds_(std::max(0.0, factor_seconds)),
       jitter_seconds_(std::max(0.0, jitter_seconds)),

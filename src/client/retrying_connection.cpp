@@ -31,27 +31,38 @@ std::chrono::milliseconds RetryingConnection::delay_before_retry(int retry_numbe
 }
 
 HttpResponse RetryingConnection::send(const HttpRequest& request) {
-  return with_retries([&] { return inner_->send(request); });
+  return with_retries(request, [&](const HttpRequest& attempt) { return inner_->send(attempt); });
 }
 
 HttpResponse RetryingConnection::send_with_files(const HttpRequest& request, const FileTransfer& files) {
   // Each attempt reopens the files: an upload starts from its first byte, a download truncates.
-  return with_retries([&] { return inner_->send_with_files(request, files); });
+  return with_retries(request, [&](const HttpRequest& attempt) { return inner_->send_with_files(attempt, files); });
 }
 
-HttpResponse RetryingConnection::with_retries(const std::function<HttpResponse()>& attempt) {
+HttpResponse RetryingConnection::with_retries(const HttpRequest& request, const Attempt& attempt) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point deadline = Clock::now() + policy_.deadline;
+  auto time_left = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  };
+  // A copy whose timeout shrinks as the deadline nears; the caller's own timeout, if any, still caps it.
+  HttpRequest bounded = request;
   for (int retry = 0;; ++retry) {
     const bool last_attempt = retry >= policy_.max_retries;
-    HttpResponse response;
+    bounded.timeout = std::max(time_left(), std::chrono::milliseconds(1));
+    if (request.timeout.count() > 0) bounded.timeout = std::min(bounded.timeout, request.timeout);
+    std::chrono::milliseconds delay{0};
     try {
-      response = attempt();
+      HttpResponse response = attempt(bounded);
+      if (last_attempt || !should_retry_status(response.status, request.idempotency)) return response;
+      delay = delay_before_retry(retry + 1, &response);
+      if (delay >= time_left()) return response;
     } catch (const TransportError& error) {
-      if (last_attempt || !error.retryable()) throw;
-      sleeper_(delay_before_retry(retry + 1, nullptr));
-      continue;
+      if (last_attempt || !should_retry_error(error, request.idempotency)) throw;
+      delay = delay_before_retry(retry + 1, nullptr);
+      if (delay >= time_left()) throw;
     }
-    if (last_attempt || !is_retryable_status(response.status)) return response;
-    sleeper_(delay_before_retry(retry + 1, &response));
+    sleeper_(delay);
   }
 }
 

@@ -13,11 +13,13 @@
 namespace mlflowcpp::client {
 
 // The one place requests are retried: wraps a single-attempt connection and
-// tries again, after the policy's backoff, on TransportError (unless marked not
-// retryable) and on the retryable statuses. A Retry-After header, when the policy
-// respects it, replaces the computed delay (capped at the backoff's maximum).
-// After the last retry the final response is returned (the client turns it into
-// an error) or the final TransportError is rethrown.
+// tries again, after the policy's backoff, when the request's idempotency allows
+// it (should_retry_error, should_retry_status). A Retry-After header, when the
+// policy respects it, replaces the computed delay (capped at the backoff's
+// maximum). Every attempt is given at most the time left until the call's
+// deadline, and no wait is started that would end past it. After the last
+// attempt the final response is returned (the client turns it into an error) or
+// the final TransportError is rethrown.
 //
 // @par Thread Safety
 // send() may be called concurrently; the inner connection must allow the same.
@@ -36,7 +38,8 @@ class RetryingConnection : public Connection {
   const ResolvedClientOptions* resolved_options() const override { return inner_->resolved_options(); }
 
  private:
-  HttpResponse with_retries(const std::function<HttpResponse()>& attempt);
+  using Attempt = std::function<HttpResponse(const HttpRequest&)>;
+  HttpResponse with_retries(const HttpRequest& request, const Attempt& attempt);
   std::chrono::milliseconds delay_before_retry(int retry_number, const HttpResponse* response);
   double draw_random_unit();
 

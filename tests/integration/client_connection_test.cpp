@@ -46,7 +46,9 @@ TEST_F(ClientConnectionTest, SequentialCallsShareOneConnection) {
   CountingTcpProxy proxy(server_->port());
   MlflowClient client(options_via(proxy));
   std::string run_id = new_run(client);
-  for (int step = 0; step < 200; ++step) client.log_metric(run_id, "loss", 1.0 / (step + 1), std::nullopt, step);
+  for (int step = 0; step < 200; ++step) {
+    client.log_metric(run_id, "loss", 1.0 / (step + 1), MetricOptions{step, std::nullopt});
+  }
   client.set_terminated(run_id);
   EXPECT_EQ(client.get_metric_history(run_id, "loss").size(), 200u);
   EXPECT_EQ(proxy.connections(), 1);
@@ -64,7 +66,7 @@ TEST_F(ClientConnectionTest, ThreadsLoggingThroughOneClientUseFewConnections) {
     threads.emplace_back([&, t] {
       for (int step = 0; step < kSteps; ++step) {
         try {
-          client.log_metric(run_id, "worker" + std::to_string(t), step, std::nullopt, step);
+          client.log_metric(run_id, "worker" + std::to_string(t), step, MetricOptions{step, std::nullopt});
         } catch (const std::exception& error) {
           ADD_FAILURE() << error.what();
           ++failures;
@@ -81,10 +83,14 @@ TEST_F(ClientConnectionTest, ThreadsLoggingThroughOneClientUseFewConnections) {
 }
 
 TEST_F(ClientConnectionTest, DroppedConnectionsAreRetriedWithGrowingDelays) {
+  // The run is made directly: a create is not repeated after a dropped
+  // connection (the next test); setting a tag is.
+  MlflowClient direct(server_->client_options());
+  std::string run_id = new_run(direct);
   CountingTcpProxy proxy(server_->port(), /*connections_to_drop=*/3);
   MlflowClient client(options_via(proxy));
   auto started = std::chrono::steady_clock::now();
-  std::string run_id = new_run(client);  // three drops, then through
+  client.set_tag(run_id, "attempts", "4");  // three drops, then through
   auto elapsed = std::chrono::steady_clock::now() - started;
   EXPECT_FALSE(run_id.empty());
   EXPECT_EQ(proxy.connections(), 4);
@@ -99,6 +105,15 @@ TEST_F(ClientConnectionTest, DroppedConnectionsAreRetriedWithGrowingDelays) {
     EXPECT_LT(gap, expected + std::chrono::milliseconds(400)) << "before attempt " << i + 1;
   }
   EXPECT_EQ(client.get_run(run_id).info.run_id, run_id);
+}
+
+TEST_F(ClientConnectionTest, ACreateIsNotRepeatedAfterADroppedConnection) {
+  // The connection was made and the request may have gone out: the server
+  // could have created the run, so the client reports the failure instead.
+  CountingTcpProxy proxy(server_->port(), /*connections_to_drop=*/100);
+  MlflowClient client(options_via(proxy));
+  EXPECT_THROW(new_run(client), TransportError);
+  EXPECT_EQ(proxy.connections(), 1);
 }
 
 TEST_F(ClientConnectionTest, TooManyDropsEndInATransportError) {

@@ -151,8 +151,10 @@ TEST_F(ClientTrackingTest, LogAndReadBack) {
   client_.set_tag(run_id, "keep", "1");
   client_.set_tag(run_id, "drop", "1");
   client_.delete_tag(run_id, "drop");
-  for (int step = 0; step < 5; ++step) client_.log_metric(run_id, "loss", 1.0 / (step + 1), 100 + step, step);
-  client_.log_metric(run_id, "nan", std::nan(""), 100, 0);
+  for (int step = 0; step < 5; ++step) {
+    client_.log_metric(run_id, "loss", 1.0 / (step + 1), MetricOptions{step, 100 + step});
+  }
+  client_.log_metric(run_id, "nan", std::nan(""), MetricOptions{0, 100});
 
   mlflowcpp::Run run = client_.get_run(run_id);
   EXPECT_EQ(value_of(run.data.params, "lr"), "0.01");
@@ -218,7 +220,7 @@ TEST_F(ClientTrackingTest, SearchRunsWithFilterOrderAndPaging) {
   std::string experiment_id = new_experiment();
   for (int i = 0; i < 9; ++i) {
     std::string run_id = new_run(experiment_id, "run-" + std::to_string(i));
-    client_.log_metric(run_id, "score", i, 1, 0);
+    client_.log_metric(run_id, "score", i, MetricOptions{0, 1});
     client_.log_param(run_id, "parity", i % 2 == 0 ? "even" : "odd");
   }
   SearchRunsRequest request;

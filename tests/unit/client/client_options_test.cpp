@@ -29,6 +29,7 @@ TEST(ClientOptions, DefaultsAreTheOfficialClientsOnes) {
   EXPECT_DOUBLE_EQ(resolved.timeout_seconds, 120.0);
   EXPECT_FALSE(resolved.insecure_tls);
   EXPECT_TRUE(resolved.respect_retry_after);
+  EXPECT_DOUBLE_EQ(resolved.request_deadline_seconds, 600.0);
   EXPECT_FALSE(resolved.username);
   EXPECT_FALSE(resolved.token);
 }
@@ -45,7 +46,8 @@ TEST(ClientOptions, ReadsEveryEnvironmentVariable) {
                             {"MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "0.5"},
                             {"MLFLOW_HTTP_REQUEST_BACKOFF_JITTER", "0"},
                             {"MLFLOW_HTTP_REQUEST_TIMEOUT", "10"},
-                            {"MLFLOW_HTTP_RESPECT_RETRY_AFTER_HEADER", "false"}}));
+                            {"MLFLOW_HTTP_RESPECT_RETRY_AFTER_HEADER", "false"},
+                            {"MLFLOW_HTTP_REQUEST_DEADLINE", "30.5"}}));
   EXPECT_EQ(resolved.tracking_uri, "https://mlflow.example/prefix");  // trailing '/' dropped
   EXPECT_EQ(resolved.username, "alice");
   EXPECT_EQ(resolved.password, "secret");
@@ -57,6 +59,7 @@ TEST(ClientOptions, ReadsEveryEnvironmentVariable) {
   EXPECT_DOUBLE_EQ(resolved.backoff_jitter, 0.0);
   EXPECT_DOUBLE_EQ(resolved.timeout_seconds, 10.0);
   EXPECT_FALSE(resolved.respect_retry_after);
+  EXPECT_DOUBLE_EQ(resolved.request_deadline_seconds, 30.5);
 }
 
 TEST(ClientOptions, CodeWinsOverEnvironment) {
@@ -103,6 +106,8 @@ TEST(ClientOptions, RejectsBadValues) {
   EXPECT_THROW(resolve_client_options({}, with("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "two")), MlflowException);
   EXPECT_THROW(resolve_client_options({}, with("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "120")), MlflowException);
   EXPECT_THROW(resolve_client_options({}, with("MLFLOW_HTTP_REQUEST_TIMEOUT", "0")), MlflowException);
+  EXPECT_THROW(resolve_client_options({}, with("MLFLOW_HTTP_REQUEST_DEADLINE", "0")), MlflowException);
+  EXPECT_THROW(resolve_client_options({}, with("MLFLOW_HTTP_REQUEST_DEADLINE", "-5")), MlflowException);
   EXPECT_THROW(resolve_client_options({}, with("MLFLOW_TRACKING_INSECURE_TLS", "yes please")), MlflowException);
   EXPECT_NO_THROW(resolve_client_options({}, with("MLFLOW_TRACKING_INSECURE_TLS", "TRUE")));
   EXPECT_THROW(resolve_client_options({}, fake_environment({{"MLFLOW_TRACKING_URI", "https://h"},

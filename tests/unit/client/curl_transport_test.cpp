@@ -138,7 +138,7 @@ TEST(CurlTransport, UnreachableServerIsATransportError) {
 TEST(CurlTransport, ReusesOneConnectionForSequentialCalls) {
   FakeHttpServer server([](const FakeRequest&, int) { return FakeResponse{}; });
   MlflowClient client(options_for(server));
-  for (int i = 0; i < 50; ++i) client.log_metric("r", "m", i, std::nullopt, i);
+  for (int i = 0; i < 50; ++i) client.log_metric("r", "m", i, MetricOptions{i, std::nullopt});
   MlflowClient copy = client;
   copy.set_tag("r", "k", "v");
   EXPECT_EQ(server.requests().size(), 51u);
@@ -156,7 +156,7 @@ TEST(CurlTransport, ManyThreadsShareAClientWithFewConnections) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kCallsPerThread; ++i) {
         try {
-          client.log_metric("r", "thread" + std::to_string(t), i, std::nullopt, i);
+          client.log_metric("r", "thread" + std::to_string(t), i, MetricOptions{i, std::nullopt});
         } catch (...) {
           ++failures;
         }

@@ -124,7 +124,7 @@ TEST(MlflowClient, ErrorsLeaveTheClientUsable) {
 TEST(MlflowClient, LogMetricSendsWhatTheServerRequires) {
   auto connection = answering(200, "{}");
   MlflowClient client(connection);
-  client.log_metric("run1", "loss", std::nan(""), 1234, 5);
+  client.log_metric("run1", "loss", std::nan(""), MetricOptions{5, 1234});
   client.log_metric("run1", "acc", 0.5);
   Json first = body_of(connection->requests().at(0));
   EXPECT_EQ(connection->requests()[0].path, "/api/2.0/mlflow/runs/log-metric");
@@ -136,6 +136,39 @@ TEST(MlflowClient, LogMetricSendsWhatTheServerRequires) {
   Json second = body_of(connection->requests().at(1));
   EXPECT_GT(second["timestamp"].get<int64_t>(), 1600000000000);  // "now"
   EXPECT_EQ(second["step"], 0);
+}
+
+TEST(MlflowClient, DeprecatedLogMetricKeepsTimestampBeforeStep) {
+  auto connection = answering(200, "{}");
+  MlflowClient client(connection);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  client.log_metric("run1", "loss", 0.5, 1234, 5);
+#pragma GCC diagnostic pop
+  Json body = body_of(connection->requests().at(0));
+  EXPECT_EQ(body["timestamp"], 1234);
+  EXPECT_EQ(body["step"], 5);
+}
+
+TEST(MlflowClient, CallsThatMustNotRunTwiceAreMarkedNonIdempotent) {
+  auto connection = answering(200, R"({"experiment_id":"1","run":{"info":{"run_id":"r"}}})");
+  MlflowClient client(connection);
+  client.create_experiment("e");
+  CreateRunRequest run;
+  run.experiment_id = "1";
+  client.create_run(run);
+  client.get_experiment("1");
+  client.set_tag("r", "k", "v");
+  client.log_metric("r", "m", 1.0);
+  client.log_batch("r", {{"m", 1.0, 1, 0}});
+  auto requests = connection->requests();
+  ASSERT_EQ(requests.size(), 6u);
+  EXPECT_EQ(requests[0].idempotency, Idempotency::kNonIdempotent);  // experiments/create
+  EXPECT_EQ(requests[1].idempotency, Idempotency::kNonIdempotent);  // runs/create
+  EXPECT_EQ(requests[2].idempotency, Idempotency::kIdempotent);     // experiments/get
+  EXPECT_EQ(requests[3].idempotency, Idempotency::kIdempotent);     // runs/set-tag
+  EXPECT_EQ(requests[4].idempotency, Idempotency::kIdempotent);     // runs/log-metric: a replay repeats its row
+  EXPECT_EQ(requests[5].idempotency, Idempotency::kIdempotent);     // runs/log-batch
 }
 
 TEST(MlflowClient, ParamTagAndDeleteTagPaths) {

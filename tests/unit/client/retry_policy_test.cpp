@@ -20,6 +20,29 @@ TEST(RetryableStatus, OnlyTheOfficialListIsRetried) {
   }
 }
 
+TEST(RetryableStatus, NonIdempotentCallsRetryOnlyRefusalsBeforeWork) {
+  EXPECT_TRUE(should_retry_status(429, Idempotency::kNonIdempotent));
+  EXPECT_TRUE(should_retry_status(503, Idempotency::kNonIdempotent));
+  for (int status : {200, 400, 404, 408, 500, 502, 504}) {
+    EXPECT_FALSE(should_retry_status(status, Idempotency::kNonIdempotent)) << status;
+  }
+  for (int status : {408, 429, 500, 502, 503, 504}) {
+    EXPECT_TRUE(should_retry_status(status, Idempotency::kIdempotent)) << status;
+  }
+}
+
+TEST(RetryableError, NonIdempotentCallsRetryOnlyWhatWasNotSent) {
+  const TransportError refused("refused", true, TransportError::Delivery::kNotSent);
+  const TransportError timed_out("timed out", true, TransportError::Delivery::kMaybeProcessed);
+  const TransportError bad_certificate("certificate", false, TransportError::Delivery::kNotSent);
+  EXPECT_TRUE(should_retry_error(refused, Idempotency::kNonIdempotent));
+  EXPECT_FALSE(should_retry_error(timed_out, Idempotency::kNonIdempotent));
+  EXPECT_FALSE(should_retry_error(bad_certificate, Idempotency::kNonIdempotent));
+  EXPECT_TRUE(should_retry_error(refused, Idempotency::kIdempotent));
+  EXPECT_TRUE(should_retry_error(timed_out, Idempotency::kIdempotent));
+  EXPECT_FALSE(should_retry_error(bad_certificate, Idempotency::kIdempotent));
+}
+
 TEST(ExponentialBackoff, DoublesFromTheFactorAndAddsScaledJitter) {
   ExponentialBackoff backoff(2.0, 1.0);
   EXPECT_EQ(backoff.delay_before_retry(1, 0.0), milliseconds(2000));
@@ -148,6 +171,67 @@ TEST(RetryingConnection, DoesNotRetryPermanentTransportErrors) {
   RetryingConnection retrying(failing, RetryPolicy{}, [](milliseconds) {});
   EXPECT_THROW(retrying.send(HttpRequest{"GET", "/x", {}, ""}), TransportError);
   EXPECT_EQ(attempts, 1);
+}
+
+HttpRequest non_idempotent_post() {
+  HttpRequest request{"POST", "/api/2.0/mlflow/runs/create", {}, "{}"};
+  request.idempotency = Idempotency::kNonIdempotent;
+  return request;
+}
+
+TEST(RetryingConnection, RetriesANonIdempotentRequestThatWasNotSent) {
+  int attempts = 0;
+  auto failing = std::make_shared<RecordingConnection>([&](const HttpRequest&) -> HttpResponse {
+    if (++attempts == 1) throw TransportError("connection refused", true, TransportError::Delivery::kNotSent);
+    return json_response(200, "{}");
+  });
+  RetryingConnection retrying(failing, RetryPolicy{}, [](milliseconds) {});
+  EXPECT_EQ(retrying.send(non_idempotent_post()).status, 200);
+  EXPECT_EQ(attempts, 2);
+}
+
+TEST(RetryingConnection, NeverRetriesANonIdempotentRequestThatMayHaveBeenProcessed) {
+  int attempts = 0;
+  auto failing = std::make_shared<RecordingConnection>([&](const HttpRequest&) -> HttpResponse {
+    ++attempts;
+    throw TransportError("timed out", true, TransportError::Delivery::kMaybeProcessed);
+  });
+  RetryingConnection retrying(failing, RetryPolicy{}, [](milliseconds) {});
+  EXPECT_THROW(retrying.send(non_idempotent_post()), TransportError);
+  EXPECT_EQ(attempts, 1);
+}
+
+TEST(RetryingConnection, NonIdempotentRequestsRetry503ButNot500) {
+  RetryFixture refused({503, 503});
+  EXPECT_EQ(refused.retrying.send(non_idempotent_post()).status, 200);
+  EXPECT_EQ(refused.attempts, 3u);
+  RetryFixture failed({500});
+  EXPECT_EQ(failed.retrying.send(non_idempotent_post()).status, 500);
+  EXPECT_EQ(failed.attempts, 1u);
+}
+
+TEST(RetryingConnection, EveryAttemptGetsAtMostTheTimeLeftBeforeTheDeadline) {
+  std::vector<milliseconds> timeouts;
+  auto connection = std::make_shared<RecordingConnection>([&](const HttpRequest& request) {
+    timeouts.push_back(request.timeout);
+    return json_response(200, "{}");
+  });
+  RetryPolicy policy;
+  policy.deadline = milliseconds(5000);
+  RetryingConnection retrying(connection, policy, [](milliseconds) {});
+  retrying.send(HttpRequest{"GET", "/x", {}, ""});
+  ASSERT_EQ(timeouts.size(), 1u);
+  EXPECT_GT(timeouts[0], milliseconds(4000));
+  EXPECT_LE(timeouts[0], milliseconds(5000));
+}
+
+TEST(RetryingConnection, NoWaitEndsPastTheDeadline) {
+  RetryFixture fixture(std::vector<int>(20, 503), 9, 2.0);  // the first wait alone is 2 s
+  RetryingConnection retrying(fixture.connection, RetryPolicy{9, ExponentialBackoff(2.0, 0.0), true, milliseconds(500)},
+                              [&](milliseconds delay) { fixture.delays.push_back(delay); });
+  EXPECT_EQ(retrying.send(HttpRequest{"GET", "/x", {}, ""}).status, 503);
+  EXPECT_EQ(fixture.attempts, 1u);
+  EXPECT_TRUE(fixture.delays.empty());
 }
 
 }  // namespace
