@@ -7,6 +7,7 @@
 #include <mlflowcpp/connection.hpp>
 #include <mlflowcpp/entities.hpp>
 #include <mlflowcpp/errors.hpp>
+#include <mlflowcpp/logged_model.hpp>
 #include <mlflowcpp/model.hpp>
 #include <mlflowcpp/registry_entities.hpp>
 #include <mlflowcpp/fluent.hpp>
