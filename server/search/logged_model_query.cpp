@@ -175,7 +175,7 @@ SqlFragment ordering(const std::vector<LoggedModelOrderBy>& order_by) {
 }  // namespace
 
 SqlQuery compile_logged_model_query(const LoggedModelQuery& query, Dialect dialect) {
-  detail::check_page(query.limit, query.offset);
+  detail::assert_valid_page(query.limit, query.offset);
   SqlFragment where = experiment_condition(query.experiment_ids);
   where.text(" AND lm.lifecycle_stage = 'active'");
   bool has_metric_clause = false;
