@@ -22,12 +22,12 @@ void validate_page_size(SearchedEntity entity, int64_t max_results) {
   const PageSizeLimits limits = page_size_limits(entity);
   if (max_results < limits.minimum) {
     throw invalid_parameter(fmt::format(
-        "Invalid value for request parameter max_results. It must be a {} integer, but got value {}",
+        "Invalid value for request parameter max_results. It must be a {} integer, but got {}",
         limits.minimum > 0 ? "positive" : "non-negative", max_results));
   }
   if (max_results > limits.maximum) {
     throw invalid_parameter(
-        fmt::format("Invalid value for request parameter max_results. It must be at most {}, but got value {}",
+        fmt::format("Invalid value for request parameter max_results. It must be at most {}, but got {}",
                     limits.maximum, max_results));
   }
 }

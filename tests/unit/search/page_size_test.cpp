@@ -43,35 +43,35 @@ std::string refusal(SearchedEntity entity, int64_t max_results) {
 TEST(PageSize, RunsTakeOneToFiftyThousandDefaultThousand) {
   EXPECT_TRUE(accepted(SearchedEntity::kRuns, 1));
   EXPECT_TRUE(accepted(SearchedEntity::kRuns, 50000));
-  EXPECT_TRUE(refused_with(SearchedEntity::kRuns, 0, "positive integer, but got value 0"));
-  EXPECT_TRUE(refused_with(SearchedEntity::kRuns, -1, "got value -1"));
-  EXPECT_TRUE(refused_with(SearchedEntity::kRuns, 50001, "at most 50000, but got value 50001"));
+  EXPECT_TRUE(refused_with(SearchedEntity::kRuns, 0, "positive integer, but got 0"));
+  EXPECT_TRUE(refused_with(SearchedEntity::kRuns, -1, "got -1"));
+  EXPECT_TRUE(refused_with(SearchedEntity::kRuns, 50001, "at most 50000, but got 50001"));
   EXPECT_EQ(page_size_limits(SearchedEntity::kRuns).default_size, 1000);
 }
 
 TEST(PageSize, ExperimentsTakeOneToFiftyThousandAndRefuseAnAbsentSize) {
   EXPECT_TRUE(accepted(SearchedEntity::kExperiments, 1));
   EXPECT_TRUE(accepted(SearchedEntity::kExperiments, 50000));
-  EXPECT_TRUE(refused_with(SearchedEntity::kExperiments, 0, "positive integer, but got value 0"));
-  EXPECT_TRUE(refused_with(SearchedEntity::kExperiments, 50001, "at most 50000, but got value 50001"));
+  EXPECT_TRUE(refused_with(SearchedEntity::kExperiments, 0, "positive integer, but got 0"));
+  EXPECT_TRUE(refused_with(SearchedEntity::kExperiments, 50001, "at most 50000, but got 50001"));
   // Without max_results the official server reads 0 and refuses it.
   const int64_t absent = page_size_limits(SearchedEntity::kExperiments).default_size;
-  EXPECT_TRUE(refused_with(SearchedEntity::kExperiments, absent, "got value 0"));
+  EXPECT_TRUE(refused_with(SearchedEntity::kExperiments, absent, "got 0"));
 }
 
 TEST(PageSize, RegisteredModelsTakeZeroToThousandDefaultHundred) {
   EXPECT_TRUE(accepted(SearchedEntity::kRegisteredModels, 0));  // a token and no models, as upstream
   EXPECT_TRUE(accepted(SearchedEntity::kRegisteredModels, 1000));
-  EXPECT_TRUE(refused_with(SearchedEntity::kRegisteredModels, -1, "non-negative integer, but got value -1"));
-  EXPECT_TRUE(refused_with(SearchedEntity::kRegisteredModels, 1001, "at most 1000, but got value 1001"));
+  EXPECT_TRUE(refused_with(SearchedEntity::kRegisteredModels, -1, "non-negative integer, but got -1"));
+  EXPECT_TRUE(refused_with(SearchedEntity::kRegisteredModels, 1001, "at most 1000, but got 1001"));
   EXPECT_EQ(page_size_limits(SearchedEntity::kRegisteredModels).default_size, 100);
 }
 
 TEST(PageSize, ModelVersionsTakeOneToTwoHundredThousand) {
   EXPECT_TRUE(accepted(SearchedEntity::kModelVersions, 1));
   EXPECT_TRUE(accepted(SearchedEntity::kModelVersions, 200000));
-  EXPECT_TRUE(refused_with(SearchedEntity::kModelVersions, 0, "positive integer, but got value 0"));
-  EXPECT_TRUE(refused_with(SearchedEntity::kModelVersions, 200001, "at most 200000, but got value 200001"));
+  EXPECT_TRUE(refused_with(SearchedEntity::kModelVersions, 0, "positive integer, but got 0"));
+  EXPECT_TRUE(refused_with(SearchedEntity::kModelVersions, 200001, "at most 200000, but got 200001"));
   EXPECT_EQ(page_size_limits(SearchedEntity::kModelVersions).default_size, 200000);
 }
 
