@@ -446,14 +446,19 @@ std::vector<ModelVersion> SqlRegistryStore::get_latest_versions(const std::strin
 void SqlRegistryStore::set_registered_model_tag(const std::string& name, const RegisteredModelTag& tag) {
   write_transaction(*database_, [&](sql::Connection& connection) {
     require_model(connection, name);
-    // An upsert, not INSERT OR REPLACE: the tag keeps its row and so its place in the list.
-    auto upsert = connection.statement(
-        "INSERT INTO registered_model_tags (key, value, name) VALUES (?, ?, ?) "
-        "ON CONFLICT (key, name) DO UPDATE SET value = excluded.value");
-    upsert->bind(1, tag.key);
-    upsert->bind(2, tag.value);
-    upsert->bind(3, name);
-    upsert->execute();
+    // Insert unless there, then update, not INSERT OR REPLACE: the tag keeps its row and so its place in the
+    // list. (No ON CONFLICT target: the key has the workspace in it in MLflow 3's schema, not in 2.9's.)
+    auto insert = connection.statement(sql_dialect::insert_ignoring_duplicates(
+        connection.dialect(), "registered_model_tags (key, value, name) VALUES (?, ?, ?)"));
+    insert->bind(1, tag.key);
+    insert->bind(2, tag.value);
+    insert->bind(3, name);
+    insert->execute();
+    auto update = connection.statement("UPDATE registered_model_tags SET value = ? WHERE name = ? AND key = ?");
+    update->bind(1, tag.value);
+    update->bind(2, name);
+    update->bind(3, tag.key);
+    update->execute();
   });
 }
 
@@ -474,13 +479,18 @@ void SqlRegistryStore::set_registered_model_alias(const std::string& name, const
                                                   int64_t version) {
   write_transaction(*database_, [&](sql::Connection& connection) {
     require_version(connection, name, version, false);
-    auto upsert = connection.statement(
-        "INSERT INTO registered_model_aliases (alias, version, name) VALUES (?, ?, ?) "
-        "ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version");
-    upsert->bind(1, alias);
-    upsert->bind(2, static_cast<int64_t>(version));
-    upsert->bind(3, name);
-    upsert->execute();
+    // Insert unless there, then update: no ON CONFLICT target, which differs between MLflow 2.9's and 3's keys.
+    auto insert = connection.statement(sql_dialect::insert_ignoring_duplicates(
+        connection.dialect(), "registered_model_aliases (alias, version, name) VALUES (?, ?, ?)"));
+    insert->bind(1, alias);
+    insert->bind(2, static_cast<int64_t>(version));
+    insert->bind(3, name);
+    insert->execute();
+    auto update = connection.statement("UPDATE registered_model_aliases SET version = ? WHERE name = ? AND alias = ?");
+    update->bind(1, static_cast<int64_t>(version));
+    update->bind(2, name);
+    update->bind(3, alias);
+    update->execute();
   });
 }
 
@@ -693,14 +703,21 @@ std::string SqlRegistryStore::get_model_version_download_uri(const std::string& 
 void SqlRegistryStore::set_model_version_tag(const std::string& name, int64_t version, const ModelVersionTag& tag) {
   write_transaction(*database_, [&](sql::Connection& connection) {
     require_version(connection, name, version, false);
-    auto upsert = connection.statement(
-        "INSERT INTO model_version_tags (key, value, name, version) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (key, name, version) DO UPDATE SET value = excluded.value");
-    upsert->bind(1, tag.key);
-    upsert->bind(2, tag.value);
-    upsert->bind(3, name);
-    upsert->bind(4, static_cast<int64_t>(version));
-    upsert->execute();
+    // Insert unless there, then update: no ON CONFLICT target, which differs between MLflow 2.9's and 3's keys.
+    auto insert = connection.statement(sql_dialect::insert_ignoring_duplicates(
+        connection.dialect(), "model_version_tags (key, value, name, version) VALUES (?, ?, ?, ?)"));
+    insert->bind(1, tag.key);
+    insert->bind(2, tag.value);
+    insert->bind(3, name);
+    insert->bind(4, static_cast<int64_t>(version));
+    insert->execute();
+    auto update =
+        connection.statement("UPDATE model_version_tags SET value = ? WHERE name = ? AND version = ? AND key = ?");
+    update->bind(1, tag.value);
+    update->bind(2, name);
+    update->bind(3, static_cast<int64_t>(version));
+    update->bind(4, tag.key);
+    update->execute();
   });
 }
 

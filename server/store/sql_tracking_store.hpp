@@ -33,6 +33,8 @@ class SqlTrackingStore final : public TrackingStore {
   SqlTrackingStore(std::shared_ptr<sql::Database> database, SqlStoreOptions options);
   ~SqlTrackingStore() override;
 
+  SchemaGeneration schema_generation() const override { return database_->schema_generation(); }
+
   std::string create_experiment(const std::string& name, const std::string& artifact_location,
                                 const std::vector<ExperimentTag>& tags) override;
   Experiment get_experiment(const std::string& experiment_id) override;

@@ -410,12 +410,13 @@ TEST_F(PostgresDatabaseTest, DriverSpellingAndQueryParametersAreAccepted) {
 
 TEST_F(PostgresDatabaseTest, SchemaIsCreatedInAnEmptyDatabaseThenChecked) {
   const std::string uri = fresh_database();
-  EXPECT_EQ(prepare_schema(libpq_uri(uri), {}), SchemaState::kCreated);
-  EXPECT_EQ(psql("SELECT version_num FROM alembic_version"), "acf3f17fdcc7\n");
-  EXPECT_EQ(psql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), "16\n");
+  EXPECT_EQ(prepare_schema(libpq_uri(uri), {}).state, SchemaState::kCreated);
+  EXPECT_EQ(psql("SELECT version_num FROM alembic_version"), "1b5f0d9ad7c1\n");
+  EXPECT_EQ(psql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), "35\n");
+  EXPECT_EQ(psql("SELECT name FROM workspaces"), "default\n");
   EXPECT_EQ(psql("SELECT count(*) FROM pg_indexes WHERE indexname = 'mlflowcpp_index_metrics_run_uuid_key_step'"),
             "1\n");
-  EXPECT_EQ(prepare_schema(libpq_uri(uri), {}), SchemaState::kCurrent);
+  EXPECT_EQ(prepare_schema(libpq_uri(uri), {}).state, SchemaState::kCurrent);
   // Pooled connections keep the default search_path (the DDL empties its own).
   auto database = open(uri);
   database->read([](Connection& connection) {
