@@ -1,6 +1,6 @@
 #pragma once
 
-// The tracking store in MLflow 2.9.2's own schema, on any sql::Database
+// The tracking store in MLflow's own schema (3's or 2.9.2's), on any sql::Database
 // (SQLite or PostgreSQL): a database written here opens in the official
 // server and the other way round.
 //
