@@ -18,30 +18,48 @@ namespace postgres = server::store::postgres;
 constexpr const char* kDbUsage =
     "Usage: mlflowcpp db upgrade URI\n"
     "\n"
-    "Creates MLflow 2.9.2's schema (alembic revision acf3f17fdcc7) in an empty\n"
-    "database, or checks that an existing one has it. URI is a backend store URI:\n"
-    "postgresql://user:password@host:port/database[?sslmode=...] (also postgres://\n"
-    "and postgresql+psycopg2://; the password may come from PGPASSWORD) or\n"
-    "sqlite:///path.db. A database at another revision is refused: migrate it with\n"
-    "MLflow 2.9.2's `mlflow db upgrade`.\n";
+    "Brings the database to MLflow 3's schema (alembic revision 1b5f0d9ad7c1), as\n"
+    "`mlflow db upgrade` does: creates it in an empty database, migrates a database\n"
+    "with MLflow 2.9's schema (revision acf3f17fdcc7) in place, in one transaction,\n"
+    "keeping its data, and checks a database that has it already. URI is a backend\n"
+    "store URI: postgresql://user:password@host:port/database[?sslmode=...] (also\n"
+    "postgres:// and postgresql+psycopg2://; the password may come from PGPASSWORD)\n"
+    "or sqlite:///path.db. A database at another revision is refused: migrate it\n"
+    "with MLflow's own `mlflow db upgrade`.\n";
+
+const char* done(server::store::SchemaState state) {
+  switch (state) {
+    case server::store::SchemaState::kCreated:
+      return "Created";
+    case server::store::SchemaState::kUpgraded:
+      return "Upgraded to";
+    case server::store::SchemaState::kCurrent:
+      break;
+  }
+  return "Checked";
+}
+
+void report(const server::store::PreparedSchema& prepared, const std::string& printable_uri) {
+  std::cout << done(prepared.state) << " MLflow 3's schema (alembic revision "
+            << server::store::kMlflow3AlembicRevision << ") in " << printable_uri << "\n";
+}
 
 int upgrade(const std::string& uri) {
   if (postgres::is_postgres_uri(uri)) {
     postgres::PostgresSchemaOptions options;
     options.add_missing_indexes = true;
-    const auto state = postgres::prepare_schema(postgres::libpq_uri(uri), options);
-    std::cout << (state == postgres::SchemaState::kCreated ? "Created" : "Checked") << " MLflow 2.9.2's schema "
-              << "(alembic revision " << server::store::kSupportedAlembicRevision << ") in "
-              << postgres::redact_password(uri) << "\n";
+    options.upgrade_mlflow2 = true;
+    report(postgres::prepare_schema(postgres::libpq_uri(uri), options), postgres::redact_password(uri));
     return 0;
   }
-  // Opening a SQLite database creates or checks its schema (and nothing
-  // else: the default experiment is the server's, with its artifact root).
+  // Opening a SQLite database creates, upgrades or checks its schema (and
+  // nothing else: the default experiment is the server's, with its artifact
+  // root).
   server::store::SqliteDatabaseOptions options;
   options.path = server::sqlite_path_from_uri(uri);
+  options.upgrade_mlflow2_schema = true;
   server::store::SqliteDatabase database(options);
-  std::cout << "Checked MLflow 2.9.2's schema (alembic revision " << server::store::kSupportedAlembicRevision
-            << ") in " << uri << "\n";
+  report(database.prepared_schema(), uri);
   return 0;
 }
 

@@ -22,6 +22,7 @@ PostgresDatabase::PostgresDatabase(const PostgresDatabaseOptions& options)
     : conninfo_(libpq_uri(options.uri)),
       pool_(conninfo_, options.pool),
       max_write_attempts_(std::max(1, options.max_write_attempts)),
+      schema_generation_(options.schema_generation),
       random_(std::random_device{}()) {
   auto first = pool_.acquire();  // fails now rather than on the first request
 }

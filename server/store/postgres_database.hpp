@@ -20,6 +20,8 @@ struct PostgresDatabaseOptions {
   // Runs of one write job before a serialization failure or deadlock is
   // given up on and reported.
   int max_write_attempts = 10;
+  // What prepare_schema found (postgres_schema.hpp); the database is not read for it.
+  SchemaGeneration schema_generation = SchemaGeneration::kMlflow3;
 };
 
 class PostgresDatabase final : public sql::Database {
@@ -29,6 +31,7 @@ class PostgresDatabase final : public sql::Database {
   explicit PostgresDatabase(const PostgresDatabaseOptions& options);
 
   sql::Dialect dialect() const override { return sql::Dialect::kPostgres; }
+  SchemaGeneration schema_generation() const override { return schema_generation_; }
 
   // BEGIN (READ COMMITTED, as MLflow runs) .. COMMIT. A serialization failure
   // or deadlock rolls back and runs the job again after a short random
@@ -49,6 +52,7 @@ class PostgresDatabase final : public sql::Database {
   std::string conninfo_;
   PostgresConnectionPool pool_;
   int max_write_attempts_;
+  SchemaGeneration schema_generation_;
   std::mutex random_mutex_;
   std::minstd_rand random_;
 };

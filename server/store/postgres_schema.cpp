@@ -2,7 +2,6 @@
 
 #include "server/store/postgres_connection.hpp"
 #include "server/store/mlflow_schema_check.hpp"
-#include "server/store/sqlite_schema.hpp"
 
 #include <stdexcept>
 #include <vector>
@@ -23,6 +22,12 @@ constexpr const char* kExtraIndexes =
     "CREATE INDEX IF NOT EXISTS mlflowcpp_index_metrics_run_uuid_key_step "
     "ON public.metrics (run_uuid, key, step, \"timestamp\", value, is_nan)";
 
+// Rows the official server writes with the schema. (MLflow's DDL empties the
+// session's search_path: every name is qualified.)
+constexpr const char* kSchemaRows =
+    "INSERT INTO public.alembic_version (version_num) VALUES ('1b5f0d9ad7c1');"
+    "INSERT INTO public.workspaces (name, description) VALUES ('default', 'Default workspace for legacy resources')";
+
 // MLflow's tables live in the schema `public` (its DDL names it everywhere).
 std::vector<std::string> table_names(PostgresConnection& connection) {
   std::vector<std::string> names;
@@ -31,35 +36,38 @@ std::vector<std::string> table_names(PostgresConnection& connection) {
   return names;
 }
 
-SchemaState prepare_in_transaction(PostgresConnection& connection, const PostgresSchemaOptions& options) {
+PreparedSchema prepare_in_transaction(PostgresConnection& connection, const PostgresSchemaOptions& options) {
   connection.execute(kSchemaLock);
   const auto tables = table_names(connection);
   if (tables.empty()) {
-    connection.execute(kMlflowPostgresSchemaDdl);
-    auto insert = connection.statement("INSERT INTO public.alembic_version (version_num) VALUES (?)");
-    insert->bind(1, kSupportedAlembicRevision);
-    insert->execute();
+    connection.execute(kMlflow3PostgresSchemaDdl);
+    connection.execute(kSchemaRows);
     connection.execute(kExtraIndexes);
-    return SchemaState::kCreated;
+    return {SchemaState::kCreated, SchemaGeneration::kMlflow3};
   }
-  check_mlflow_schema(connection, tables,
-                      {"public.alembic_version", "the PostgreSQL database", "an empty database"});
+  const SchemaGeneration found = check_mlflow_schema(
+      connection, tables, {"public.alembic_version", "the PostgreSQL database", "an empty database"});
+  PreparedSchema prepared{SchemaState::kCurrent, found};
+  if (found == SchemaGeneration::kMlflow2 && options.upgrade_mlflow2) {
+    connection.execute(kMlflow2To3PostgresMigration);
+    prepared = {SchemaState::kUpgraded, SchemaGeneration::kMlflow3};
+  }
   if (options.add_missing_indexes) connection.execute(kExtraIndexes);
-  return SchemaState::kCurrent;
+  return prepared;
 }
 
 }  // namespace
 
-SchemaState prepare_schema(const std::string& conninfo, const PostgresSchemaOptions& options) {
+PreparedSchema prepare_schema(const std::string& conninfo, const PostgresSchemaOptions& options) {
   try {
     // A connection of its own: MLflow's DDL empties the session's search_path,
     // which must not leak into pooled connections.
     PostgresConnection connection(conninfo);
     connection.execute("BEGIN");
     try {
-      const SchemaState state = prepare_in_transaction(connection, options);
+      const PreparedSchema prepared = prepare_in_transaction(connection, options);
       connection.execute("COMMIT");
-      return state;
+      return prepared;
     } catch (...) {
       try {
         connection.execute("ROLLBACK");

@@ -10,6 +10,7 @@
 // implementation numbers them ($1, $2, ...) when it prepares a statement.
 
 #include "server/search/search.hpp"
+#include "server/store/schema_generation.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -137,6 +138,8 @@ class Database {
   using Job = std::function<void(Connection&)>;
   virtual ~Database() = default;
   virtual Dialect dialect() const = 0;
+  // Which MLflow schema the database holds (fixed while it is open).
+  virtual SchemaGeneration schema_generation() const = 0;
 
   // Runs `job` in a write transaction and returns once it is committed.
   // Rethrows what the job threw (its writes are then rolled back). A job may

@@ -202,4 +202,28 @@ void touch_model(sql::Connection& connection, const std::string& name, int64_t n
   update->execute();
 }
 
+void insert_or_update(sql::Connection& connection, std::string_view table,
+                      const std::vector<std::pair<std::string_view, search::SqlValue>>& keys,
+                      std::string_view value_column, const search::SqlValue& value) {
+  std::string columns(value_column);
+  std::string placeholders = "?";
+  std::string key_condition;
+  std::vector<search::SqlValue> insert_values{value};
+  std::vector<search::SqlValue> update_values{value};
+  for (const auto& [column, key] : keys) {
+    columns += fmt::format(", {}", column);
+    placeholders += ", ?";
+    key_condition += fmt::format("{}{} = ?", key_condition.empty() ? "" : " AND ", column);
+    insert_values.push_back(key);
+    update_values.push_back(key);
+  }
+  auto insert = connection.statement(sql_dialect::insert_ignoring_duplicates(
+      connection.dialect(), fmt::format("{} ({}) VALUES ({})", table, columns, placeholders)));
+  sql::bind_values(*insert, insert_values);
+  insert->execute();
+  auto update = connection.statement(fmt::format("UPDATE {} SET {} = ? WHERE {}", table, value_column, key_condition));
+  sql::bind_values(*update, update_values);
+  update->execute();
+}
+
 }  // namespace mlflowcpp::server::store

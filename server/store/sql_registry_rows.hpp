@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mlflowcpp::server::store {
@@ -48,6 +50,14 @@ RegisteredModel require_model_entity(sql::Connection& connection, const std::str
 
 // Sets the model's last_updated_time to `now`.
 void touch_model(sql::Connection& connection, const std::string& name, int64_t now);
+
+// Sets `value_column` of the row of `table` whose key columns hold `keys`: inserts the row unless it is
+// there, then updates it. Not INSERT ... ON CONFLICT: the registry tables' unique keys carry the workspace
+// in MLflow 3's schema and not in 2.9's, so no conflict target fits both. Not INSERT OR REPLACE either:
+// the row keeps its place in the lists it is read back in.
+void insert_or_update(sql::Connection& connection, std::string_view table,
+                      const std::vector<std::pair<std::string_view, search::SqlValue>>& keys,
+                      std::string_view value_column, const search::SqlValue& value);
 
 // Tags given twice in one request: the last value wins, in the place of the first.
 template <typename Tag>

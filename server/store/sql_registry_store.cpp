@@ -157,14 +157,7 @@ std::vector<ModelVersion> SqlRegistryStore::get_latest_versions(const std::strin
 void SqlRegistryStore::set_registered_model_tag(const std::string& name, const RegisteredModelTag& tag) {
   write_transaction(*database_, [&](sql::Connection& connection) {
     require_model(connection, name);
-    // An upsert, not INSERT OR REPLACE: the tag keeps its row and so its place in the list.
-    auto upsert = connection.statement(
-        "INSERT INTO registered_model_tags (key, value, name) VALUES (?, ?, ?) "
-        "ON CONFLICT (key, name) DO UPDATE SET value = excluded.value");
-    upsert->bind(1, tag.key);
-    upsert->bind(2, tag.value);
-    upsert->bind(3, name);
-    upsert->execute();
+    insert_or_update(connection, "registered_model_tags", {{"name", name}, {"key", tag.key}}, "value", tag.value);
   });
 }
 
@@ -185,13 +178,8 @@ void SqlRegistryStore::set_registered_model_alias(const std::string& name, const
                                                   int64_t version) {
   write_transaction(*database_, [&](sql::Connection& connection) {
     require_version(connection, name, version, false);
-    auto upsert = connection.statement(
-        "INSERT INTO registered_model_aliases (alias, version, name) VALUES (?, ?, ?) "
-        "ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version");
-    upsert->bind(1, alias);
-    upsert->bind(2, static_cast<int64_t>(version));
-    upsert->bind(3, name);
-    upsert->execute();
+    insert_or_update(connection, "registered_model_aliases", {{"name", name}, {"alias", alias}}, "version",
+                     static_cast<int64_t>(version));
   });
 }
 

@@ -216,14 +216,8 @@ std::string SqlRegistryStore::get_model_version_download_uri(const std::string& 
 void SqlRegistryStore::set_model_version_tag(const std::string& name, int64_t version, const ModelVersionTag& tag) {
   write_transaction(*database_, [&](sql::Connection& connection) {
     require_version(connection, name, version, false);
-    auto upsert = connection.statement(
-        "INSERT INTO model_version_tags (key, value, name, version) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (key, name, version) DO UPDATE SET value = excluded.value");
-    upsert->bind(1, tag.key);
-    upsert->bind(2, tag.value);
-    upsert->bind(3, name);
-    upsert->bind(4, static_cast<int64_t>(version));
-    upsert->execute();
+    insert_or_update(connection, "model_version_tags",
+                     {{"name", name}, {"version", static_cast<int64_t>(version)}, {"key", tag.key}}, "value", tag.value);
   });
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// The tracking store in MLflow 2.9.2's own schema, on any sql::Database
+// The tracking store in MLflow's own schema (3's or 2.9.2's), on any sql::Database
 // (SQLite or PostgreSQL): a database written here opens in the official
 // server and the other way round.
 //
@@ -32,6 +32,8 @@ class SqlTrackingStore final : public TrackingStore {
   // there is no experiment at all.
   SqlTrackingStore(std::shared_ptr<sql::Database> database, SqlStoreOptions options);
   ~SqlTrackingStore() override;
+
+  SchemaGeneration schema_generation() const override { return database_->schema_generation(); }
 
   std::string create_experiment(const std::string& name, const std::string& artifact_location,
                                 const std::vector<ExperimentTag>& tags) override;

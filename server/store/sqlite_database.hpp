@@ -10,6 +10,7 @@
 // job inside one read transaction. Checkpoints: SqliteCheckpointer, off the
 // writer's path.
 
+#include "server/store/mlflow_schema_check.hpp"
 #include "server/store/sql_database.hpp"
 
 #include <cstddef>
@@ -29,6 +30,9 @@ struct SqliteDatabaseOptions {
   // FULL also through power loss, at an fsync per commit.
   bool synchronous_full = false;
   int busy_timeout_ms = 30000;  // waits for another process holding the write lock
+  // Migrate a database with MLflow 2.9's schema to MLflow 3's (`db upgrade`);
+  // otherwise it is served with the schema it has.
+  bool upgrade_mlflow2_schema = false;
 };
 
 class SqliteDatabase final : public sql::Database {
@@ -40,13 +44,17 @@ class SqliteDatabase final : public sql::Database {
   ~SqliteDatabase() override;
 
   sql::Dialect dialect() const override { return sql::Dialect::kSqlite; }
+  SchemaGeneration schema_generation() const override { return schema_.generation; }
   void write(const Job& job) override;
   void read(const Job& job) override;
 
   const std::string& path() const { return options_.path; }
+  // What opening the file found and did to its schema.
+  const PreparedSchema& prepared_schema() const { return schema_; }
 
  private:
   SqliteDatabaseOptions options_;
+  PreparedSchema schema_{};
   std::unique_ptr<SqliteCheckpointer> checkpointer_;  // outlives the writer, which reports to it
   std::unique_ptr<SqliteWriter> writer_;
   std::unique_ptr<SqliteReadPool> readers_;

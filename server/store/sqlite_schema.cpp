@@ -18,6 +18,10 @@ constexpr const char* kExtraIndexes =
     "CREATE INDEX IF NOT EXISTS mlflowcpp_index_metrics_run_uuid_key_step "
     "ON metrics (run_uuid, key, step, timestamp, value, is_nan)";
 
+// Written by the official server with the schema, not part of its DDL.
+constexpr const char* kDefaultWorkspace =
+    "INSERT INTO workspaces (name, description) VALUES ('default', 'Default workspace for legacy resources')";
+
 std::vector<std::string> table_names(SqliteConnection& connection) {
   std::vector<std::string> names;
   auto query = connection.statement("SELECT name FROM sqlite_master WHERE type = 'table'");
@@ -25,9 +29,25 @@ std::vector<std::string> table_names(SqliteConnection& connection) {
   return names;
 }
 
+// Runs inside the write transaction `prepare_database` holds.
+PreparedSchema create_check_or_upgrade(SqliteConnection& writer, const std::string& path, bool upgrade_mlflow2) {
+  const auto tables = table_names(writer);  // again, under the write lock
+  if (tables.empty()) {
+    writer.execute(kMlflow3SqliteSchemaDdl);
+    writer.execute(kDefaultWorkspace);
+    return {SchemaState::kCreated, SchemaGeneration::kMlflow3};
+  }
+  const SchemaGeneration found =
+      check_mlflow_schema(writer, tables, {"alembic_version", "'" + path + "'", "another file"});
+  if (found == SchemaGeneration::kMlflow3 || !upgrade_mlflow2) return {SchemaState::kCurrent, found};
+  writer.execute(kMlflow2To3SqliteMigration);
+  return {SchemaState::kUpgraded, SchemaGeneration::kMlflow3};
+}
+
 }  // namespace
 
-void prepare_database(SqliteConnection& writer, const std::string& path, bool synchronous_full) {
+PreparedSchema prepare_database(SqliteConnection& writer, const std::string& path, bool synchronous_full,
+                                bool upgrade_mlflow2) {
   std::vector<std::string> tables;
   try {
     tables = table_names(writer);
@@ -44,16 +64,16 @@ void prepare_database(SqliteConnection& writer, const std::string& path, bool sy
     writer.execute("PRAGMA journal_mode = WAL");
     writer.execute(synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
 
+    // The migration rebuilds tables others refer to, as alembic's batch mode
+    // does: with foreign keys enforced, dropping them would fail or cascade.
+    // (It is off by default; the setting cannot change inside a transaction.)
+    writer.execute("PRAGMA foreign_keys = OFF");
     writer.execute("BEGIN IMMEDIATE");
     try {
-      tables = table_names(writer);  // again, under the write lock
-      if (tables.empty()) {
-        writer.execute(kMlflowSchemaDdl);
-      } else {
-        check_mlflow_schema(writer, tables, {"alembic_version", "'" + path + "'", "another file"});
-      }
+      const PreparedSchema prepared = create_check_or_upgrade(writer, path, upgrade_mlflow2);
       writer.execute(kExtraIndexes);
       writer.execute("COMMIT");
+      return prepared;
     } catch (...) {
       writer.execute("ROLLBACK");
       throw;

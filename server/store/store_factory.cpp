@@ -46,7 +46,7 @@ std::shared_ptr<store::sql::Database> open_postgres_database(const std::string& 
     database_options.pool.pool_size = options.db_pool_size;
     database_options.pool.max_overflow = options.db_max_overflow;
     // Created or checked on a connection of its own before the pool opens.
-    postgres::prepare_schema(postgres::libpq_uri(backend_store_uri), {});
+    database_options.schema_generation = postgres::prepare_schema(postgres::libpq_uri(backend_store_uri), {}).generation;
     return std::make_shared<postgres::PostgresDatabase>(database_options);
   } catch (const std::exception& error) {
     // Named, so the message says which database when several are configured.

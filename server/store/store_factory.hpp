@@ -32,7 +32,7 @@ struct BackendStores {
 //   postgresql://user:password@host:port/database[?sslmode=...&...] (also
 //   postgres:// and postgresql+psycopg2://; libpq parameters pass through,
 //   the password may come from PGPASSWORD or ~/.pgpass).
-// An empty database gets MLflow 2.9.2's schema; an existing one must have it.
+// An empty database gets MLflow 3's schema; an existing one must have it or MLflow 2.9.2's.
 // Other schemes, or a database that cannot be used, throw std::runtime_error
 // with a message for the person who started the server.
 BackendStores open_backend_stores(const std::string& backend_store_uri, const BackendStoreOptions& options);

@@ -10,6 +10,8 @@
 //
 // Thread safety: every method may be called from many threads at once.
 
+#include "server/store/schema_generation.hpp"
+
 #include <mlflowcpp/entities.hpp>
 
 #include <cstdint>
@@ -62,6 +64,10 @@ struct MetricHistoryBulkIntervalRequest {
 class TrackingStore {
  public:
   virtual ~TrackingStore() = default;
+
+  // The schema of the backend database: calls that need MLflow 3's tables
+  // answer a kMlflow2 database with store::kUpgradeToMlflow3Hint.
+  virtual store::SchemaGeneration schema_generation() const = 0;
 
   // Experiments. `artifact_location` empty = derived from the default root.
   virtual std::string create_experiment(const std::string& name, const std::string& artifact_location,

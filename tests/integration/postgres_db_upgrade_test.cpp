@@ -1,9 +1,12 @@
 // `mlflowcpp db upgrade` and the server's startup on PostgreSQL databases:
-// an empty database gets MLflow 2.9.2's schema, a current one is checked and
-// left as it is, one at a revision this server does not know is refused.
+// an empty database gets MLflow 3's schema, a 2.9.2 one is migrated to exactly
+// that schema with its data (and served as it is until then), a current one is
+// checked and left as it is, one at a revision this server does not know is
+// refused.
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,17 +55,71 @@ TEST_F(PostgresDbUpgradeTest, CreatesTheSchemaInAnEmptyDatabase) {
   const CommandResult result = db_upgrade(uri);
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("Created"), std::string::npos) << result.output;
+  EXPECT_EQ(psql("SELECT version_num FROM alembic_version"), "1b5f0d9ad7c1\n");
+  EXPECT_EQ(psql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), "35\n");
+  // MLflow's own constraints came with it.
+  EXPECT_EQ(psql("SELECT count(*) FROM pg_constraint WHERE conname IN ('uq_experiments_workspace_name', 'metric_pk', "
+                 "'latest_metric_pk', 'runs_status_check', 'registered_model_pk')"),
+            "5\n");
+  EXPECT_EQ(psql("SELECT name FROM workspaces"), "default\n");
+}
+
+// The schema as PostgreSQL's catalog describes it, one line per column,
+// constraint and index, sorted: what two databases must agree on.
+std::string describe_schema(const std::function<std::string(const std::string&)>& psql) {
+  return psql("SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || "
+              "coalesce(character_maximum_length::text, '-') || ' ' || is_nullable || ' ' || "
+              "coalesce(column_default, '-') || ' ' || coalesce(generation_expression, '-') "
+              "FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position") +
+         psql("SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint "
+              "WHERE connamespace = 'public'::regnamespace ORDER BY 1") +
+         psql("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname");
+}
+
+TEST_F(PostgresDbUpgradeTest, UpgradesAn29DatabaseToMlflow3sSchemaKeepingItsData) {
+  const std::string expected_uri = fresh_database();
+  ASSERT_EQ(db_upgrade(expected_uri).exit_code, 0);
+  const std::string expected = describe_schema([this](const std::string& sql) { return psql(sql); });
+
+  const std::string uri = fresh_database();
+  postgres_->psql_file(database_, std::string(MLFLOWCPP_FIXTURES_DIR) + "/mlflow-2.9.2-sample.postgres.sql");
+  const std::string counts_sql =
+      "SELECT (SELECT count(*) FROM experiments) || ' ' || (SELECT count(*) FROM runs) || ' ' || "
+      "(SELECT count(*) FROM metrics) || ' ' || (SELECT count(*) FROM tags) || ' ' || "
+      "(SELECT count(*) FROM registered_models) || ' ' || (SELECT count(*) FROM model_versions) || ' ' || "
+      "(SELECT count(*) FROM registered_model_tags) || ' ' || (SELECT count(*) FROM registered_model_aliases) || ' ' "
+      "|| (SELECT count(*) FROM datasets) || ' ' || (SELECT count(*) FROM inputs)";
+  const std::string counts = psql(counts_sql);
+  const std::string versions = psql("SELECT name, version, current_stage, source FROM model_versions ORDER BY 1, 2");
+
+  const CommandResult result = db_upgrade(uri);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("Upgraded"), std::string::npos) << result.output;
+  EXPECT_EQ(describe_schema([this](const std::string& sql) { return psql(sql); }), expected);
+  EXPECT_EQ(psql("SELECT version_num FROM alembic_version"), "1b5f0d9ad7c1\n");
+  EXPECT_EQ(psql(counts_sql), counts);
+  EXPECT_EQ(psql("SELECT name, version, current_stage, source FROM model_versions ORDER BY 1, 2"), versions);
+  EXPECT_EQ(psql("SELECT DISTINCT workspace FROM model_versions"), "default\n");
+
+  const CommandResult again = db_upgrade(uri);
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("Checked"), std::string::npos) << again.output;
+}
+
+TEST_F(PostgresDbUpgradeTest, AFailedUpgradeLeavesThe29DatabaseAsItWas) {
+  const std::string uri = fresh_database();
+  postgres_->psql_file(database_, std::string(MLFLOWCPP_FIXTURES_DIR) + "/mlflow-2.9.2-sample.postgres.sql");
+  psql("CREATE TABLE public.jobs (id INTEGER)");  // in the way of a table the migration creates
+  const CommandResult result = db_upgrade(uri);
+  EXPECT_EQ(result.exit_code, 1) << result.output;
   EXPECT_EQ(psql("SELECT version_num FROM alembic_version"), "acf3f17fdcc7\n");
-  EXPECT_EQ(psql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), "16\n");
-  // MLflow's own constraints came with it: the names its errors are mapped from.
-  EXPECT_EQ(psql("SELECT count(*) FROM pg_constraint WHERE conname IN ('experiments_name_key', 'metric_pk', "
-                 "'latest_metric_pk', 'runs_status_check')"),
-            "4\n");
+  EXPECT_EQ(psql("SELECT count(*) FROM information_schema.columns WHERE column_name = 'workspace'"), "0\n");
 }
 
 TEST_F(PostgresDbUpgradeTest, ChecksACurrentDatabaseAndLeavesItsDataAlone) {
   const std::string uri = fresh_database();
   postgres_->psql_file(database_, std::string(MLFLOWCPP_FIXTURES_DIR) + "/mlflow-2.9.2-sample.postgres.sql");
+  ASSERT_EQ(db_upgrade(uri).exit_code, 0);  // to MLflow 3's schema
   const std::string before = psql("SELECT count(*) FROM experiments") + psql("SELECT count(*) FROM metrics");
 
   for (int run = 0; run < 2; ++run) {
@@ -71,7 +128,7 @@ TEST_F(PostgresDbUpgradeTest, ChecksACurrentDatabaseAndLeavesItsDataAlone) {
     EXPECT_NE(result.output.find("Checked"), std::string::npos) << result.output;
   }
   EXPECT_EQ(psql("SELECT count(*) FROM experiments") + psql("SELECT count(*) FROM metrics"), before);
-  EXPECT_EQ(psql("SELECT version_num FROM alembic_version"), "acf3f17fdcc7\n");
+  EXPECT_EQ(psql("SELECT version_num FROM alembic_version"), "1b5f0d9ad7c1\n");
 }
 
 TEST_F(PostgresDbUpgradeTest, RefusesAnUnknownRevisionAndSoDoesTheServer) {
@@ -82,7 +139,7 @@ TEST_F(PostgresDbUpgradeTest, RefusesAnUnknownRevisionAndSoDoesTheServer) {
   const CommandResult upgrade = db_upgrade(uri);
   EXPECT_EQ(upgrade.exit_code, 1) << upgrade.output;
   EXPECT_NE(upgrade.output.find("ffffffffffff"), std::string::npos) << upgrade.output;
-  EXPECT_NE(upgrade.output.find("acf3f17fdcc7"), std::string::npos) << upgrade.output;
+  EXPECT_NE(upgrade.output.find("1b5f0d9ad7c1"), std::string::npos) << upgrade.output;
 
   testing::TempDir dir;
   const CommandResult server = run_command(
@@ -167,12 +224,21 @@ TEST(PostgresPasswordTest, PasswordComesFromTheUriOrPgpasswordAndIsNeverPrinted)
   EXPECT_EQ(http.get("/api/2.0/mlflow/experiments/get?experiment_id=0").status, 200);
 }
 
-TEST(DbUpgradeTest, CreatesOrChecksASqliteDatabaseToo) {
+TEST(DbUpgradeTest, CreatesUpgradesOrChecksASqliteDatabaseToo) {
   testing::TempDir dir;
   const std::string uri = "sqlite:///" + (dir.path() / "new.db").string();
-  for (int run = 0; run < 2; ++run) {
+  for (const char* done : {"Created", "Checked"}) {
     const CommandResult result = run_command(server_binary(), {"db", "upgrade", uri});
     EXPECT_EQ(result.exit_code, 0) << result.output;
+    EXPECT_NE(result.output.find(done), std::string::npos) << result.output;
+  }
+  const auto old = dir.path() / "old.db";
+  testing::write_file(old, testing::read_file(std::filesystem::path(MLFLOWCPP_FIXTURES_DIR) /
+                                              "mlflow-2.9.2-sample.sqlite"));
+  for (const char* done : {"Upgraded", "Checked"}) {
+    const CommandResult result = run_command(server_binary(), {"db", "upgrade", "sqlite:///" + old.string()});
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    EXPECT_NE(result.output.find(done), std::string::npos) << result.output;
   }
   testing::write_file(dir.path() / "not-a-database.db", "plain text, not SQLite");
   const CommandResult refused =

@@ -410,12 +410,13 @@ TEST_F(PostgresDatabaseTest, DriverSpellingAndQueryParametersAreAccepted) {
 
 TEST_F(PostgresDatabaseTest, SchemaIsCreatedInAnEmptyDatabaseThenChecked) {
   const std::string uri = fresh_database();
-  EXPECT_EQ(prepare_schema(libpq_uri(uri), {}), SchemaState::kCreated);
-  EXPECT_EQ(psql("SELECT version_num FROM alembic_version"), "acf3f17fdcc7\n");
-  EXPECT_EQ(psql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), "16\n");
+  EXPECT_EQ(prepare_schema(libpq_uri(uri), {}).state, SchemaState::kCreated);
+  EXPECT_EQ(psql("SELECT version_num FROM alembic_version"), "1b5f0d9ad7c1\n");
+  EXPECT_EQ(psql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), "35\n");
+  EXPECT_EQ(psql("SELECT name FROM workspaces"), "default\n");
   EXPECT_EQ(psql("SELECT count(*) FROM pg_indexes WHERE indexname = 'mlflowcpp_index_metrics_run_uuid_key_step'"),
             "1\n");
-  EXPECT_EQ(prepare_schema(libpq_uri(uri), {}), SchemaState::kCurrent);
+  EXPECT_EQ(prepare_schema(libpq_uri(uri), {}).state, SchemaState::kCurrent);
   // Pooled connections keep the default search_path (the DDL empties its own).
   auto database = open(uri);
   database->read([](Connection& connection) {
@@ -430,7 +431,7 @@ TEST_F(PostgresDatabaseTest, ReplicasStartingTogetherCreateTheSchemaOnce) {
   std::vector<SchemaState> states(4);
   std::vector<std::thread> threads;
   for (size_t i = 0; i < states.size(); ++i) {
-    threads.emplace_back([&, i] { states[i] = prepare_schema(conninfo, {}); });
+    threads.emplace_back([&, i] { states[i] = prepare_schema(conninfo, {}).state; });
   }
   for (auto& thread : threads) thread.join();
   int created = 0;
@@ -444,14 +445,14 @@ TEST_F(PostgresDatabaseTest, TheOfficialServersDatabaseIsAccepted) {
   server_->psql_file(database_name_, std::string(MLFLOWCPP_FIXTURES_DIR) + "/mlflow-2.9.2-sample.postgres.sql");
   PostgresSchemaOptions options;
   options.add_missing_indexes = true;
-  EXPECT_EQ(prepare_schema(libpq_uri(uri), options), SchemaState::kCurrent);
+  EXPECT_EQ(prepare_schema(libpq_uri(uri), options).state, SchemaState::kCurrent);
   EXPECT_EQ(psql("SELECT count(*) FROM pg_indexes WHERE indexname = 'mlflowcpp_index_metrics_run_uuid_key_step'"),
             "1\n");
 }
 
 TEST_F(PostgresDatabaseTest, AnUnknownRevisionOrAForeignDatabaseIsRefused) {
   const std::string uri = fresh_database();
-  ASSERT_EQ(prepare_schema(libpq_uri(uri), {}), SchemaState::kCreated);
+  ASSERT_EQ(prepare_schema(libpq_uri(uri), {}).state, SchemaState::kCreated);
   psql("UPDATE alembic_version SET version_num = '0123456789ab'");
   try {
     prepare_schema(libpq_uri(uri), {});
