@@ -96,7 +96,8 @@ void ArtifactHandlers::register_routes(Router& router) {
     return [this, handle](Request& request, Reply& reply) { (this->*handle)(request, reply); };
   };
 
-  for (const std::string& base : {std::string("/api/2.0/mlflow-artifacts"), prefix + "/ajax-api/2.0/mlflow-artifacts"}) {
+  const std::string bases[] = {"/api/2.0/mlflow-artifacts", prefix + "/ajax-api/2.0/mlflow-artifacts"};
+  for (const std::string& base : bases) {
     const std::string files = base + "/artifacts/";
     router.add(route_of("GET", base + "/artifacts", PathMatch::kExact, ApiFamily::kArtifactProxy,
                    bound(&ArtifactHandlers::list_proxy)));

@@ -38,7 +38,9 @@ const RequestMessage& Request::message() const {
 }
 
 Request::BodyLoad Request::load_body(std::size_t limit) {
-  if (const auto length = content_length()) body_.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*length, limit == 0 ? *length : limit)));
+  if (const auto length = content_length()) {
+    body_.reserve(static_cast<std::size_t>(limit == 0 ? *length : std::min<std::uint64_t>(*length, limit)));
+  }
   bool too_large = false;
   const bool complete = read_body([&](const char* data, std::size_t length) {
     if (limit != 0 && body_.size() + length > limit) {
