@@ -8,6 +8,8 @@
 #include "server/http/artifact_handlers.hpp"
 #include "server/http/http_server.hpp"
 #include "server/http/registry_handlers.hpp"
+#include "server/http/server_handlers.hpp"
+#include "server/http/tracking_handlers.hpp"
 #include "server/service/registry_service.hpp"
 #include "server/service/tracking_service.hpp"
 #include "server/store/postgres_uri.hpp"
@@ -122,22 +124,21 @@ int run_server(const std::vector<std::string>& arguments) {
   server::ArtifactLister artifacts(options.artifacts_destination);
   server::TrackingService service(*stores.tracking, artifacts);
   server::RegistryService registry(*stores.registry);
-  server::http::ArtifactRouteOptions artifact_options;
-  artifact_options.static_prefix = options.static_prefix;
-  artifact_options.serve_artifacts = options.serve_artifacts;
-  artifact_options.artifacts_only = options.artifacts_only;
-  server::http::ArtifactHandlers artifact_handlers(service, &registry, artifact_options);
   server::http::HttpServerOptions http_options;
-  http_options.static_prefix = options.static_prefix;
-  http_options.static_dir = options.static_dir;
+  http_options.serving.static_prefix = options.static_prefix;
+  http_options.serving.artifacts_only = options.artifacts_only;
+  http_options.serving.serve_artifacts = options.serve_artifacts;
   http_options.worker_threads = options.workers;
-  http_options.artifacts_only = options.artifacts_only;
-  server::http::HttpServer http_server(service, http_options);
-  server::http::RegistryRouteOptions registry_options;
-  registry_options.static_prefix = options.static_prefix;
-  registry_options.artifacts_only = options.artifacts_only;
-  server::http::add_registry_routes(http_server.router(), registry, registry_options);
-  http_server.add_artifact_routes(artifact_handlers);
+  // The handler groups outlive the server that calls them.
+  server::http::ServerHandlers server_handlers(options.static_dir);
+  server::http::TrackingHandlers tracking_handlers(service);
+  server::http::RegistryHandlers registry_handlers(registry);
+  server::http::ArtifactHandlers artifact_handlers(service, &registry);
+  server::http::HttpServer http_server(http_options, std::cerr);
+  http_server.add_routes(server_handlers);
+  http_server.add_routes(tracking_handlers);
+  http_server.add_routes(registry_handlers);
+  http_server.add_routes(artifact_handlers);
 
   if (!http_server.bind(options.host, options.port)) {
     std::cerr << fmt::format("mlflowcpp server: cannot listen on {}:{} (address in use or not available).\n",

@@ -16,77 +16,49 @@
 // root (see artifact_location.hpp) before any file or S3 key is formed.
 
 #include "server/artifacts/artifact_location.hpp"
-#include "server/http/router.hpp"
+#include "server/http/route.hpp"
+#include "server/http/route_group.hpp"
 #include "server/service/registry_service.hpp"
 #include "server/service/tracking_service.hpp"
 
+#include <cstddef>
 #include <memory>
-#include <optional>
 #include <string>
-#include <vector>
-
-namespace httplib {
-class ContentReader;
-}
 
 namespace mlflowcpp::server::http {
 
-struct ArtifactRouteOptions {
-  std::string static_prefix;          // "" or "/prefix"
-  // Off (--no-serve-artifacts): every proxy route answers 503 with a plain-text body.
-  bool serve_artifacts = true;
-  // --artifacts-only: model-versions/get-artifact answers 503 like the other registry routes.
-  bool artifacts_only = false;
-};
-
-class ArtifactHandlers {
+class ArtifactHandlers : public RouteGroup {
  public:
   // `registry` may be null: then model-versions/get-artifact is not registered.
-  // Both services must outlive the handlers.
-  ArtifactHandlers(TrackingService& tracking, RegistryService* registry, ArtifactRouteOptions options);
+  // Both services must outlive the handlers. `max_upload_bytes` caps a proxy
+  // upload (PUT .../artifacts/<path>); 0 = no cap.
+  ArtifactHandlers(TrackingService& tracking, RegistryService* registry, std::size_t max_upload_bytes = 0);
 
-  // The exact-path routes: the proxy listing, get-artifact, model-versions/get-artifact.
-  void register_routes(Router& router);
-
-  // The routes below a path prefix (download, delete, multipart calls, and
-  // uploads that arrive with their body already read). False when `request`
-  // is not under any of the proxy's prefixes.
-  bool dispatch_prefixed(const httplib::Request& request, httplib::Response& response) const;
-
-  // PUT of one file, its body read through `reader` straight into the store.
-  void upload(const httplib::Request& request, httplib::Response& response,
-              const httplib::ContentReader& reader) const;
-  // Whether `path` is one `upload` serves (for body size limits).
-  bool is_upload_path(const std::string& path) const;
-  // Regular expressions (httplib route patterns) of the upload paths.
-  std::vector<std::string> upload_path_patterns() const;
-  bool serves_proxy() const { return options_.serve_artifacts; }
+  // The proxy's routes are of ApiFamily::kArtifactProxy (off with --no-serve-artifacts),
+  // model-versions/get-artifact of kRegistry (off with --artifacts-only).
+  void register_routes(Router& router) override;
 
  private:
+  enum class MultipartCall { kCreate, kComplete, kAbort };
+
   // The proxy's storage; NOT_IMPLEMENTED for a destination no store serves.
   std::shared_ptr<const ArtifactStore> proxy_store() const;
-  // The proxy path after `prefix` ("dir/f.txt"), when `path` starts with it.
-  std::optional<std::string> after_prefix(const std::string& path, const std::string& suffix) const;
 
-  void list_proxy(const httplib::Request& request, httplib::Response& response) const;
-  void download_proxy(const std::string& raw_path, const httplib::Request& request,
-                      httplib::Response& response) const;
-  void delete_proxy(const std::string& raw_path, httplib::Response& response) const;
-  void upload_from_body(const std::string& raw_path, const httplib::Request& request,
-                        httplib::Response& response) const;
+  void list_proxy(Request& request, Reply& reply) const;
+  void download_proxy(Request& request, Reply& reply) const;
+  void delete_proxy(Request& request, Reply& reply) const;
+  // PUT of one file, its body read as it arrives straight into the store.
+  void upload_proxy(Request& request, Reply& reply) const;
   // mpu/create, mpu/complete or mpu/abort (NOT_IMPLEMENTED by a local destination).
-  void multipart_call(const std::string& raw_path, const httplib::Request& request,
-                      httplib::Response& response) const;
-  void get_run_artifact(const httplib::Request& request, httplib::Response& response) const;
-  void get_model_version_artifact(const httplib::Request& request, httplib::Response& response) const;
-  void upload_run_artifact(const httplib::Request& request, httplib::Response& response) const;
-  void send_disabled(const httplib::Request& request, httplib::Response& response) const;
+  void multipart_call(MultipartCall call, Request& request, Reply& reply) const;
+  void get_run_artifact(Request& request, Reply& reply) const;
+  void get_model_version_artifact(Request& request, Reply& reply) const;
+  void upload_run_artifact(Request& request, Reply& reply) const;
 
   TrackingService& tracking_;
   RegistryService* registry_;
-  ArtifactRouteOptions options_;
+  std::size_t max_upload_bytes_;
   const ArtifactLocator& locator_;  // the tracking service's (its lister's)
-  std::vector<std::string> proxy_bases_;           // "/api/2.0/mlflow-artifacts", the ajax one
 };
 
 }  // namespace mlflowcpp::server::http

@@ -1,24 +1,25 @@
 #include "server/http/http_server.hpp"
 
-#include "server/http/artifact_handlers.hpp"
-#include "server/http/responses.hpp"
-
-#include <mlflowcpp/version.hpp>
+#include "server/http/body_limit_filter.hpp"
+#include "server/http/error_answer_filter.hpp"
+#include "server/http/httplib_exchange.hpp"
+#include "server/http/serving_mode_filter.hpp"
 
 #include <httplib.h>
 #include <sys/socket.h>
 
-#include <algorithm>
 #include <limits>
 
 namespace mlflowcpp::server::http {
 
-HttpServer::HttpServer(TrackingService& service, HttpServerOptions options)
+HttpServer::HttpServer(HttpServerOptions options, std::ostream& error_log)
     : options_(std::move(options)),
-      tracking_handlers_(service, options_.artifacts_only),
-      static_files_(options_.static_dir),
+      router_(options_.serving.static_prefix, options_.max_body_bytes),
+      dispatcher_(router_, filters_),
       server_(std::make_unique<httplib::Server>()) {
-  register_routes();
+  filters_.add(std::make_unique<ErrorAnswerFilter>(error_log));
+  filters_.add(std::make_unique<BodyLimitFilter>(options_.max_body_bytes));
+  filters_.add(std::make_unique<ServingModeFilter>(options_.serving));
 
   // Without TCP_NODELAY small responses wait for delayed ACKs (a few hundred requests/s).
   server_->set_tcp_nodelay(true);
@@ -34,66 +35,43 @@ HttpServer::HttpServer(TrackingService& service, HttpServerOptions options)
   server_->set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
   server_->set_read_timeout(options_.read_timeout_seconds, 0);
   server_->set_write_timeout(options_.write_timeout_seconds, 0);
-  server_->set_payload_max_length(options_.max_body_bytes);
+  // Bodies are read by the dispatcher, within each route's cap (BodyLimitFilter).
+  server_->set_payload_max_length(std::numeric_limits<std::size_t>::max());
   const std::size_t threads = options_.worker_threads == 0 ? 1 : options_.worker_threads;
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  install_handlers();
+}
 
-  // One catch-all per method: the Router does the (hash map) routing.
-  const auto dispatch = [this](const httplib::Request& request, httplib::Response& response) {
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::install_handlers() {
+  // One catch-all per method: the Router does the (hash map) routing. Methods
+  // whose body httplib reads get the ContentReader form, so httplib leaves the
+  // body unread and each route decides: read whole within its cap, or streamed.
+  const auto without_body = [this](const httplib::Request& request, httplib::Response& response) {
     memory_trimmer_.note_activity();
-    router_.dispatch(request, response);
+    HttplibRequest view(request, nullptr);
+    HttplibReply reply(request, response);
+    dispatcher_.dispatch(view, reply);
+  };
+  const auto with_body = [this](const httplib::Request& request, httplib::Response& response,
+                                const httplib::ContentReader& reader) {
+    memory_trimmer_.note_activity();
+    HttplibRequest view(request, &reader);
+    HttplibReply reply(request, response);
+    dispatcher_.dispatch(view, reply);
   };
   const char* kAnyPath = "/.*";
-  server_->Get(kAnyPath, dispatch);
-  server_->Post(kAnyPath, dispatch);
-  server_->Put(kAnyPath, dispatch);
-  server_->Patch(kAnyPath, dispatch);
-  server_->Delete(kAnyPath, dispatch);
-  server_->Options(kAnyPath, dispatch);
+  server_->Get(kAnyPath, without_body);
+  server_->Options(kAnyPath, without_body);
+  server_->Post(kAnyPath, with_body);
+  server_->Put(kAnyPath, with_body);
+  server_->Patch(kAnyPath, with_body);
+  server_->Delete(kAnyPath, with_body);
 
-  // Before any body is read: refuse a malformed or oversized Content-Length at
-  // once (httplib would otherwise wait for, or skip, that many bytes). httplib
-  // reads no body for GET, HEAD and OPTIONS; when such a request carries one,
-  // the answer says "Connection: close" so the client does not reuse a
-  // connection whose unread bytes would be taken for its next request.
-  server_->set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
-    const bool body_is_read = request.method == "POST" || request.method == "PUT" || request.method == "PATCH" ||
-                              request.method == "DELETE";
-    if (request.has_header("Content-Length")) {
-      const std::string length = request.get_header_value("Content-Length");
-      const bool decimal = !length.empty() && length.size() <= 19 &&
-                           length.find_first_not_of("0123456789") == std::string::npos;
-      if (!decimal) {
-        response.set_header("Connection", "close");
-        send_error(response, 400, "BAD_REQUEST", "Invalid Content-Length header.");
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      const unsigned long long bytes = std::stoull(length);
-      const std::size_t limit = body_limit_for(request);
-      if (limit != 0 && bytes > limit) {
-        response.set_header("Connection", "close");
-        send_error(response, 413, "RESOURCE_EXHAUSTED",
-                   "Request rejected: the request body is larger than " + std::to_string(limit) + " bytes.");
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      if (!body_is_read && bytes > 0) response.set_header("Connection", "close");
-    } else if (request.has_header("Transfer-Encoding")) {
-      // httplib enforces no cap on a chunked body: it would read it whole into
-      // memory. Capped routes (everything but streamed artifact uploads)
-      // therefore need a Content-Length, as every MLflow client sends.
-      if (body_is_read && body_limit_for(request) != 0) {
-        response.set_header("Connection", "close");
-        send_error(response, 411, "BAD_REQUEST", "Request rejected: a request body needs a Content-Length header.");
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      if (!body_is_read) response.set_header("Connection", "close");
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-
-  // Errors raised by httplib itself (body too large, URI too long, malformed
-  // request) get MLflow's JSON error shape too.
-  server_->set_error_handler([](const httplib::Request&, httplib::Response& response) {
+  // Errors raised by httplib itself (URI too long, malformed request, a range
+  // it cannot satisfy) get MLflow's JSON error shape too.
+  server_->set_error_handler([](const httplib::Request& request, httplib::Response& response) {
     if (!response.body.empty()) return;
     const int status = response.status;
     const char* code = status == 413 ? "RESOURCE_EXHAUSTED" : status == 404 ? "ENDPOINT_NOT_FOUND" : "BAD_REQUEST";
@@ -101,64 +79,13 @@ HttpServer::HttpServer(TrackingService& service, HttpServerOptions options)
                          : status == 414 ? "the request URI is too long"
                          : status == 404 ? "the requested URL was not found on the server"
                                          : "the request is malformed";
-    send_error(response, status, code, std::string("Request rejected: ") + reason + ".");
+    HttplibReply(request, response).error(status, code, std::string("Request rejected: ") + reason + ".");
   });
-  server_->set_exception_handler([](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
-    send_error(response, 500, "INTERNAL_ERROR", "Unexpected server error.");
-  });
-}
-
-HttpServer::~HttpServer() { stop(); }
-
-void HttpServer::register_routes() {
-  tracking_handlers_.register_routes(router_, options_.static_prefix);
-  const std::string& prefix = options_.static_prefix;
-  router_.add("GET", prefix + "/health",
-              [](const httplib::Request&, httplib::Response& response) { send_text(response, 200, "OK"); });
-  router_.add("GET", prefix + "/version", [](const httplib::Request&, httplib::Response& response) {
-    send_text(response, 200, kMlflowProtocolVersion);
-  });
-  const auto index = [this](const httplib::Request&, httplib::Response& response) {
-    static_files_.serve_index(response);
-  };
-  router_.add("GET", prefix + "/", index);
-  if (!prefix.empty()) router_.add("GET", prefix, index);
-  const std::string static_root = prefix + "/static-files/";
-  router_.set_fallback([this, static_root](const httplib::Request& request, httplib::Response& response) {
-    if (artifact_handlers_ != nullptr && artifact_handlers_->dispatch_prefixed(request, response)) return true;
-    if (request.path.compare(0, static_root.size(), static_root) != 0) return false;
-    if (request.method != "GET" && request.method != "HEAD") return false;
-    static_files_.serve_file(std::string_view(request.path).substr(static_root.size()), response);
-    return true;
-  });
-}
-
-void HttpServer::add_artifact_routes(ArtifactHandlers& handlers) {
-  artifact_handlers_ = &handlers;
-  handlers.register_routes(router_);
-  if (!handlers.serves_proxy()) return;
-  // Uploads bypass the Router: httplib hands these handlers a reader instead
-  // of a body read into memory, so a file goes to disk as it arrives.
-  for (const auto& pattern : handlers.upload_path_patterns()) {
-    server_->Put(pattern, [&handlers](const httplib::Request& request, httplib::Response& response,
-                                      const httplib::ContentReader& reader) {
-      handlers.upload(request, response, reader);
-    });
-  }
-  // httplib's own cap applies to every body; the per-route caps are checked
-  // before routing (body_limit_for).
-  const std::size_t upload_cap = options_.max_artifact_upload_bytes == 0
-                                     ? std::numeric_limits<std::size_t>::max()
-                                     : std::max(options_.max_artifact_upload_bytes, options_.max_body_bytes);
-  server_->set_payload_max_length(upload_cap);
-}
-
-std::size_t HttpServer::body_limit_for(const httplib::Request& request) const {
-  if (request.method == "PUT" && artifact_handlers_ != nullptr && artifact_handlers_->serves_proxy() &&
-      artifact_handlers_->is_upload_path(request.path)) {
-    return options_.max_artifact_upload_bytes;
-  }
-  return options_.max_body_bytes;
+  // The dispatcher answers every exception; this is for one escaping the glue itself.
+  server_->set_exception_handler(
+      [](const httplib::Request& request, httplib::Response& response, std::exception_ptr) {
+        HttplibReply(request, response).error(500, "INTERNAL_ERROR", "An internal error occurred.");
+      });
 }
 
 bool HttpServer::bind(const std::string& host, int port) {

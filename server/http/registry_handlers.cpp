@@ -1,7 +1,5 @@
 #include "server/http/registry_handlers.hpp"
 
-#include <httplib.h>
-
 #include <functional>
 #include <mlflowcpp/errors.hpp>
 #include <utility>
@@ -9,7 +7,9 @@
 
 #include "protocol/registry_json.hpp"
 #include "server/http/request_message.hpp"
-#include "server/http/responses.hpp"
+#include "server/http/reply.hpp"
+#include "server/http/request.hpp"
+#include "server/http/router.hpp"
 
 // After registry_json.hpp (kept in its own block so include sorting cannot
 // move it up): put_list must see the registry overloads of to_json.
@@ -206,29 +206,26 @@ Json delete_model_version_tag(RegistryService& service, const RequestMessage& me
   return Json::object();
 }
 
-Router::Handler wrap(RegistryService& service, bool artifacts_only, Endpoint endpoint) {
-  return [&service, artifacts_only, endpoint = std::move(endpoint)](const httplib::Request& request,
-                                                                    httplib::Response& response) {
-    if (artifacts_only) {
-      send_artifacts_only_unavailable(request.path, response);
-      return;
-    }
-    answer(response, [&] {
-      const RequestMessage message = RequestMessage::from_http(request);
-      send_json(response, 200, endpoint(service, message));
-    });
+Handler wrap(RegistryService& service, Endpoint endpoint) {
+  return [&service, endpoint = std::move(endpoint)](Request& request, Reply& reply) {
+    reply.json(200, endpoint(service, request.message()));
   };
 }
 
 }  // namespace
 
-void add_registry_routes(Router& router, RegistryService& service, const RegistryRouteOptions& options) {
+void RegistryHandlers::register_routes(Router& router) {
   const std::string api = "/api/2.0/mlflow/";
-  const std::string ajax = options.static_prefix + "/ajax-api/2.0/mlflow/";
+  const std::string ajax = router.static_prefix() + "/ajax-api/2.0/mlflow/";
   const auto both = [&](const std::vector<std::string>& methods, const std::string& path, Endpoint endpoint) {
-    const Router::Handler handler = wrap(service, options.artifacts_only, std::move(endpoint));
-    router.add(methods, api + path, handler);
-    router.add(methods, ajax + path, handler);
+    Route route;
+    route.methods = methods;
+    route.family = ApiFamily::kRegistry;
+    route.handler = wrap(service_, std::move(endpoint));
+    route.pattern = api + path;
+    router.add(route);
+    route.pattern = ajax + path;
+    router.add(std::move(route));
   };
   const std::vector<std::string> get{"GET"};
   const std::vector<std::string> post{"POST"};

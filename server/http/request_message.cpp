@@ -1,12 +1,12 @@
 #include "server/http/request_message.hpp"
 
 #include "server/http/json_body.hpp"
+#include "server/http/request.hpp"
 #include "text/ascii.hpp"
 
 #include <mlflowcpp/errors.hpp>
 
 #include <fmt/format.h>
-#include <httplib.h>
 
 #include <algorithm>
 #include <cctype>
@@ -30,13 +30,11 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-void check_json_content_type(const httplib::Request& request) {
-  if (request.method != "POST" && request.method != "PUT") return;
-  if (!request.has_header("Content-Type")) {
-    throw invalid_parameter("Bad Request. Content-Type header is missing.");
-  }
-  const std::string header = request.get_header_value("Content-Type");
-  const std::string_view media_type = trim(std::string_view(header).substr(0, header.find(';')));
+void check_json_content_type(const Request& request) {
+  if (request.method() != "POST" && request.method() != "PUT") return;
+  const std::optional<std::string> header = request.header("Content-Type");
+  if (!header) throw invalid_parameter("Bad Request. Content-Type header is missing.");
+  const std::string_view media_type = trim(std::string_view(*header).substr(0, header->find(';')));
   if (lowercase(media_type) != "application/json") {
     throw invalid_parameter("Bad Request. Content-Type must be one of ['application/json'].");
   }
@@ -64,14 +62,11 @@ std::string python_type_name(const Json& value) {
 
 }  // namespace
 
-RequestMessage RequestMessage::from_http(const httplib::Request& request) {
-  const bool is_get = request.method == "GET" || request.method == "HEAD";
-  if (is_get && !request.params.empty()) {
-    QueryParams params(request.params.begin(), request.params.end());
-    return from_query(std::move(params));
-  }
+RequestMessage RequestMessage::from_request(const Request& request) {
+  const bool is_get = request.method() == "GET" || request.method() == "HEAD";
+  if (is_get && !request.query().empty()) return from_query(request.query());
   check_json_content_type(request);
-  return from_json(parse_json_body(request.body));
+  return from_json(parse_json_body(request.body()));
 }
 
 RequestMessage RequestMessage::from_json(Json body) {

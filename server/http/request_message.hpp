@@ -15,18 +15,16 @@
 #include <string_view>
 #include <vector>
 
-namespace httplib {
-struct Request;
-}
-
 namespace mlflowcpp::server::http {
+
+class Request;
 
 class RequestMessage {
  public:
   using QueryParams = std::multimap<std::string, std::string>;
 
   // Checks the Content-Type of POST and PUT (application/json, parameters allowed).
-  static RequestMessage from_http(const httplib::Request& request);
+  static RequestMessage from_request(const Request& request);
   static RequestMessage from_json(protocol::Json body);
   static RequestMessage from_query(QueryParams params);
 

@@ -1,42 +1,58 @@
 #pragma once
 
-// Exact-path routing by hash map: one lookup per request, whatever the number
-// of routes. The server sends every request here from one catch-all handler,
-// so unknown paths and wrong methods get MLflow-shaped JSON errors (404, 405).
+// The route table: exact paths in a hash map (one lookup per request, whatever
+// the number of routes), then path prefixes, the longest first. Matching is all
+// it does; RequestDispatcher runs the filters and the handler, and answers 404
+// (no route for the path), 405 with Allow (another method) and OPTIONS.
 
-#include <functional>
+#include "server/http/route.hpp"
+
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
-namespace httplib {
-struct Request;
-struct Response;
-}  // namespace httplib
-
 namespace mlflowcpp::server::http {
+
+struct RouteMatch {
+  // The route for the path and method; null when none.
+  const Route* route = nullptr;
+  // Whether some route has the path (with other methods): then `allow` lists them.
+  bool path_known = false;
+  // "DELETE, GET, HEAD, OPTIONS, PUT" for path_known.
+  std::string allow;
+  // For a prefix route: the path after the prefix.
+  std::string_view remainder;
+};
 
 class Router {
  public:
-  using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+  // `static_prefix`: "" or "/prefix", prepended by the handler groups to the UI's paths.
+  // `default_body_limit`: the cap of buffered routes registered with Route::kDefaultBodyLimit.
+  Router(std::string static_prefix, std::size_t default_body_limit);
 
-  // `method` is an HTTP method in upper case; GET routes also answer HEAD.
-  void add(const std::string& method, const std::string& path, Handler handler);
-  void add(const std::vector<std::string>& methods, const std::string& path, const Handler& handler);
+  const std::string& static_prefix() const { return static_prefix_; }
+  std::size_t default_body_limit() const { return default_body_limit_; }
 
-  // Fallback for paths with no exact route (static files, say); it returns
-  // false when it does not serve the path either.
-  using Fallback = std::function<bool(const httplib::Request&, httplib::Response&)>;
-  void set_fallback(Fallback fallback) { fallback_ = std::move(fallback); }
+  // One route; a later route for the same pattern and method replaces the earlier.
+  void add(Route route);
 
-  // Answers every request: the route's handler, 405 for a known path with another
-  // method, the fallback, or 404.
-  void dispatch(const httplib::Request& request, httplib::Response& response) const;
+  // `path` must outlive the match (the remainder points into it).
+  RouteMatch match(const std::string& method, const std::string& path) const;
 
  private:
-  // path -> method -> handler
-  std::unordered_map<std::string, std::unordered_map<std::string, Handler>> routes_;
-  Fallback fallback_;
+  // One pattern's routes, by method.
+  struct RouteSet {
+    std::string pattern;
+    std::unordered_map<std::string, Route> by_method;
+  };
+  RouteMatch match_in(const RouteSet& routes, const std::string& method) const;
+
+  std::string static_prefix_;
+  std::size_t default_body_limit_;
+  std::unordered_map<std::string, RouteSet> exact_;
+  std::vector<RouteSet> prefixes_;  // longest pattern first
 };
 
 }  // namespace mlflowcpp::server::http

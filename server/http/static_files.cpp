@@ -1,9 +1,7 @@
 #include "server/http/static_files.hpp"
 
-#include "server/http/responses.hpp"
+#include "server/http/reply.hpp"
 #include "text/ascii.hpp"
-
-#include <httplib.h>
 
 #include <algorithm>
 #include <cctype>
@@ -79,31 +77,29 @@ std::optional<std::string> StaticFiles::resolve(std::string_view relative_path) 
   return text;
 }
 
-void StaticFiles::serve_index(httplib::Response& response) const {
+void StaticFiles::serve_index(Reply& reply) const {
   const auto index = resolve("index.html");
-  const auto content = index ? read_file(*index) : std::nullopt;
+  auto content = index ? read_file(*index) : std::nullopt;
   if (!content) {
-    send_text(response, 200,
+    reply.text(200,
               "Unable to display the MLflow UI: no UI build was given. Start the server with "
               "--static-dir pointing at a static build of the MLflow 2.9 web UI (the folder holding index.html).\n");
     return;
   }
-  response.status = 200;
-  response.set_header("Cache-Control", "no-cache");
-  response.set_content(*content, "text/html; charset=utf-8");
+  reply.set_header("Cache-Control", "no-cache");
+  reply.send(200, std::move(*content), "text/html; charset=utf-8");
 }
 
-void StaticFiles::serve_file(std::string_view relative_path, httplib::Response& response) const {
+void StaticFiles::serve_file(std::string_view relative_path, Reply& reply) const {
   const auto path = resolve(relative_path);
-  const auto content = path ? read_file(*path) : std::nullopt;
+  auto content = path ? read_file(*path) : std::nullopt;
   if (!content) {
-    send_error(response, 404, "ENDPOINT_NOT_FOUND", "The requested file was not found on the server.");
+    reply.error(404, "ENDPOINT_NOT_FOUND", "The requested file was not found on the server.");
     return;
   }
-  response.status = 200;
   // Build files are content-hashed, so they may be cached for long (as the official server does).
-  response.set_header("Cache-Control", "public, max-age=2419200");
-  response.set_content(*content, content_type_for(*path));
+  reply.set_header("Cache-Control", "public, max-age=2419200");
+  reply.send(200, std::move(*content), content_type_for(*path));
 }
 
 }  // namespace mlflowcpp::server::http

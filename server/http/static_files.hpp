@@ -8,11 +8,9 @@
 #include <string>
 #include <string_view>
 
-namespace httplib {
-struct Response;
-}
-
 namespace mlflowcpp::server::http {
+
+class Reply;
 
 // The Content-Type for a file name by its extension ("application/octet-stream" if unknown).
 std::string content_type_for(std::string_view file_name);
@@ -22,10 +20,10 @@ class StaticFiles {
   // `directory` empty = no UI build: the UI root explains how to get one.
   explicit StaticFiles(std::string directory);
 
-  void serve_index(httplib::Response& response) const;
+  void serve_index(Reply& reply) const;
   // `relative_path` as taken from the URL (already percent-decoded); 404 JSON when
   // it is not a file inside the directory.
-  void serve_file(std::string_view relative_path, httplib::Response& response) const;
+  void serve_file(std::string_view relative_path, Reply& reply) const;
 
  private:
   // The canonical path of a file inside the directory, or nullopt.

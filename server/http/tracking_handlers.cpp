@@ -1,13 +1,13 @@
 #include "server/http/tracking_handlers.hpp"
 
-#include "server/http/responses.hpp"
+#include "server/http/reply.hpp"
+#include "server/http/router.hpp"
 #include "protocol/json_lists.hpp"
 #include "server/service/validation.hpp"
 
 #include <mlflowcpp/errors.hpp>
 
 #include <fmt/format.h>
-#include <httplib.h>
 
 namespace mlflowcpp::server::http {
 namespace {
@@ -64,33 +64,31 @@ DatasetInput dataset_input_of(const RequestMessage& message) {
 
 }  // namespace
 
-TrackingHandlers::TrackingHandlers(TrackingService& service, bool artifacts_only)
-    : service_(service), artifacts_only_(artifacts_only) {}
-
 template <typename Body>
-Router::Handler TrackingHandlers::wrap(Endpoint<Body> endpoint) {
-  return [this, endpoint](const httplib::Request& request, httplib::Response& response) {
-    if (artifacts_only_) {
-      send_artifacts_only_unavailable(request.path, response);
-      return;
-    }
-    answer(response, [&] {
-      const RequestMessage message = RequestMessage::from_http(request);
-      send_json(response, 200, (this->*endpoint)(request, message));
-    });
+Handler TrackingHandlers::wrap(Endpoint<Body> endpoint) {
+  return [this, endpoint](Request& request, Reply& reply) {
+    reply.json(200, (this->*endpoint)(request, request.message()));
   };
 }
 
-void TrackingHandlers::register_routes(Router& router, const std::string& static_prefix) {
+void TrackingHandlers::register_routes(Router& router) {
   const std::string api = "/api/2.0/mlflow/";
-  const std::string ajax = static_prefix + "/ajax-api/2.0/mlflow/";
+  const std::string ajax = router.static_prefix() + "/ajax-api/2.0/mlflow/";
+  const auto add = [&router](const std::vector<std::string>& methods, const std::string& path, Handler handler) {
+    Route route;
+    route.methods = methods;
+    route.pattern = path;
+    route.family = ApiFamily::kTracking;
+    route.handler = std::move(handler);
+    router.add(std::move(route));
+  };
   const std::vector<std::string> get{"GET"};
   const std::vector<std::string> post{"POST"};
   const std::vector<std::string> get_post{"GET", "POST"};
   const auto both = [&](const std::vector<std::string>& methods, const std::string& path, auto endpoint) {
-    const Router::Handler handler = wrap(endpoint);
-    router.add(methods, api + path, handler);
-    router.add(methods, ajax + path, handler);
+    const Handler handler = wrap(endpoint);
+    add(methods, api + path, handler);
+    add(methods, ajax + path, handler);
   };
 
   both(post, "experiments/create", &TrackingHandlers::create_experiment);
@@ -122,33 +120,32 @@ void TrackingHandlers::register_routes(Router& router, const std::string& static
   both(get, "artifacts/list", &TrackingHandlers::list_artifacts);
 
   // UI-only endpoints, under the ajax prefix alone.
-  router.add(get, ajax + "metrics/get-history-bulk", wrap(&TrackingHandlers::get_metric_history_bulk));
-  router.add(post, ajax + "experiments/search-datasets", wrap(&TrackingHandlers::search_datasets));
+  add(get, ajax + "metrics/get-history-bulk", wrap(&TrackingHandlers::get_metric_history_bulk));
+  add(post, ajax + "experiments/search-datasets", wrap(&TrackingHandlers::search_datasets));
   // No AI gateway is configured: answer as the official server does then.
-  router.add(get_post, ajax + "gateway-proxy", [](const httplib::Request&, httplib::Response& response) {
-    send_json(response, 200, Json{{"endpoints", Json::array()}});
-  });
+  add(get_post, ajax + "gateway-proxy",
+      [](Request&, Reply& reply) { reply.json(200, Json{{"endpoints", Json::array()}}); });
 }
 
 // ---------------------------------------------------------------------------
 // Experiments
 
-Json TrackingHandlers::create_experiment(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::create_experiment(const Request&, const RequestMessage& message) {
   const std::string name = message.required_string("name");
   const std::string artifact_location = message.string_or_empty("artifact_location");
   const auto tags = key_values_of<ExperimentTag>(message, "tags");
   return Json{{"experiment_id", service_.create_experiment(name, artifact_location, tags)}};
 }
 
-Json TrackingHandlers::get_experiment(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::get_experiment(const Request&, const RequestMessage& message) {
   return Json{{"experiment", to_json(service_.get_experiment(message.required_string("experiment_id")))}};
 }
 
-Json TrackingHandlers::get_experiment_by_name(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::get_experiment_by_name(const Request&, const RequestMessage& message) {
   return Json{{"experiment", to_json(service_.get_experiment_by_name(message.required_string("experiment_name")))}};
 }
 
-Json TrackingHandlers::search_experiments(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::search_experiments(const Request&, const RequestMessage& message) {
   SearchExperimentsRequest request;
   // Absent max_results reaches the rules as 0, which they refuse ("got 0"), as upstream.
   request.max_results = message.optional_int64("max_results").value_or(0);
@@ -163,31 +160,31 @@ Json TrackingHandlers::search_experiments(const httplib::Request&, const Request
   return body;
 }
 
-Json TrackingHandlers::update_experiment(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::update_experiment(const Request&, const RequestMessage& message) {
   const std::string experiment_id = message.required_string("experiment_id");
   const std::string new_name = message.required_string("new_name");
   service_.rename_experiment(experiment_id, new_name);
   return Json::object();
 }
 
-Json TrackingHandlers::delete_experiment(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::delete_experiment(const Request&, const RequestMessage& message) {
   service_.delete_experiment(message.required_string("experiment_id"));
   return Json::object();
 }
 
-Json TrackingHandlers::restore_experiment(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::restore_experiment(const Request&, const RequestMessage& message) {
   service_.restore_experiment(message.required_string("experiment_id"));
   return Json::object();
 }
 
-Json TrackingHandlers::set_experiment_tag(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::set_experiment_tag(const Request&, const RequestMessage& message) {
   const std::string experiment_id = message.required_string("experiment_id");
   ExperimentTag tag{message.required_string("key"), message.string_or_empty("value")};
   service_.set_experiment_tag(experiment_id, tag);
   return Json::object();
 }
 
-Json TrackingHandlers::delete_experiment_tag(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::delete_experiment_tag(const Request&, const RequestMessage& message) {
   const std::string experiment_id = message.required_string("experiment_id");
   service_.delete_experiment_tag(experiment_id, message.required_string("key"));
   return Json::object();
@@ -196,7 +193,7 @@ Json TrackingHandlers::delete_experiment_tag(const httplib::Request&, const Requ
 // ---------------------------------------------------------------------------
 // Runs
 
-Json TrackingHandlers::create_run(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::create_run(const Request&, const RequestMessage& message) {
   CreateRunRequest request;
   request.experiment_id = message.string_or_empty("experiment_id");
   request.user_id = message.string_or_empty("user_id");
@@ -206,11 +203,11 @@ Json TrackingHandlers::create_run(const httplib::Request&, const RequestMessage&
   return Json{{"run", to_json(service_.create_run(request), /*with_inputs=*/false)}};
 }
 
-Json TrackingHandlers::get_run(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::get_run(const Request&, const RequestMessage& message) {
   return Json{{"run", to_json(service_.get_run(message.run_id()), /*with_inputs=*/true)}};
 }
 
-Json TrackingHandlers::update_run(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::update_run(const Request&, const RequestMessage& message) {
   UpdateRunRequest request;
   request.run_id = message.run_id();
   if (const auto status = message.enum_text("status")) request.status = parse_run_status(*status);
@@ -219,17 +216,17 @@ Json TrackingHandlers::update_run(const httplib::Request&, const RequestMessage&
   return Json{{"run_info", to_json(service_.update_run(request))}};
 }
 
-Json TrackingHandlers::delete_run(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::delete_run(const Request&, const RequestMessage& message) {
   service_.delete_run(message.run_id());
   return Json::object();
 }
 
-Json TrackingHandlers::restore_run(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::restore_run(const Request&, const RequestMessage& message) {
   service_.restore_run(message.run_id());
   return Json::object();
 }
 
-Json TrackingHandlers::search_runs(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::search_runs(const Request&, const RequestMessage& message) {
   SearchRunsRequest request;
   request.experiment_ids = message.string_list("experiment_ids");
   request.filter = message.string_or_empty("filter");
@@ -247,36 +244,36 @@ Json TrackingHandlers::search_runs(const httplib::Request&, const RequestMessage
 // ---------------------------------------------------------------------------
 // Logging
 
-Json TrackingHandlers::log_metric(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::log_metric(const Request&, const RequestMessage& message) {
   const std::string run_id = message.run_id();
   service_.log_metric(run_id, metric_of(message));
   return Json::object();
 }
 
-Json TrackingHandlers::log_param(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::log_param(const Request&, const RequestMessage& message) {
   const std::string run_id = message.run_id();
   Param param{message.required_string("key"), message.string_or_empty("value")};
   service_.log_param(run_id, param);
   return Json::object();
 }
 
-Json TrackingHandlers::set_tag(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::set_tag(const Request&, const RequestMessage& message) {
   const std::string run_id = message.run_id();
   RunTag tag{message.required_string("key"), message.string_or_empty("value")};
   service_.set_tag(run_id, tag);
   return Json::object();
 }
 
-Json TrackingHandlers::delete_tag(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::delete_tag(const Request&, const RequestMessage& message) {
   const std::string run_id = message.run_id();
   service_.delete_tag(run_id, message.required_string("key"));
   return Json::object();
 }
 
-Json TrackingHandlers::log_batch(const httplib::Request& request, const RequestMessage& message) {
-  if (request.body.size() > validation::kMaxBatchRequestBytes) {
+Json TrackingHandlers::log_batch(const Request& request, const RequestMessage& message) {
+  if (request.body_size() > validation::kMaxBatchRequestBytes) {
     throw invalid_parameter(fmt::format("Batched logging API requests must be at most {} bytes, got a request of size {}.",
-                                        validation::kMaxBatchRequestBytes, request.body.size()));
+                                        validation::kMaxBatchRequestBytes, request.body_size()));
   }
   const std::string run_id = message.run_id();
   std::vector<Metric> metrics;
@@ -287,7 +284,7 @@ Json TrackingHandlers::log_batch(const httplib::Request& request, const RequestM
   return Json::object();
 }
 
-Json TrackingHandlers::log_inputs(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::log_inputs(const Request&, const RequestMessage& message) {
   const std::string run_id = message.run_id();
   std::vector<DatasetInput> inputs;
   for (const auto& item : message.message_list("datasets")) inputs.push_back(dataset_input_of(item));
@@ -295,7 +292,7 @@ Json TrackingHandlers::log_inputs(const httplib::Request&, const RequestMessage&
   return Json::object();
 }
 
-Json TrackingHandlers::log_model(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::log_model(const Request&, const RequestMessage& message) {
   const std::string run_id = message.run_id();
   service_.log_model(run_id, message.required_string("model_json"));
   return Json::object();
@@ -304,20 +301,20 @@ Json TrackingHandlers::log_model(const httplib::Request&, const RequestMessage& 
 // ---------------------------------------------------------------------------
 // Metric history, datasets, artifacts
 
-JsonText TrackingHandlers::get_metric_history(const httplib::Request&, const RequestMessage& message) {
+JsonText TrackingHandlers::get_metric_history(const Request&, const RequestMessage& message) {
   const std::string run_id = message.run_id();
   const std::string metric_key = message.required_string("metric_key");
   return protocol::metrics_response(service_.get_metric_history(run_id, metric_key));
 }
 
-JsonText TrackingHandlers::get_metric_history_bulk(const httplib::Request&, const RequestMessage& message) {
+JsonText TrackingHandlers::get_metric_history_bulk(const Request&, const RequestMessage& message) {
   const auto metrics = service_.get_metric_history_bulk(
       message.string_list("run_id"), message.string_or_empty("metric_key"), message.optional_int64("max_results"));
   // This legacy UI call always sends the list, even when empty.
   return protocol::metrics_response(metrics, /*omit_when_empty=*/false);
 }
 
-JsonText TrackingHandlers::get_metric_history_bulk_interval(const httplib::Request&, const RequestMessage& message) {
+JsonText TrackingHandlers::get_metric_history_bulk_interval(const Request&, const RequestMessage& message) {
   MetricHistoryBulkIntervalRequest request;
   request.run_ids = message.string_list("run_ids");
   request.metric_key = message.string_or_empty("metric_key");
@@ -327,13 +324,13 @@ JsonText TrackingHandlers::get_metric_history_bulk_interval(const httplib::Reque
   return protocol::metrics_response(service_.get_metric_history_bulk_interval(request));
 }
 
-Json TrackingHandlers::search_datasets(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::search_datasets(const Request&, const RequestMessage& message) {
   Json body = Json::object();
   put_list(body, "dataset_summaries", service_.search_datasets(message.string_list("experiment_ids")));
   return body;
 }
 
-Json TrackingHandlers::list_artifacts(const httplib::Request&, const RequestMessage& message) {
+Json TrackingHandlers::list_artifacts(const Request&, const RequestMessage& message) {
   const std::string run_id = message.run_id();
   const ArtifactListing listing = service_.list_artifacts(run_id, message.string_or_empty("path"));
   Json body = Json::object();

@@ -6,6 +6,7 @@
 #include "server/http/artifact_handlers.hpp"
 #include "server/http/http_server.hpp"
 #include "server/http/registry_handlers.hpp"
+#include "server/http/tracking_handlers.hpp"
 #include "server/service/registry_service.hpp"
 #include "server/service/tracking_service.hpp"
 #include "server/store/store_factory.hpp"
@@ -22,6 +23,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <random>
 #include <sstream>
@@ -80,7 +82,7 @@ bool eventually(Condition condition, std::chrono::milliseconds timeout = std::ch
 }
 
 struct ServerSetup {
-  ArtifactRouteOptions artifacts;
+  std::size_t max_artifact_upload_bytes = 0;
   std::string artifacts_destination;  // the server's --artifacts-destination; a temp directory when empty
   HttpServerOptions http;
   std::string default_artifact_root = "mlflow-artifacts:/";
@@ -92,19 +94,18 @@ class ArtifactServer {
   explicit ArtifactServer(ServerSetup setup = {}) {
     destination_ = directory_.path() / "mlartifacts";
     if (setup.artifacts_destination.empty()) setup.artifacts_destination = destination_.string();
-    setup.http.static_prefix = setup.artifacts.static_prefix;
-    setup.http.artifacts_only = setup.artifacts.artifacts_only;
     stores_ = open_backend_stores("sqlite:///" + (directory_.path() / "mlflow.db").string(), setup.default_artifact_root);
     lister_ = std::make_unique<ArtifactLister>(setup.artifacts_destination);
     tracking_ = std::make_unique<TrackingService>(*stores_.tracking, *lister_);
     registry_ = std::make_unique<RegistryService>(*stores_.registry);
-    handlers_ = std::make_unique<ArtifactHandlers>(*tracking_, registry_.get(), setup.artifacts);
-    server_ = std::make_unique<HttpServer>(*tracking_, setup.http);
-    RegistryRouteOptions registry_options;
-    registry_options.static_prefix = setup.artifacts.static_prefix;
-    registry_options.artifacts_only = setup.artifacts.artifacts_only;
-    add_registry_routes(server_->router(), *registry_, registry_options);
-    server_->add_artifact_routes(*handlers_);
+    tracking_handlers_ = std::make_unique<TrackingHandlers>(*tracking_);
+    registry_handlers_ = std::make_unique<RegistryHandlers>(*registry_);
+    artifact_handlers_ =
+        std::make_unique<ArtifactHandlers>(*tracking_, registry_.get(), setup.max_artifact_upload_bytes);
+    server_ = std::make_unique<HttpServer>(setup.http, std::cerr);
+    server_->add_routes(*tracking_handlers_);
+    server_->add_routes(*registry_handlers_);
+    server_->add_routes(*artifact_handlers_);
     if (!server_->bind("127.0.0.1", 0)) throw std::runtime_error("cannot bind");
     thread_ = std::thread([this] { server_->run(); });
     if (!eventually([this] { return server_->is_running(); })) throw std::runtime_error("server did not start");
@@ -135,7 +136,9 @@ class ArtifactServer {
   std::unique_ptr<ArtifactLister> lister_;
   std::unique_ptr<TrackingService> tracking_;
   std::unique_ptr<RegistryService> registry_;
-  std::unique_ptr<ArtifactHandlers> handlers_;
+  std::unique_ptr<TrackingHandlers> tracking_handlers_;
+  std::unique_ptr<RegistryHandlers> registry_handlers_;
+  std::unique_ptr<ArtifactHandlers> artifact_handlers_;
   std::unique_ptr<HttpServer> server_;
   std::thread thread_;
   std::unique_ptr<httplib::Client> client_;
@@ -336,7 +339,7 @@ TEST(ArtifactProxy, MultipartCallsAreNotImplementedLocally) {
 
 TEST(ArtifactProxy, DisabledProxyAnswers503PlainText) {
   ServerSetup setup;
-  setup.artifacts.serve_artifacts = false;
+  setup.http.serving.serve_artifacts = false;
   ArtifactServer server(setup);
   std::vector<httplib::Result> results;
   results.push_back(server.client().Get((kProxy + "?path=x").c_str()));
@@ -357,7 +360,7 @@ TEST(ArtifactProxy, DisabledProxyAnswers503PlainText) {
 
 TEST(ArtifactProxy, ArtifactsOnlyServesTheProxyAlone) {
   ServerSetup setup;
-  setup.artifacts.artifacts_only = true;
+  setup.http.serving.artifacts_only = true;
   ArtifactServer server(setup);
   auto uploaded = server.put(kProxy + "/a/b.txt", "b");
   ASSERT_TRUE(uploaded);
@@ -372,7 +375,7 @@ TEST(ArtifactProxy, ArtifactsOnlyServesTheProxyAlone) {
 
 TEST(ArtifactDownloads, GetArtifactForProxiedAndLocalRuns) {
   ServerSetup setup;
-  setup.artifacts.static_prefix = "/mlflow";
+  setup.http.serving.static_prefix = "/mlflow";
   ArtifactServer server(setup);
   const std::string experiment = server.tracking().create_experiment("proxied", "", {});
   CreateRunRequest create;
@@ -546,7 +549,7 @@ TEST(ArtifactProxy, LargeTransfersAreStreamedBothWays) {
 TEST(ArtifactProxy, UploadCapIsConfigurableAndJsonCapUnchanged) {
   ServerSetup setup;
   setup.http.max_body_bytes = 1024;
-  setup.http.max_artifact_upload_bytes = 64 * 1024;
+  setup.max_artifact_upload_bytes = 64 * 1024;
   ArtifactServer server(setup);
   // Above the JSON cap, below the upload cap: stored.
   auto fits = server.put(kProxy + "/cap/ok.bin", std::string(32 * 1024, 'x'));

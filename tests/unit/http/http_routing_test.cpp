@@ -105,7 +105,7 @@ TEST(Routing, AjaxPrefixMirrorsEveryEndpoint) {
 
 TEST(Routing, StaticPrefixAppliesToAjaxHealthVersionButNotApi) {
   HttpServerOptions options;
-  options.static_prefix = "/mlflow";
+  options.serving.static_prefix = "/mlflow";
   TestServer server(options);
   EXPECT_EQ(server.get("/mlflow/health").status, 200);
   EXPECT_EQ(server.get("/mlflow/version").status, 200);
@@ -321,7 +321,7 @@ TEST(Robustness, IntegerOverflowIs400) {
 
 TEST(ArtifactsOnly, TrackingRoutesAnswer503) {
   HttpServerOptions options;
-  options.artifacts_only = true;
+  options.serving.artifacts_only = true;
   TestServer server(options);
   EXPECT_EQ(server.get("/api/2.0/mlflow/experiments/get?experiment_id=0").status, 503);
   EXPECT_EQ(server.get("/health").status, 200);
@@ -334,9 +334,8 @@ TEST(StaticUi, ServesIndexAndFilesConfinedToTheDirectory) {
   std::ofstream(build.path() / "static-files" / "static" / "js" / "main.abc.js") << "console.log(1)";
   std::ofstream(build.path() / "favicon.svg") << "<svg/>";
   HttpServerOptions options;
-  options.static_dir = build.path().string();
-  options.static_prefix = "/ui";
-  TestServer server(options);
+  options.serving.static_prefix = "/ui";
+  TestServer server(options, "", "mlflow-artifacts:/", build.path().string());
   std::ofstream(server.directory() / "secret.txt") << "secret";
 
   auto index = server.client().Get("/ui/");

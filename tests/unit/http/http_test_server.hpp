@@ -6,6 +6,8 @@
 #include "protocol/json_codec.hpp"
 #include "server/artifacts/artifact_lister.hpp"
 #include "server/http/http_server.hpp"
+#include "server/http/server_handlers.hpp"
+#include "server/http/tracking_handlers.hpp"
 #include "server/service/tracking_service.hpp"
 #include "server/store/store_factory.hpp"
 
@@ -14,6 +16,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <iostream>
 #include <memory>
 #include <random>
 #include <stdexcept>
@@ -52,13 +55,18 @@ struct JsonResponse {
 class TestServer {
  public:
   // `database_to_copy`: a database file to serve (a copy of it); "" = a fresh one.
+  // `static_dir`: a UI build to serve ("" = none).
   explicit TestServer(HttpServerOptions options = {}, const std::string& database_to_copy = "",
-                      const std::string& artifact_root = "mlflow-artifacts:/")
+                      const std::string& artifact_root = "mlflow-artifacts:/", const std::string& static_dir = "")
       : artifacts_destination_((directory_.path() / "mlartifacts").string()),
         store_(open_tracking_store("sqlite:///" + prepare_database(directory_.path(), database_to_copy), artifact_root)),
         lister_(artifacts_destination_),
         service_(*store_, lister_),
-        server_(service_, std::move(options)) {
+        server_handlers_(static_dir),
+        tracking_handlers_(service_),
+        server_(std::move(options), std::cerr) {
+    server_.add_routes(server_handlers_);
+    server_.add_routes(tracking_handlers_);
     if (!server_.bind("127.0.0.1", 0)) throw std::runtime_error("cannot bind a free port");
     thread_ = std::thread([this] { server_.run(); });
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -127,6 +135,8 @@ class TestServer {
   std::unique_ptr<TrackingStore> store_;
   ArtifactLister lister_;
   TrackingService service_;
+  ServerHandlers server_handlers_;
+  TrackingHandlers tracking_handlers_;
   HttpServer server_;
   std::thread thread_;
   std::unique_ptr<httplib::Client> client_;

@@ -1,0 +1,32 @@
+#include "server/http/server_handlers.hpp"
+
+#include "server/http/reply.hpp"
+#include "server/http/request.hpp"
+#include "server/http/router.hpp"
+
+#include <mlflowcpp/version.hpp>
+
+namespace mlflowcpp::server::http {
+
+void ServerHandlers::register_routes(Router& router) {
+  const std::string& prefix = router.static_prefix();
+  const auto add = [&router](PathMatch match, const std::string& pattern, Handler handler) {
+    Route route;
+    route.methods = {"GET"};
+    route.pattern = pattern;
+    route.match = match;
+    route.family = ApiFamily::kServer;
+    route.handler = std::move(handler);
+    router.add(std::move(route));
+  };
+  add(PathMatch::kExact, prefix + "/health", [](Request&, Reply& reply) { reply.text(200, "OK"); });
+  add(PathMatch::kExact, prefix + "/version",
+      [](Request&, Reply& reply) { reply.text(200, kMlflowProtocolVersion); });
+  const auto index = [this](Request&, Reply& reply) { static_files_.serve_index(reply); };
+  add(PathMatch::kExact, prefix + "/", index);
+  if (!prefix.empty()) add(PathMatch::kExact, prefix, index);
+  add(PathMatch::kPrefix, prefix + "/static-files/",
+      [this](Request& request, Reply& reply) { static_files_.serve_file(request.route_remainder(), reply); });
+}
+
+}  // namespace mlflowcpp::server::http
