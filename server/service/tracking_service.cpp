@@ -149,17 +149,18 @@ void TrackingService::log_model(const std::string& run_id, const std::string& mo
     throw invalid_parameter(
         fmt::format("Model json is missing mandatory fields: {{'{}'}}", fmt::join(missing, "', '")));
   }
-  const Run run = store_.get_run(run_id);
-  protocol::Json history = protocol::Json::array();
-  for (const auto& tag : run.data.tags) {
-    if (tag.key != kHistoryTag) continue;
-    protocol::Json previous = protocol::Json::parse(tag.value, nullptr, /*allow_exceptions=*/false);
-    if (previous.is_array()) history = std::move(previous);
-  }
-  history.push_back(std::move(model));
-  const RunTag tag{kHistoryTag, protocol::dump(history)};
-  validation::validate_tag(tag);
-  store_.set_tag(run_id, tag);
+  // The append is one store transaction: concurrent log-model calls on one run all stay in the history.
+  store_.update_tag(run_id, kHistoryTag, [&model](const std::optional<std::string>& current) {
+    protocol::Json history = protocol::Json::array();
+    if (current) {
+      protocol::Json previous = protocol::Json::parse(*current, nullptr, /*allow_exceptions=*/false);
+      if (previous.is_array()) history = std::move(previous);
+    }
+    history.push_back(model);
+    RunTag tag{kHistoryTag, protocol::dump(history)};
+    validation::validate_tag(tag);
+    return std::move(tag.value);
+  });
 }
 
 // ---------------------------------------------------------------------------

@@ -57,6 +57,7 @@ class SqlTrackingStore final : public TrackingStore {
                  const std::vector<RunTag>& tags) override;
   void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets) override;
   void set_tag(const std::string& run_id, const RunTag& tag) override;
+  void update_tag(const std::string& run_id, const std::string& key, const TagUpdate& next) override;
   void delete_tag(const std::string& run_id, const std::string& key) override;
 
   std::vector<Metric> get_metric_history(const std::string& run_id, const std::string& key) override;

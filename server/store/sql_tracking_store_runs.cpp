@@ -308,6 +308,26 @@ void SqlTrackingStore::set_tag(const std::string& run_id, const RunTag& tag) {
   });
 }
 
+void SqlTrackingStore::update_tag(const std::string& run_id, const std::string& key, const TagUpdate& next) {
+  write_transaction(*database_, [&](sql::Connection& connection) {
+    require_active_run(connection, run_id);
+    // The run's row is locked before the tag is read: two updates of a tag not yet set would otherwise
+    // both read it as absent (PostgreSQL; SQLite's one writer runs them one after the other anyway).
+    auto lock = connection.statement("SELECT 1 FROM runs WHERE run_uuid = ?" +
+                                     std::string(sql_dialect::row_lock(connection.dialect())));
+    lock->bind(1, run_id);
+    lock->step();
+    std::optional<std::string> current;
+    {
+      auto read = connection.statement("SELECT value FROM tags WHERE run_uuid = ? AND key = ?");
+      read->bind(1, run_id);
+      read->bind(2, key);
+      if (read->step() && !read->column(0).is_null()) current = read->column(0).as_string();
+    }
+    upsert_run_tag(connection, run_id, {key, next(current)});
+  });
+}
+
 void SqlTrackingStore::delete_tag(const std::string& run_id, const std::string& key) {
   write_transaction(*database_, [&](sql::Connection& connection) {
     require_active_run(connection, run_id);

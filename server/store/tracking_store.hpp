@@ -15,6 +15,7 @@
 #include <mlflowcpp/entities.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -95,6 +96,11 @@ class TrackingStore {
                          const std::vector<Param>& params, const std::vector<RunTag>& tags) = 0;
   virtual void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets) = 0;
   virtual void set_tag(const std::string& run_id, const RunTag& tag) = 0;
+  // Sets run tag `key` to `next(current value, nullopt when unset)` in one transaction, so that concurrent
+  // updates of one tag (a run's model history) run one after the other and none is lost. `next` may run
+  // more than once (a retried transaction) and may throw to refuse the update.
+  using TagUpdate = std::function<std::string(const std::optional<std::string>& current)>;
+  virtual void update_tag(const std::string& run_id, const std::string& key, const TagUpdate& next) = 0;
   virtual void delete_tag(const std::string& run_id, const std::string& key) = 0;
 
   // Metric history: every point of one key (no paging, as the official server).
