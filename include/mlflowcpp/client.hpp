@@ -8,6 +8,7 @@
 #include <mlflowcpp/client_options.hpp>
 #include <mlflowcpp/connection.hpp>
 #include <mlflowcpp/entities.hpp>
+#include <mlflowcpp/export.hpp>
 #include <mlflowcpp/model.hpp>
 #include <mlflowcpp/registry_entities.hpp>
 
@@ -100,7 +101,7 @@ struct CreateModelVersionRequest {
 //   for (int step = 0; step < 10; ++step) client.log_metric(run.info.run_id, "loss", 1.0 / (step + 1), {}, step);
 //   client.set_terminated(run.info.run_id);
 // @endcode
-class MlflowClient {
+class MLFLOWCPP_EXPORT MlflowClient {
  public:
   // Configured from the environment (MLFLOW_TRACKING_URI, ...). Throws
   // MlflowException (INVALID_PARAMETER_VALUE) when no tracking URI is set or a
@@ -279,6 +280,6 @@ class MlflowClient {
 };
 
 // Epoch milliseconds now, the timestamp MLflow uses everywhere.
-int64_t now_epoch_millis();
+MLFLOWCPP_EXPORT int64_t now_epoch_millis();
 
 }  // namespace mlflowcpp

@@ -7,6 +7,7 @@
 
 #include <mlflowcpp/client_options.hpp>
 #include <mlflowcpp/errors.hpp>
+#include <mlflowcpp/export.hpp>
 
 #include <memory>
 #include <optional>
@@ -26,7 +27,7 @@ struct HttpRequest {
   std::string body;  // JSON text; empty for GET
 };
 
-struct HttpResponse {
+struct MLFLOWCPP_EXPORT HttpResponse {
   int status = 0;
   std::string body;
   // Header names in lower case, in the order received.
@@ -40,7 +41,7 @@ struct HttpResponse {
 // TLS failure...), as opposed to an error the server answered with. Like the
 // official client it carries INTERNAL_ERROR; its http_status() is 0 because no
 // response arrived. Catch it to tell "the network failed" from "the server said no".
-class TransportError : public MlflowException {
+class MLFLOWCPP_EXPORT TransportError : public MlflowException {
  public:
   // `retryable` is false for failures another attempt cannot fix (a malformed
   // URL, a certificate that does not verify).
@@ -59,7 +60,7 @@ class TransportError : public MlflowException {
 // @par Thread Safety
 // Implementations must allow concurrent send() calls from many threads: one
 // Connection is shared by all copies of a client.
-class Connection {
+class MLFLOWCPP_EXPORT Connection {
  public:
   virtual ~Connection() = default;
   virtual HttpResponse send(const HttpRequest& request) = 0;
@@ -87,7 +88,7 @@ class Connection {
 // exponential backoff on connection errors and on 408, 429, 500, 502, 503, 504.
 // Throws MlflowException (INVALID_PARAMETER_VALUE) for unusable options, such as
 // no tracking URI or a scheme other than http/https.
-std::shared_ptr<Connection> make_connection(const ClientOptions& options = {});
-std::shared_ptr<Connection> make_connection(const ResolvedClientOptions& options);
+MLFLOWCPP_EXPORT std::shared_ptr<Connection> make_connection(const ClientOptions& options = {});
+MLFLOWCPP_EXPORT std::shared_ptr<Connection> make_connection(const ResolvedClientOptions& options);
 
 }  // namespace mlflowcpp
