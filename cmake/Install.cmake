@@ -6,6 +6,8 @@ install(TARGETS mlflowcpp EXPORT mlflowcppTargets
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY include/mlflowcpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# The generated public headers (version.hpp, export.hpp) beside the written ones.
+install(DIRECTORY ${PROJECT_BINARY_DIR}/include/mlflowcpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT mlflowcppTargets NAMESPACE mlflowcpp:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/mlflowcpp)
 
 configure_package_config_file(cmake/mlflowcppConfig.cmake.in
@@ -16,6 +18,11 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/mlflowcppConfigVersion.cm
 install(FILES ${PROJECT_BINARY_DIR}/mlflowcppConfig.cmake ${PROJECT_BINARY_DIR}/mlflowcppConfigVersion.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/mlflowcpp)
 
+# A static libmlflowcpp.a wants its users to compile with MLFLOWCPP_STATIC_DEFINE (see src/CMakeLists.txt).
+get_target_property(MLFLOWCPP_LIBRARY_TYPE mlflowcpp TYPE)
+if(MLFLOWCPP_LIBRARY_TYPE STREQUAL "STATIC_LIBRARY")
+  set(MLFLOWCPP_PC_CFLAGS "-DMLFLOWCPP_STATIC_DEFINE")
+endif()
 configure_file(cmake/mlflowcpp.pc.in ${PROJECT_BINARY_DIR}/mlflowcpp.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/mlflowcpp.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 

@@ -26,7 +26,8 @@ cmake --install "$build_dir" --prefix "$work/prefix" >/dev/null
 echo "== building examples against the installed package"
 launcher=()
 if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
-cmake -S "$root/examples" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" "${launcher[@]}" >/dev/null
+cmake -S "$root/examples" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" -DMLFLOWCPP_WERROR=ON \
+  "${launcher[@]}" >/dev/null
 cmake --build "$work/build" -j 2
 
 server="$work/prefix/bin/mlflowcpp"

@@ -24,6 +24,7 @@
 
 #include <mlflowcpp/connection.hpp>
 #include <mlflowcpp/entities.hpp>
+#include <mlflowcpp/export.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -42,7 +43,7 @@ using ArtifactProgressCallback = std::function<void(std::uint64_t bytes_done, st
 
 // Paths inside a repository are POSIX relative paths ("" is the root). A path
 // that is absolute or contains ".." is refused (INVALID_PARAMETER_VALUE).
-class ArtifactRepository {
+class MLFLOWCPP_EXPORT ArtifactRepository {
  public:
   virtual ~ArtifactRepository() = default;
 
@@ -73,17 +74,18 @@ class ArtifactRepository {
 };
 
 // The repository for `artifact_uri`. `tracking_connection` serves mlflow-artifacts:/ URIs.
-std::unique_ptr<ArtifactRepository> make_artifact_repository(const std::string& artifact_uri,
-                                                             std::shared_ptr<Connection> tracking_connection);
+MLFLOWCPP_EXPORT std::unique_ptr<ArtifactRepository> make_artifact_repository(
+    const std::string& artifact_uri, std::shared_ptr<Connection> tracking_connection);
 
 // Uploads every file under `local_dir`, recursively, below `artifact_dir`.
-void log_artifact_directory(ArtifactRepository& repository, const std::filesystem::path& local_dir,
-                            const std::string& artifact_dir);
+MLFLOWCPP_EXPORT void log_artifact_directory(ArtifactRepository& repository, const std::filesystem::path& local_dir,
+                                             const std::string& artifact_dir);
 
 // Downloads `artifact_path` (a file, or a directory with everything below it;
 // "" is the whole repository) into the directory `local_dir`, creating it.
 // Returns the local path of what was downloaded.
-std::filesystem::path download_artifact_tree(ArtifactRepository& repository, const std::string& artifact_path,
-                                             const std::filesystem::path& local_dir);
+MLFLOWCPP_EXPORT std::filesystem::path download_artifact_tree(ArtifactRepository& repository,
+                                                              const std::string& artifact_path,
+                                                              const std::filesystem::path& local_dir);
 
 }  // namespace mlflowcpp

@@ -8,6 +8,7 @@
 #include <mlflowcpp/client_options.hpp>
 #include <mlflowcpp/connection.hpp>
 #include <mlflowcpp/entities.hpp>
+#include <mlflowcpp/export.hpp>
 #include <mlflowcpp/model.hpp>
 #include <mlflowcpp/registry_entities.hpp>
 
@@ -115,7 +116,7 @@ struct CreateModelVersionRequest {
 //   }
 //   client.set_terminated(run.info.run_id);
 // @endcode
-class MlflowClient {
+class MLFLOWCPP_EXPORT MlflowClient {
  public:
   // Configured from the environment (MLFLOW_TRACKING_URI, ...). Throws
   // MlflowException (INVALID_PARAMETER_VALUE) when no tracking URI is set or a
@@ -310,6 +311,6 @@ class MlflowClient {
 };
 
 // Epoch milliseconds now, the timestamp MLflow uses everywhere.
-int64_t now_epoch_millis();
+MLFLOWCPP_EXPORT int64_t now_epoch_millis();
 
 }  // namespace mlflowcpp

@@ -27,6 +27,8 @@
 // such bound): the time one call may take across all its attempts and the waits
 // between them. Once it has passed, the last error is thrown.
 
+#include <mlflowcpp/export.hpp>
+
 #include <functional>
 #include <optional>
 #include <string>
@@ -72,13 +74,13 @@ struct ResolvedClientOptions {
 using EnvironmentLookup = std::function<std::optional<std::string>(const std::string& name)>;
 
 // The real process environment (getenv).
-EnvironmentLookup process_environment();
+MLFLOWCPP_EXPORT EnvironmentLookup process_environment();
 
 // Applies the precedence above and validates the result. Throws MlflowException
 // (INVALID_PARAMETER_VALUE) naming the setting at fault: no tracking URI, a
 // scheme other than http/https, an unparsable number or boolean, values out of
 // range, or insecure_tls together with server_cert_path.
-ResolvedClientOptions resolve_client_options(const ClientOptions& options,
-                                             const EnvironmentLookup& environment = process_environment());
+MLFLOWCPP_EXPORT ResolvedClientOptions
+resolve_client_options(const ClientOptions& options, const EnvironmentLookup& environment = process_environment());
 
 }  // namespace mlflowcpp

@@ -7,6 +7,7 @@
 
 #include <mlflowcpp/client_options.hpp>
 #include <mlflowcpp/errors.hpp>
+#include <mlflowcpp/export.hpp>
 
 #include <chrono>
 #include <memory>
@@ -39,7 +40,7 @@ struct HttpRequest {
   std::chrono::milliseconds timeout{0};
 };
 
-struct HttpResponse {
+struct MLFLOWCPP_EXPORT HttpResponse {
   int status = 0;
   std::string body;
   // Header names in lower case, in the order received.
@@ -53,7 +54,7 @@ struct HttpResponse {
 // TLS failure...), as opposed to an error the server answered with. Like the
 // official client it carries INTERNAL_ERROR; its http_status() is 0 because no
 // response arrived. Catch it to tell "the network failed" from "the server said no".
-class TransportError : public MlflowException {
+class MLFLOWCPP_EXPORT TransportError : public MlflowException {
  public:
   // How far the request got: a non-idempotent request is retried only when the
   // server cannot have acted on it.
@@ -82,7 +83,7 @@ class TransportError : public MlflowException {
 // @par Thread Safety
 // Implementations must allow concurrent send() calls from many threads: one
 // Connection is shared by all copies of a client.
-class Connection {
+class MLFLOWCPP_EXPORT Connection {
  public:
   virtual ~Connection() = default;
   virtual HttpResponse send(const HttpRequest& request) = 0;
@@ -116,7 +117,7 @@ class Connection {
 //   sent, nor after 500, 502, 504: the first attempt may have done the work.
 // Throws MlflowException (INVALID_PARAMETER_VALUE) for unusable options, such as
 // no tracking URI or a scheme other than http/https.
-std::shared_ptr<Connection> make_connection(const ClientOptions& options = {});
-std::shared_ptr<Connection> make_connection(const ResolvedClientOptions& options);
+MLFLOWCPP_EXPORT std::shared_ptr<Connection> make_connection(const ClientOptions& options = {});
+MLFLOWCPP_EXPORT std::shared_ptr<Connection> make_connection(const ResolvedClientOptions& options);
 
 }  // namespace mlflowcpp

@@ -3,6 +3,8 @@
 // The MLflow protocol model: one set of types for the client and the server.
 // Field names follow MLflow's protos; their JSON form is the official server's.
 
+#include <mlflowcpp/export.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,13 +17,13 @@ enum class RunStatus { kRunning = 1, kScheduled = 2, kFinished = 3, kFailed = 4,
 enum class ViewType { kActiveOnly = 1, kDeletedOnly = 2, kAll = 3 };
 enum class LifecycleStage { kActive, kDeleted };
 
-std::string_view to_string(RunStatus status);
-std::string_view to_string(ViewType view);
-std::string_view to_string(LifecycleStage stage);
+MLFLOWCPP_EXPORT std::string_view to_string(RunStatus status);
+MLFLOWCPP_EXPORT std::string_view to_string(ViewType view);
+MLFLOWCPP_EXPORT std::string_view to_string(LifecycleStage stage);
 // Names ("FINISHED") or the proto numbers ("3"); nullopt for anything else.
-std::optional<RunStatus> parse_run_status(std::string_view text);
-std::optional<ViewType> parse_view_type(std::string_view text);
-std::optional<LifecycleStage> parse_lifecycle_stage(std::string_view text);
+MLFLOWCPP_EXPORT std::optional<RunStatus> parse_run_status(std::string_view text);
+MLFLOWCPP_EXPORT std::optional<ViewType> parse_view_type(std::string_view text);
+MLFLOWCPP_EXPORT std::optional<LifecycleStage> parse_lifecycle_stage(std::string_view text);
 
 struct ExperimentTag {
   std::string key;

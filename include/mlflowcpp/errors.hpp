@@ -1,5 +1,7 @@
 #pragma once
 
+#include <mlflowcpp/export.hpp>
+
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -33,14 +35,14 @@ enum class ErrorCode {
 };
 
 // "INVALID_PARAMETER_VALUE" and so on.
-std::string_view error_code_name(ErrorCode code);
-std::optional<ErrorCode> parse_error_code(std::string_view name);
+MLFLOWCPP_EXPORT std::string_view error_code_name(ErrorCode code);
+MLFLOWCPP_EXPORT std::optional<ErrorCode> parse_error_code(std::string_view name);
 // The HTTP status the official server sends for the code (unmapped codes give 500).
-int http_status_for(ErrorCode code);
+MLFLOWCPP_EXPORT int http_status_for(ErrorCode code);
 
 // Every failure the library or the server reports: the MLflow error code (as its
 // wire name, so codes unknown to us survive), the HTTP status and a message.
-class MlflowException : public std::runtime_error {
+class MLFLOWCPP_EXPORT MlflowException : public std::runtime_error {
  public:
   MlflowException(ErrorCode code, const std::string& message);
   MlflowException(std::string error_code, int http_status, const std::string& message);
@@ -56,8 +58,8 @@ class MlflowException : public std::runtime_error {
 };
 
 // Shorthands for the errors every layer raises.
-MlflowException invalid_parameter(const std::string& message);
-MlflowException not_found(const std::string& message);
-MlflowException already_exists(const std::string& message);
+MLFLOWCPP_EXPORT MlflowException invalid_parameter(const std::string& message);
+MLFLOWCPP_EXPORT MlflowException not_found(const std::string& message);
+MLFLOWCPP_EXPORT MlflowException already_exists(const std::string& message);
 
 }  // namespace mlflowcpp

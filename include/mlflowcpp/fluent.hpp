@@ -6,6 +6,7 @@
 #include <mlflowcpp/client.hpp>
 #include <mlflowcpp/client_options.hpp>
 #include <mlflowcpp/entities.hpp>
+#include <mlflowcpp/export.hpp>
 
 #include <cstdint>
 #include <map>
@@ -57,7 +58,7 @@ struct StartRunOptions {
 //   for (int step = 0; step < 100; ++step) run.log_metric("loss", train_one_epoch(), step);
 //   // Leaving the scope ends the run FINISHED, or FAILED if train_one_epoch() threw.
 // @endcode
-class ActiveRun {
+class MLFLOWCPP_EXPORT ActiveRun {
  public:
   ActiveRun(MlflowClient client, RunInfo info, int uncaught_exceptions_at_start);
   ~ActiveRun();
@@ -131,12 +132,12 @@ class ActiveRun {
 // the official client sets: mlflow.user, mlflow.source.name, mlflow.source.type,
 // mlflow.source.git.commit (inside a git work tree), mlflow.runName (when named),
 // mlflow.parentRunId (nested).
-ActiveRun start_run(StartRunOptions options = {});
+MLFLOWCPP_EXPORT ActiveRun start_run(StartRunOptions options = {});
 // The same over a given client.
-ActiveRun start_run(MlflowClient client, StartRunOptions options = {});
+MLFLOWCPP_EXPORT ActiveRun start_run(MlflowClient client, StartRunOptions options = {});
 
 // The experiment a new run goes to, resolved as documented on StartRunOptions
 // (creating an experiment named by option or environment when missing).
-std::string resolve_experiment_id(MlflowClient& client, const StartRunOptions& options);
+MLFLOWCPP_EXPORT std::string resolve_experiment_id(MlflowClient& client, const StartRunOptions& options);
 
 }  // namespace mlflowcpp

@@ -7,6 +7,8 @@
 // (a NULL column): "absent" and "empty string" are different answers there,
 // and keeping them apart lets these types round-trip that JSON exactly.
 
+#include <mlflowcpp/export.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,9 +22,9 @@ namespace mlflowcpp {
 // backends (poll get_model_version until it changes).
 enum class ModelVersionStatus { kPendingRegistration = 1, kFailedRegistration = 2, kReady = 3 };
 
-std::string_view to_string(ModelVersionStatus status);
+MLFLOWCPP_EXPORT std::string_view to_string(ModelVersionStatus status);
 // Names ("READY") or the proto numbers ("3"); nullopt for anything else.
-std::optional<ModelVersionStatus> parse_model_version_status(std::string_view text);
+MLFLOWCPP_EXPORT std::optional<ModelVersionStatus> parse_model_version_status(std::string_view text);
 
 // The stage names of MLflow's registry (stages are deprecated since MLflow 2.9
 // in favour of aliases, but still served). Servers match them case-insensitively

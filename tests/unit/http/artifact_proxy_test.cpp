@@ -91,7 +91,7 @@ struct ServerSetup {
 // The whole server stack of `mlflowcpp server`, on a free port.
 class ArtifactServer {
  public:
-  explicit ArtifactServer(ServerSetup setup = {}) {
+  explicit ArtifactServer(ServerSetup setup = ServerSetup()) {
     destination_ = directory_.path() / "mlartifacts";
     if (setup.artifacts_destination.empty()) setup.artifacts_destination = destination_.string();
     stores_ = open_backend_stores("sqlite:///" + (directory_.path() / "mlflow.db").string(), setup.default_artifact_root);

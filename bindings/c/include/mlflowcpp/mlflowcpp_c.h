@@ -26,6 +26,8 @@
 #ifndef MLFLOWCPP_MLFLOWCPP_C_H
 #define MLFLOWCPP_MLFLOWCPP_C_H
 
+#include <mlflowcpp/mlflowcpp_c_export.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,44 +57,49 @@ typedef struct mlflowcpp_error {
 typedef struct mlflowcpp_client mlflowcpp_client;
 
 /* The library's version, e.g. "0.1.0". */
-const char* mlflowcpp_version(void);
+MLFLOWCPP_C_EXPORT const char* mlflowcpp_version(void);
 
 /* A client for `tracking_uri` ("http://host:5000"); NULL takes MLFLOW_TRACKING_URI
  * and the other MLFLOW_* variables, as the Python client does. Nothing is sent yet. */
-int mlflowcpp_client_new(const char* tracking_uri, mlflowcpp_client** client, mlflowcpp_error* error);
-void mlflowcpp_client_free(mlflowcpp_client* client);
+MLFLOWCPP_C_EXPORT int mlflowcpp_client_new(const char* tracking_uri, mlflowcpp_client** client,
+                                            mlflowcpp_error* error);
+MLFLOWCPP_C_EXPORT void mlflowcpp_client_free(mlflowcpp_client* client);
 
 /* Experiments. `artifact_location` may be NULL. */
-int mlflowcpp_create_experiment(mlflowcpp_client* client, const char* name, const char* artifact_location,
-                                char* experiment_id, size_t experiment_id_size, mlflowcpp_error* error);
+MLFLOWCPP_C_EXPORT int mlflowcpp_create_experiment(mlflowcpp_client* client, const char* name,
+                                                   const char* artifact_location, char* experiment_id,
+                                                   size_t experiment_id_size, mlflowcpp_error* error);
 /* The id of the experiment named `name`, created when it does not exist (as mlflow.set_experiment). */
-int mlflowcpp_get_or_create_experiment(mlflowcpp_client* client, const char* name, char* experiment_id,
-                                       size_t experiment_id_size, mlflowcpp_error* error);
+MLFLOWCPP_C_EXPORT int mlflowcpp_get_or_create_experiment(mlflowcpp_client* client, const char* name,
+                                                          char* experiment_id, size_t experiment_id_size,
+                                                          mlflowcpp_error* error);
 
 /* Runs. `run_name` may be NULL (the server picks one). */
-int mlflowcpp_create_run(mlflowcpp_client* client, const char* experiment_id, const char* run_name, char* run_id,
-                         size_t run_id_size, mlflowcpp_error* error);
+MLFLOWCPP_C_EXPORT int mlflowcpp_create_run(mlflowcpp_client* client, const char* experiment_id, const char* run_name,
+                                            char* run_id, size_t run_id_size, mlflowcpp_error* error);
 /* `status`: "FINISHED", "FAILED", "KILLED" (NULL: FINISHED). The end time is now. */
-int mlflowcpp_set_terminated(mlflowcpp_client* client, const char* run_id, const char* status,
-                             mlflowcpp_error* error);
+MLFLOWCPP_C_EXPORT int mlflowcpp_set_terminated(mlflowcpp_client* client, const char* run_id, const char* status,
+                                                mlflowcpp_error* error);
 
 /* Logging. `timestamp_ms` 0 means now. */
-int mlflowcpp_log_metric(mlflowcpp_client* client, const char* run_id, const char* key, double value,
-                         int64_t timestamp_ms, int64_t step, mlflowcpp_error* error);
+MLFLOWCPP_C_EXPORT int mlflowcpp_log_metric(mlflowcpp_client* client, const char* run_id, const char* key, double value,
+                                            int64_t timestamp_ms, int64_t step, mlflowcpp_error* error);
 /* `count` metrics sharing one timestamp and step, in as few requests as the server allows. */
-int mlflowcpp_log_metrics(mlflowcpp_client* client, const char* run_id, size_t count, const char* const* keys,
-                          const double* values, int64_t timestamp_ms, int64_t step, mlflowcpp_error* error);
-int mlflowcpp_log_param(mlflowcpp_client* client, const char* run_id, const char* key, const char* value,
-                        mlflowcpp_error* error);
-int mlflowcpp_set_tag(mlflowcpp_client* client, const char* run_id, const char* key, const char* value,
-                      mlflowcpp_error* error);
+MLFLOWCPP_C_EXPORT int mlflowcpp_log_metrics(mlflowcpp_client* client, const char* run_id, size_t count,
+                                             const char* const* keys, const double* values, int64_t timestamp_ms,
+                                             int64_t step, mlflowcpp_error* error);
+MLFLOWCPP_C_EXPORT int mlflowcpp_log_param(mlflowcpp_client* client, const char* run_id, const char* key,
+                                           const char* value, mlflowcpp_error* error);
+MLFLOWCPP_C_EXPORT int mlflowcpp_set_tag(mlflowcpp_client* client, const char* run_id, const char* key,
+                                         const char* value, mlflowcpp_error* error);
 
 /* Artifacts: stores `local_file` as <artifact_path>/<its file name> (`artifact_path` NULL or "": the run's root). */
-int mlflowcpp_log_artifact(mlflowcpp_client* client, const char* run_id, const char* local_file,
-                           const char* artifact_path, mlflowcpp_error* error);
+MLFLOWCPP_C_EXPORT int mlflowcpp_log_artifact(mlflowcpp_client* client, const char* run_id, const char* local_file,
+                                              const char* artifact_path, mlflowcpp_error* error);
 /* Downloads `artifact_path` ("" for everything) of the run into the directory `local_dir`. */
-int mlflowcpp_download_artifacts(mlflowcpp_client* client, const char* run_id, const char* artifact_path,
-                                 const char* local_dir, mlflowcpp_error* error);
+MLFLOWCPP_C_EXPORT int mlflowcpp_download_artifacts(mlflowcpp_client* client, const char* run_id,
+                                                    const char* artifact_path, const char* local_dir,
+                                                    mlflowcpp_error* error);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the in-process unit tests (the library, the server's search, store and http
+# layers, tests/unit) with AddressSanitizer and UndefinedBehaviorSanitizer into
+# $MLFLOWCPP_SANITIZE_BUILD_DIR (default: <build dir>-sanitize) and runs them
+# (`ctest -L unit`). The first finding fails the run. Extra arguments go to ctest.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build_dir=${MLFLOWCPP_BUILD_DIR:-$root/build}
+sanitize_dir=${MLFLOWCPP_SANITIZE_BUILD_DIR:-$build_dir-sanitize}
+launcher=()
+if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+# Only what the unit tests need: no benchmarks, examples or bindings, no install step.
+cmake -S "$root" -B "$sanitize_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMLFLOWCPP_WERROR=ON \
+  -DMLFLOWCPP_SANITIZE=address,undefined -DMLFLOWCPP_BUILD_BENCH=OFF -DMLFLOWCPP_BUILD_EXAMPLES=OFF \
+  -DMLFLOWCPP_BUILD_BINDINGS=OFF -DMLFLOWCPP_INSTALL=OFF "${launcher[@]}"
+cmake --build "$sanitize_dir" -j "$(nproc)" --target mlflowcpp_unit_tests
+export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+ctest --test-dir "$sanitize_dir" -L unit --output-on-failure -j 2 --timeout 600 "$@"
