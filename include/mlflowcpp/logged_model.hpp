@@ -9,6 +9,8 @@
 // when the database holds NULL: "absent" and "empty string" are different
 // answers there (a model created over REST without a type has `"model_type": ""`).
 
+#include <mlflowcpp/export.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,9 +23,9 @@ namespace mlflowcpp {
 enum class LoggedModelStatus { kUnspecified = 0, kPending = 1, kReady = 2, kUploadFailed = 3 };
 
 // The proto names: "LOGGED_MODEL_PENDING", "LOGGED_MODEL_READY", ...
-std::string_view to_string(LoggedModelStatus status);
+MLFLOWCPP_EXPORT std::string_view to_string(LoggedModelStatus status);
 // Proto names or numbers ("2"); nullopt for anything else.
-std::optional<LoggedModelStatus> parse_logged_model_status(std::string_view text);
+MLFLOWCPP_EXPORT std::optional<LoggedModelStatus> parse_logged_model_status(std::string_view text);
 
 struct LoggedModelTag {
   std::string key;
