@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mlflowcpp {
@@ -41,10 +42,20 @@ struct Experiment {
 };
 
 struct Metric {
+  Metric() = default;
+  // The 2.x fields, so `Metric{key, value, timestamp, step}` keeps its meaning.
+  Metric(std::string key_, double value_, int64_t timestamp_ = 0, int64_t step_ = 0)
+      : key(std::move(key_)), value(value_), timestamp(timestamp_), step(step_) {}
+
   std::string key;
   double value = 0;
   int64_t timestamp = 0;
   int64_t step = 0;
+  // MLflow 3: the logged model the value was measured on, and the dataset
+  // (name and digest) it was measured with; empty when not given.
+  std::string model_id;
+  std::string dataset_name;
+  std::string dataset_digest;
 };
 
 struct MetricWithRunId {
@@ -109,14 +120,31 @@ struct RunData {
   std::vector<RunTag> tags;
 };
 
+// MLflow 3: a logged model a run used as an input.
+struct ModelInput {
+  std::string model_id;
+};
+
+// MLflow 3: a logged model a run produced, at the step it was logged at.
+struct ModelOutput {
+  std::string model_id;
+  int64_t step = 0;
+};
+
 struct RunInputs {
   std::vector<DatasetInput> dataset_inputs;
+  std::vector<ModelInput> model_inputs;  // MLflow 3
+};
+
+struct RunOutputs {
+  std::vector<ModelOutput> model_outputs;  // MLflow 3
 };
 
 struct Run {
   RunInfo info;
   RunData data;
   RunInputs inputs;
+  RunOutputs outputs;  // MLflow 3
 };
 
 // An entry of an artifact listing.

@@ -112,10 +112,15 @@ Json to_json(const Experiment& experiment) {
 }
 
 Json to_json(const Metric& metric) {
-  return Json{{"key", metric.key},
-              {"value", double_to_json(metric.value)},
-              {"timestamp", metric.timestamp},
-              {"step", metric.step}};
+  Json json{{"key", metric.key},
+            {"value", double_to_json(metric.value)},
+            {"timestamp", metric.timestamp},
+            {"step", metric.step}};
+  // MLflow 3's fields, sent only when set so 2.x peers see the 2.x shape.
+  if (!metric.model_id.empty()) json["model_id"] = metric.model_id;
+  if (!metric.dataset_name.empty()) json["dataset_name"] = metric.dataset_name;
+  if (!metric.dataset_digest.empty()) json["dataset_digest"] = metric.dataset_digest;
+  return json;
 }
 
 Json to_json(const MetricWithRunId& metric) {
@@ -172,9 +177,20 @@ Json to_json(const RunData& data) {
   return json;
 }
 
+Json to_json(const ModelInput& input) { return Json{{"model_id", input.model_id}}; }
+
+Json to_json(const ModelOutput& output) { return Json{{"model_id", output.model_id}, {"step", output.step}}; }
+
 Json to_json(const RunInputs& inputs) {
   Json json = Json::object();
   put_list(json, "dataset_inputs", inputs.dataset_inputs);
+  put_list(json, "model_inputs", inputs.model_inputs);
+  return json;
+}
+
+Json to_json(const RunOutputs& outputs) {
+  Json json = Json::object();
+  put_list(json, "model_outputs", outputs.model_outputs);
   return json;
 }
 
@@ -187,6 +203,7 @@ Json to_json(const FileInfo& file) {
 Json to_json(const Run& run, bool with_inputs) {
   Json json{{"info", to_json(run.info)}, {"data", to_json(run.data)}};
   if (with_inputs) json["inputs"] = to_json(run.inputs);
+  if (!run.outputs.model_outputs.empty()) json["outputs"] = to_json(run.outputs);
   return json;
 }
 
@@ -286,8 +303,12 @@ Experiment experiment_from_json(const Json& json) {
 
 Metric metric_from_json(const Json& json) {
   require_object(json, "metric");
-  return Metric{string_field(json, "key"), double_field(json, "value"), int64_field(json, "timestamp"),
+  Metric metric{string_field(json, "key"), double_field(json, "value"), int64_field(json, "timestamp"),
                 int64_field(json, "step")};
+  metric.model_id = string_field(json, "model_id");
+  metric.dataset_name = string_field(json, "dataset_name");
+  metric.dataset_digest = string_field(json, "dataset_digest");
+  return metric;
 }
 
 Param param_from_json(const Json& json) { return key_value_from_json<Param>(json); }
@@ -337,8 +358,17 @@ Run run_from_json(const Json& json) {
   run.data.metrics = list_field<Metric>(data, "metrics", metric_from_json);
   run.data.params = list_field<Param>(data, "params", param_from_json);
   run.data.tags = list_field<RunTag>(data, "tags", run_tag_from_json);
-  run.inputs.dataset_inputs =
-      list_field<DatasetInput>(object_field(json, "inputs"), "dataset_inputs", dataset_input_from_json);
+  const Json& inputs = object_field(json, "inputs");
+  run.inputs.dataset_inputs = list_field<DatasetInput>(inputs, "dataset_inputs", dataset_input_from_json);
+  run.inputs.model_inputs = list_field<ModelInput>(inputs, "model_inputs", [](const Json& input) {
+    require_object(input, "model_input");
+    return ModelInput{string_field(input, "model_id")};
+  });
+  run.outputs.model_outputs =
+      list_field<ModelOutput>(object_field(json, "outputs"), "model_outputs", [](const Json& output) {
+        require_object(output, "model_output");
+        return ModelOutput{string_field(output, "model_id"), int64_field(output, "step")};
+      });
   return run;
 }
 

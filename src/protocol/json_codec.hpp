@@ -36,7 +36,10 @@ Json to_json(const DatasetInput& input);
 Json to_json(const DatasetSummary& summary);
 Json to_json(const RunInfo& info);
 Json to_json(const RunData& data);
+Json to_json(const ModelInput& input);
+Json to_json(const ModelOutput& output);
 Json to_json(const RunInputs& inputs);
+Json to_json(const RunOutputs& outputs);
 Json to_json(const FileInfo& file);
 // With `with_inputs` false the `inputs` key is left out (runs/create does that).
 Json to_json(const Run& run, bool with_inputs = true);
