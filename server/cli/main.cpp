@@ -10,6 +10,7 @@
 #include "server/http/registry_handlers.hpp"
 #include "server/http/server_handlers.hpp"
 #include "server/http/tracking_handlers.hpp"
+#include "server/service/logged_model_service.hpp"
 #include "server/service/registry_service.hpp"
 #include "server/service/tracking_service.hpp"
 #include "server/store/postgres_uri.hpp"
@@ -124,6 +125,7 @@ int run_server(const std::vector<std::string>& arguments) {
   server::ArtifactLister artifacts(options.artifacts_destination);
   server::TrackingService service(*stores.tracking, artifacts);
   server::RegistryService registry(*stores.registry);
+  server::LoggedModelService logged_models(*stores.logged_models);
   server::http::HttpServerOptions http_options;
   http_options.serving.static_prefix = options.static_prefix;
   http_options.serving.artifacts_only = options.artifacts_only;

@@ -3,6 +3,7 @@
 #include "server/store/postgres_database.hpp"
 #include "server/store/postgres_schema.hpp"
 #include "server/store/postgres_uri.hpp"
+#include "server/store/sql_logged_model_store.hpp"
 #include "server/store/sql_registry_store.hpp"
 #include "server/store/sql_tracking_store.hpp"
 #include "server/store/sqlite_database.hpp"
@@ -82,6 +83,7 @@ BackendStores open_backend_stores(const std::string& backend_store_uri, const Ba
   BackendStores stores;
   stores.tracking = std::make_unique<store::SqlTrackingStore>(database, store_options(options.default_artifact_root));
   stores.registry = std::make_unique<store::SqlRegistryStore>(database);
+  stores.logged_models = std::make_unique<store::SqlLoggedModelStore>(database);
   return stores;
 }
 

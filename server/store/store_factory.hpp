@@ -2,6 +2,7 @@
 
 // Opening the stores named by --backend-store-uri.
 
+#include "server/store/logged_model_store.hpp"
 #include "server/store/registry_store.hpp"
 #include "server/store/tracking_store.hpp"
 
@@ -19,11 +20,12 @@ struct BackendStoreOptions {
   std::size_t db_max_overflow = 10;
 };
 
-// Both stores of one backend database, sharing one sql::Database (for SQLite:
+// The stores of one backend database, sharing one sql::Database (for SQLite:
 // one writer and one read pool per file; for PostgreSQL: one connection pool).
 struct BackendStores {
   std::unique_ptr<TrackingStore> tracking;
   std::unique_ptr<RegistryStore> registry;
+  std::unique_ptr<LoggedModelStore> logged_models;  // MLflow 3's logged models
 };
 
 // The backend store URI is
