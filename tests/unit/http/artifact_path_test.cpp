@@ -3,6 +3,7 @@
 
 #include "server/artifacts/artifact_path.hpp"
 #include "server/artifacts/uri_parts.hpp"
+#include "testing/expect_mlflow_error.hpp"
 
 #include <mlflowcpp/errors.hpp>
 
@@ -12,18 +13,6 @@
 
 namespace mlflowcpp::server {
 namespace {
-
-// Expects INVALID_PARAMETER_VALUE from `statement`.
-#define EXPECT_INVALID(statement)                                               \
-  do {                                                                          \
-    try {                                                                       \
-      statement;                                                                \
-      ADD_FAILURE() << "expected INVALID_PARAMETER_VALUE from " #statement;     \
-    } catch (const MlflowException& error) {                                    \
-      EXPECT_EQ(error.error_code(), "INVALID_PARAMETER_VALUE") << error.what(); \
-      EXPECT_EQ(error.http_status(), 400);                                      \
-    }                                                                           \
-  } while (false)
 
 TEST(ArtifactPaths, RejectsTraversal) {
   EXPECT_NO_THROW(validate_artifact_path("model"));

@@ -2,6 +2,7 @@
 
 #include "server/http/json_body.hpp"
 #include "server/http/request_message.hpp"
+#include "testing/expect_mlflow_error.hpp"
 
 #include <mlflowcpp/errors.hpp>
 
@@ -13,16 +14,6 @@ namespace mlflowcpp::server::http {
 namespace {
 
 using protocol::Json;
-
-#define EXPECT_INVALID(statement)                                                   \
-  do {                                                                              \
-    try {                                                                           \
-      statement;                                                                    \
-      ADD_FAILURE() << "expected INVALID_PARAMETER_VALUE from " #statement;         \
-    } catch (const MlflowException& error) {                                        \
-      EXPECT_EQ(error.error_code(), "INVALID_PARAMETER_VALUE") << error.what();      \
-    }                                                                               \
-  } while (false)
 
 RequestMessage query(std::initializer_list<std::pair<const std::string, std::string>> params) {
   return RequestMessage::from_query(RequestMessage::QueryParams(params));

@@ -1,6 +1,7 @@
 // The service layer's validation rules, without a store or HTTP.
 
 #include "server/service/validation.hpp"
+#include "testing/expect_mlflow_error.hpp"
 
 #include <mlflowcpp/errors.hpp>
 
@@ -10,18 +11,6 @@
 
 namespace mlflowcpp::server::validation {
 namespace {
-
-// Expects INVALID_PARAMETER_VALUE from `statement`.
-#define EXPECT_INVALID(statement)                                                       \
-  do {                                                                                  \
-    try {                                                                               \
-      statement;                                                                        \
-      ADD_FAILURE() << "expected INVALID_PARAMETER_VALUE from " #statement;             \
-    } catch (const MlflowException& error) {                                            \
-      EXPECT_EQ(error.error_code(), "INVALID_PARAMETER_VALUE") << error.what();          \
-      EXPECT_EQ(error.http_status(), 400);                                              \
-    }                                                                                   \
-  } while (false)
 
 // n code points, each two bytes in UTF-8, to tell code points from bytes.
 std::string two_byte_chars(std::size_t n) {

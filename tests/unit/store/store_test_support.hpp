@@ -6,6 +6,7 @@
 #include "server/store/sql_tracking_store.hpp"
 #include "server/store/sqlite_database.hpp"
 #include "server/store/store_factory.hpp"
+#include "testing/expect_mlflow_error.hpp"
 
 #include <mlflowcpp/errors.hpp>
 
@@ -103,14 +104,3 @@ inline std::string copy_fixture(const TempDir& dir) {
 
 }  // namespace mlflowcpp::server::store::testing
 
-// Expects `statement` to throw MlflowException with error code `code_name`
-// ("RESOURCE_DOES_NOT_EXIST", ...).
-#define EXPECT_MLFLOW_ERROR(statement, code_name)                                              \
-  do {                                                                                         \
-    try {                                                                                      \
-      statement;                                                                               \
-      ADD_FAILURE() << "expected " << (code_name) << " from: " #statement;                     \
-    } catch (const ::mlflowcpp::MlflowException& error) {                                      \
-      EXPECT_EQ(error.error_code(), std::string(code_name)) << #statement << ": " << error.what(); \
-    }                                                                                          \
-  } while (false)
