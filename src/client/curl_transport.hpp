@@ -1,6 +1,6 @@
 #pragma once
 
-#include "client/idle_pool.hpp"
+#include "net/idle_pool.hpp"
 
 #include <mlflowcpp/client_options.hpp>
 #include <mlflowcpp/connection.hpp>
@@ -55,7 +55,7 @@ class CurlTransport : public Connection {
   std::string user_agent_;
   HeaderList get_headers_;   // for GET: no Content-Type
   HeaderList body_headers_;  // for requests with a JSON body
-  IdlePool<EasyHandle> idle_handles_;
+  net::IdlePool<EasyHandle> idle_handles_;
 };
 
 }  // namespace mlflowcpp::client

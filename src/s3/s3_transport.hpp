@@ -3,7 +3,7 @@
 // One S3 request over libcurl, signed, retried and mapped to S3Error: the
 // piece every S3Client call goes through.
 
-#include "client/idle_pool.hpp"
+#include "net/idle_pool.hpp"
 
 #include "s3/s3_client.hpp"
 #include "s3/sigv4.hpp"
@@ -85,7 +85,7 @@ class S3Transport {
   S3Settings settings_;
   Endpoint endpoint_;
   SigningKeys keys_;
-  client::IdlePool<EasyHandle> idle_handles_;
+  net::IdlePool<EasyHandle> idle_handles_;
 };
 
 }  // namespace mlflowcpp::s3::detail

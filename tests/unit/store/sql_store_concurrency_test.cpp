@@ -9,6 +9,7 @@
 #include <atomic>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -138,6 +139,30 @@ TEST_P(SqlStoreRaceTest, ConcurrentDatasetInputsAreLoggedOnce) {
   EXPECT_EQ(count(codes, ""), kThreads) << codes[0];
   EXPECT_EQ(query_int64(*database_, "SELECT COUNT(*) FROM datasets"), 1);
   EXPECT_EQ(query_int64(*database_, "SELECT COUNT(*) FROM inputs"), 1);
+}
+
+TEST_P(SqlStoreRaceTest, ConcurrentTagUpdatesLoseNoAppend) {
+  // What runs/log-model does with the model history tag: read, append, write.
+  const std::string run_id = new_run();
+  constexpr int kAppendsPerThread = 5;
+  const auto codes = race([&](int t) {
+    for (int i = 0; i < kAppendsPerThread; ++i) {
+      store_->update_tag(run_id, "history", [&](const std::optional<std::string>& current) {
+        return current.value_or("") + std::to_string(t) + ",";
+      });
+    }
+  });
+  EXPECT_EQ(count(codes, ""), kThreads) << codes[0];
+  std::string history;
+  for (const RunTag& tag : store_->get_run(run_id).data.tags) {
+    if (tag.key == "history") history = tag.value;
+  }
+  for (int t = 0; t < kThreads; ++t) {
+    const std::string entry = std::to_string(t) + ",";
+    int appended = 0;
+    for (std::size_t at = history.find(entry); at != std::string::npos; at = history.find(entry, at + 1)) ++appended;
+    EXPECT_EQ(appended, kAppendsPerThread) << "thread " << t << " in " << history;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SqlStoreRaceTest, ::testing::ValuesIn(store_backends()), backend_test_name);

@@ -9,7 +9,7 @@
 #include <mutex>
 #include <vector>
 
-namespace mlflowcpp::client {
+namespace mlflowcpp::net {
 
 template <typename T>
 class IdlePool {
@@ -38,4 +38,4 @@ class IdlePool {
   std::vector<std::unique_ptr<T>> idle_;
 };
 
-}  // namespace mlflowcpp::client
+}  // namespace mlflowcpp::net
