@@ -124,7 +124,8 @@ TEST_F(RunModelLinksTest, RecordedCallsFindTheSameAnswers) {
 TEST_F(RunModelLinksTest, ModelInputsAndOutputsOverBothPrefixes) {
   EXPECT_TRUE(IsOk(http_->post(kAjax + "/runs/outputs",
                                {{"run_id", kTrainB}, {"models", {{{"model_id", kClassifier}, {"step", 4}}}}})));
-  EXPECT_TRUE(IsOk(http_->post(kApi + "/runs/log-inputs", {{"run_id", kTrainB}, {"models", {{{"model_id", kClassifier}}}}})));
+  EXPECT_TRUE(
+      IsOk(http_->post(kApi + "/runs/log-inputs", {{"run_id", kTrainB}, {"models", {{{"model_id", kClassifier}}}}})));
   const HttpResponse run = http_->get(kAjax + "/runs/get?run_id=" + std::string(kTrainB));
   ASSERT_TRUE(IsOk(run));
   EXPECT_EQ(run.json["run"]["outputs"]["model_outputs"][1], Json({{"model_id", kClassifier}, {"step", 4}}));
@@ -133,21 +134,22 @@ TEST_F(RunModelLinksTest, ModelInputsAndOutputsOverBothPrefixes) {
 
 TEST_F(RunModelLinksTest, MistakesGetClearErrors) {
   const std::string missing_model = "m-00000000000000000000000000000000";
-  EXPECT_TRUE(IsError(http_->post(kApi + "/runs/outputs", {{"run_id", kTrainB}, {"models", {{{"model_id", missing_model}}}}}),
-                      404, "RESOURCE_DOES_NOT_EXIST"));
+  EXPECT_TRUE(
+      IsError(http_->post(kApi + "/runs/outputs", {{"run_id", kTrainB}, {"models", {{{"model_id", missing_model}}}}}),
+              404, "RESOURCE_DOES_NOT_EXIST"));
   EXPECT_TRUE(IsError(http_->post(kApi + "/runs/outputs", {{"run_id", kTrainB}}), 400, "INVALID_PARAMETER_VALUE"));
   EXPECT_TRUE(IsError(http_->post(kApi + "/runs/outputs", {{"run_id", kTrainB}, {"models", {{{"step", 1}}}}}), 400,
                       "INVALID_PARAMETER_VALUE"));
-  EXPECT_TRUE(IsError(http_->post(kApi + "/runs/log-metric", {{"run_id", kTrainB},
-                                                               {"key", "accuracy"},
-                                                               {"value", 0.5},
-                                                               {"timestamp", 1},
-                                                               {"model_id", missing_model}}),
-                      404, "RESOURCE_DOES_NOT_EXIST"));
-  EXPECT_TRUE(IsError(http_->post(kApi + "/runs/log-batch",
-                                  {{"run_id", kTrainB},
-                                   {"metrics", {{{"key", "a"}, {"value", 1}, {"timestamp", 1}, {"model_id", missing_model}}}}}),
-                      404, "RESOURCE_DOES_NOT_EXIST"));
+  EXPECT_TRUE(IsError(
+      http_->post(
+          kApi + "/runs/log-metric",
+          {{"run_id", kTrainB}, {"key", "accuracy"}, {"value", 0.5}, {"timestamp", 1}, {"model_id", missing_model}}),
+      404, "RESOURCE_DOES_NOT_EXIST"));
+  EXPECT_TRUE(
+      IsError(http_->post(kApi + "/runs/log-batch",
+                          {{"run_id", kTrainB},
+                           {"metrics", {{{"key", "a"}, {"value", 1}, {"timestamp", 1}, {"model_id", missing_model}}}}}),
+              404, "RESOURCE_DOES_NOT_EXIST"));
 
   const std::string history = kApi + "/metrics/get-history?run_id=" + kTrainB + "&metric_key=loss";
   EXPECT_TRUE(IsError(http_->get(history + "&max_results=0"), 400, "INVALID_PARAMETER_VALUE"));

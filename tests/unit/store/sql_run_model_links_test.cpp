@@ -87,7 +87,8 @@ TEST_P(SqlRunModelLinksTest, OutputsAreListedByGetAndSearchInputsByGetOnly) {
 
   // Rows as MLflow's SQL store writes them, so the official server reads them back.
   EXPECT_EQ(count("SELECT COUNT(*) FROM inputs WHERE source_type = 'RUN_OUTPUT' AND source_id = '" + run_id +
-                  "' AND destination_type = 'MODEL_OUTPUT' AND destination_id = '" + second + "' AND step = 3 "
+                  "' AND destination_type = 'MODEL_OUTPUT' AND destination_id = '" + second +
+                  "' AND step = 3 "
                   "AND LENGTH(input_uuid) = 32"),
             1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM inputs WHERE source_type = 'RUN_INPUT' AND source_id = '" + run_id +
