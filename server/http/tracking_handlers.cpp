@@ -45,7 +45,23 @@ Metric metric_of(const RequestMessage& message) {
   metric.value = message.required_double("value").value_or(0);
   metric.timestamp = message.required_int64("timestamp").value_or(0);
   metric.step = message.optional_int64("step").value_or(0);
+  // MLflow 3: the logged model and dataset the value was measured for.
+  metric.model_id = message.string_or_empty("model_id");
+  metric.dataset_name = message.string_or_empty("dataset_name");
+  metric.dataset_digest = message.string_or_empty("dataset_digest");
   return metric;
+}
+
+// A copy of `body` ({"metrics": [...]} or {}) with the page token added when there is one.
+JsonText with_page_token(JsonText body, const std::string& token) {
+  if (token.empty()) return body;
+  std::string& text = body.text;
+  text.pop_back();  // the closing brace
+  if (text.size() > 1) text += ',';
+  text += "\"next_page_token\":";
+  text += protocol::dump(Json(token));
+  text += '}';
+  return body;
 }
 
 DatasetInput dataset_input_of(const RequestMessage& message) {
@@ -113,6 +129,7 @@ void TrackingHandlers::register_routes(Router& router) {
   both(post, "runs/delete-tag", &TrackingHandlers::delete_tag);
   both(post, "runs/log-batch", &TrackingHandlers::log_batch);
   both(post, "runs/log-inputs", &TrackingHandlers::log_inputs);
+  both(post, "runs/outputs", &TrackingHandlers::log_outputs);
   both(post, "runs/log-model", &TrackingHandlers::log_model);
 
   both(get, "metrics/get-history", &TrackingHandlers::get_metric_history);
@@ -288,7 +305,25 @@ Json TrackingHandlers::log_inputs(const Request&, const RequestMessage& message)
   const std::string run_id = message.run_id();
   std::vector<DatasetInput> inputs;
   for (const auto& item : message.message_list("datasets")) inputs.push_back(dataset_input_of(item));
-  service_.log_inputs(run_id, inputs);
+  std::vector<ModelInput> models;
+  for (const auto& item : message.message_list("models")) models.push_back({item.required_string("model_id")});
+  service_.log_inputs(run_id, inputs, models);
+  return Json::object();
+}
+
+Json TrackingHandlers::log_outputs(const Request&, const RequestMessage& message) {
+  const std::string run_id = message.run_id();
+  const std::vector<RequestMessage> items = message.message_list("models");
+  if (items.empty()) {
+    throw invalid_parameter(
+        "Missing value for required parameter 'models'. See the API docs for more information about request "
+        "parameters.");
+  }
+  std::vector<ModelOutput> models;
+  for (const auto& item : items) {
+    models.push_back({item.required_string("model_id"), item.optional_int64("step").value_or(0)});
+  }
+  service_.log_outputs(run_id, models);
   return Json::object();
 }
 
@@ -301,10 +336,18 @@ Json TrackingHandlers::log_model(const Request&, const RequestMessage& message) 
 // ---------------------------------------------------------------------------
 // Metric history, datasets, artifacts
 
+// Without max_results every point comes in one answer, with no token: 2.x clients and the UI read the whole
+// series that way. (MLflow 3.6 reads an absent max_results as 0 and answers only a token that pages nowhere,
+// {"next_page_token": "eyJvZmZzZXQiOiAwfQ=="}; that is a bug of that server, not copied here.) With
+// max_results the history is paged by offset tokens, as MLflow's SQL store pages it.
 JsonText TrackingHandlers::get_metric_history(const Request&, const RequestMessage& message) {
-  const std::string run_id = message.run_id();
-  const std::string metric_key = message.required_string("metric_key");
-  return protocol::metrics_response(service_.get_metric_history(run_id, metric_key));
+  MetricHistoryPageRequest request;
+  request.run_id = message.run_id();
+  request.metric_key = message.required_string("metric_key");
+  request.max_results = message.optional_int64("max_results");
+  request.page_token = message.string_or_empty("page_token");
+  const Page<Metric> page = service_.get_metric_history(request);
+  return with_page_token(protocol::metrics_response(page.items), page.next_page_token);
 }
 
 JsonText TrackingHandlers::get_metric_history_bulk(const Request&, const RequestMessage& message) {

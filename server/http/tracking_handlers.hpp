@@ -55,6 +55,7 @@ class TrackingHandlers : public RouteGroup {
   protocol::Json delete_tag(const Request&, const RequestMessage& message);
   protocol::Json log_batch(const Request& request, const RequestMessage& message);
   protocol::Json log_inputs(const Request&, const RequestMessage& message);
+  protocol::Json log_outputs(const Request&, const RequestMessage& message);
   protocol::Json log_model(const Request&, const RequestMessage& message);
 
   protocol::JsonText get_metric_history(const Request&, const RequestMessage& message);

@@ -100,8 +100,31 @@ Page<Run> TrackingService::search_runs(const SearchRunsRequest& request) {
 // ---------------------------------------------------------------------------
 // Logging
 
+namespace {
+
+// A metric's links to a logged model and a dataset land in columns of
+// logged_model_metrics with these widths; the model itself is checked by the store.
+void validate_model_metric_links(const Metric& metric) {
+  if (metric.model_id.empty()) return;  // nothing of it is stored then
+  if (metric.dataset_name.size() > validation::kMaxDatasetNameLength) {
+    throw invalid_parameter(fmt::format("Metric dataset_name is too long: {} characters, at most {}.",
+                                        metric.dataset_name.size(), validation::kMaxDatasetNameLength));
+  }
+  if (metric.dataset_digest.size() > validation::kMaxDatasetDigestLength) {
+    throw invalid_parameter(fmt::format("Metric dataset_digest is too long: {} characters, at most {}.",
+                                        metric.dataset_digest.size(), validation::kMaxDatasetDigestLength));
+  }
+}
+
+void require_model_id(const std::string& model_id) {
+  if (model_id.empty()) throw invalid_parameter("Missing value for required parameter 'model_id'.");
+}
+
+}  // namespace
+
 void TrackingService::log_metric(const std::string& run_id, const Metric& metric) {
   validation::validate_metric(metric);
+  if (stores_model_links()) validate_model_metric_links(metric);
   store_.log_batch(run_id, {metric}, {}, {});
 }
 
@@ -122,12 +145,23 @@ void TrackingService::delete_tag(const std::string& run_id, const std::string& k
 void TrackingService::log_batch(const std::string& run_id, const std::vector<Metric>& metrics,
                                 const std::vector<Param>& params, const std::vector<RunTag>& tags) {
   validation::validate_batch(metrics, params, tags);
+  if (stores_model_links()) {
+    for (const auto& metric : metrics) validate_model_metric_links(metric);
+  }
   store_.log_batch(run_id, metrics, params, tags);
 }
 
-void TrackingService::log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets) {
+void TrackingService::log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets,
+                                 const std::vector<ModelInput>& models) {
   validation::validate_dataset_inputs(datasets);
-  store_.log_inputs(run_id, datasets);
+  for (const auto& model : models) require_model_id(model.model_id);
+  store_.log_inputs(run_id, datasets, models);
+}
+
+void TrackingService::log_outputs(const std::string& run_id, const std::vector<ModelOutput>& models) {
+  if (run_id.empty()) throw invalid_parameter("Missing value for required parameter 'run_id'.");
+  for (const auto& model : models) require_model_id(model.model_id);
+  store_.log_outputs(run_id, models);
 }
 
 void TrackingService::log_model(const std::string& run_id, const std::string& model_json) {
@@ -166,13 +200,17 @@ void TrackingService::log_model(const std::string& run_id, const std::string& mo
 // ---------------------------------------------------------------------------
 // Metric history
 
-std::vector<Metric> TrackingService::get_metric_history(const std::string& run_id,
-                                                        const std::string& metric_key) {
+Page<Metric> TrackingService::get_metric_history(const MetricHistoryPageRequest& request) {
+  if (request.max_results &&
+      (*request.max_results < 1 || *request.max_results > kMaxMetricHistoryPageSize)) {
+    throw invalid_parameter(fmt::format("Invalid value {} for parameter 'max_results': it must be between 1 and {}.",
+                                        *request.max_results, kMaxMetricHistoryPageSize));
+  }
   // The official server answers an empty history (200 {}) for a missing run or
   // key rather than an error; clients poll history before a run has data.
-  if (run_id.empty() || metric_key.empty()) return {};
+  if (request.run_id.empty() || request.metric_key.empty()) return {};
   try {
-    return store_.get_metric_history(run_id, metric_key);
+    return store_.get_metric_history_page(request);
   } catch (const MlflowException& error) {
     if (error.code() == ErrorCode::kResourceDoesNotExist) return {};
     throw;

@@ -63,12 +63,18 @@ class TrackingService {
   void delete_tag(const std::string& run_id, const std::string& key);
   void log_batch(const std::string& run_id, const std::vector<Metric>& metrics, const std::vector<Param>& params,
                  const std::vector<RunTag>& tags);
-  void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets);
+  // `models` (MLflow 3) are ignored on a database with MLflow 2.9's schema, as the 2.9 server ignores them.
+  void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets,
+                  const std::vector<ModelInput>& models);
+  // MLflow 3: the logged models a run produced. Answers a 2.9 database with the store's upgrade hint.
+  void log_outputs(const std::string& run_id, const std::vector<ModelOutput>& models);
   // Appends an MLmodel description (JSON text) to the run's tag mlflow.log-model.history.
   void log_model(const std::string& run_id, const std::string& model_json);
 
-  // Metric history.
-  std::vector<Metric> get_metric_history(const std::string& run_id, const std::string& metric_key);
+  // Metric history. Without max_results every point (from the page token on) and no token, as 2.x clients
+  // and the UI expect; with it, at most max_results points (1..kMaxMetricHistoryPageSize) and a token when more follow.
+  static constexpr int64_t kMaxMetricHistoryPageSize = 2147483647;  // the proto's int32 field
+  Page<Metric> get_metric_history(const MetricHistoryPageRequest& request);
   // max_results: default and cap kMaxHistoryBulkResults.
   std::vector<MetricWithRunId> get_metric_history_bulk(const std::vector<std::string>& run_ids,
                                                        const std::string& metric_key,
@@ -81,6 +87,9 @@ class TrackingService {
   ArtifactListing list_artifacts(const std::string& run_id, const std::string& path);
 
  private:
+  // Whether the database keeps MLflow 3's links between runs and logged models; a 2.9 one ignores them.
+  bool stores_model_links() const { return store_.schema_generation() == store::SchemaGeneration::kMlflow3; }
+
   TrackingStore& store_;
   const ArtifactLister& artifacts_;
 };

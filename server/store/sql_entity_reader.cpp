@@ -182,7 +182,8 @@ std::optional<RunInfo> find_run_info(sql::Connection& connection, const std::str
   return run_info_from_row(*query);
 }
 
-std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::string>& run_ids) {
+std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::string>& run_ids,
+                           RunModelLinks model_links) {
   if (run_ids.empty()) return {};
   const std::string ids = json_string_array(run_ids);
   const sql::Dialect dialect = connection.dialect();
@@ -279,6 +280,36 @@ std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::s
         auto& input = by_id[position->second.first].inputs.dataset_inputs[position->second.second];
         input.tags.push_back({query->column(1).as_string(), query->column(2).as_string()});
       }
+    }
+  }
+  // MLflow 3 keeps a run's model links in the inputs table too, with the run as
+  // the source: one query per kind of link for the whole page of runs. Each
+  // run's links are listed by model id, the order of the table's primary key
+  // in which the official server reads them.
+  if (model_links.outputs) {
+    auto query = connection.statement(
+        "SELECT source_id, destination_id, step FROM inputs WHERE source_type = 'RUN_OUTPUT' "
+        "AND destination_type = 'MODEL_OUTPUT' AND source_id" + in_bound_strings +
+        " ORDER BY source_id, destination_id");
+    query->bind(1, ids);
+    RunFinder runs(by_id);
+    while (query->step()) {
+      Run* run = runs.find(query->column(0).as_string());
+      if (run == nullptr) continue;
+      run->outputs.model_outputs.push_back({query->column(1).as_string(), integer_or_zero(query->column(2))});
+    }
+  }
+  if (model_links.inputs) {
+    auto query = connection.statement(
+        "SELECT source_id, destination_id FROM inputs WHERE source_type = 'RUN_INPUT' "
+        "AND destination_type = 'MODEL_INPUT' AND source_id" + in_bound_strings +
+        " ORDER BY source_id, destination_id");
+    query->bind(1, ids);
+    RunFinder runs(by_id);
+    while (query->step()) {
+      Run* run = runs.find(query->column(0).as_string());
+      if (run == nullptr) continue;
+      run->inputs.model_inputs.push_back({query->column(1).as_string()});
     }
   }
 

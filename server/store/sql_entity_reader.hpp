@@ -22,9 +22,19 @@ std::optional<Experiment> find_experiment_by_name(sql::Connection& connection, c
 std::vector<Experiment> load_experiments(sql::Connection& connection, const std::vector<int64_t>& experiment_ids);
 
 std::optional<RunInfo> find_run_info(sql::Connection& connection, const std::string& run_id);
-// Whole runs (info, latest metrics, params, tags, dataset inputs) in the order
-// of `run_ids`; ids without a run are skipped.
-std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::string>& run_ids);
+// Which of MLflow 3's links between a run and logged models load_runs reads. A
+// database with MLflow 2.9's schema has none (its inputs table even lacks the
+// step column), so both stay off there.
+struct RunModelLinks {
+  bool outputs = false;  // outputs.model_outputs: runs/get and runs/search show them
+  bool inputs = false;   // inputs.model_inputs: runs/get shows them, runs/search does not
+};
+
+// Whole runs (info, latest metrics, params, tags, dataset inputs, and the
+// model links asked for) in the order of `run_ids`; ids without a run are
+// skipped.
+std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::string>& run_ids,
+                           RunModelLinks model_links = {});
 
 // A JSON array, for binding to a sql_dialect list subquery.
 std::string json_string_array(const std::vector<std::string>& values);

@@ -55,12 +55,15 @@ class SqlTrackingStore final : public TrackingStore {
 
   void log_batch(const std::string& run_id, const std::vector<Metric>& metrics, const std::vector<Param>& params,
                  const std::vector<RunTag>& tags) override;
-  void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets) override;
+  void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets,
+                  const std::vector<ModelInput>& models) override;
+  void log_outputs(const std::string& run_id, const std::vector<ModelOutput>& models) override;
   void set_tag(const std::string& run_id, const RunTag& tag) override;
   void update_tag(const std::string& run_id, const std::string& key, const TagUpdate& next) override;
   void delete_tag(const std::string& run_id, const std::string& key) override;
 
   std::vector<Metric> get_metric_history(const std::string& run_id, const std::string& key) override;
+  Page<Metric> get_metric_history_page(const MetricHistoryPageRequest& request) override;
   std::vector<MetricWithRunId> get_metric_history_bulk(const std::vector<std::string>& run_ids,
                                                        const std::string& key, int64_t max_results) override;
   std::vector<MetricWithRunId> get_metric_history_bulk_interval(
@@ -70,6 +73,8 @@ class SqlTrackingStore final : public TrackingStore {
 
  private:
   void insert_default_experiment();
+  // MLflow 3's tables (logged models and their links to runs); a 2.9 database has none of them.
+  bool has_mlflow3_tables() const { return database_->schema_generation() == SchemaGeneration::kMlflow3; }
 
   std::shared_ptr<sql::Database> database_;
   SqlStoreOptions options_;

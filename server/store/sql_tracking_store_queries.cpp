@@ -11,8 +11,10 @@
 #include <mlflowcpp/errors.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <set>
+#include <tuple>
 #include <type_traits>
 #include <variant>
 
@@ -97,6 +99,8 @@ Page<Run> SqlTrackingStore::search_runs(const SearchRunsRequest& request) {
   Page<Run> page;
   if (request.experiment_ids.empty() || request.max_results == 0) return page;
   const search::SqlQuery sql = search::compile_run_query(query, database_->dialect());
+  // As the official server: runs/search lists model outputs but not model inputs.
+  const RunModelLinks model_links{/*outputs=*/has_mlflow3_tables(), /*inputs=*/false};
   read_transaction(*database_, [&](sql::Connection& connection) {
     std::vector<std::string> ids;
     {
@@ -109,29 +113,75 @@ Page<Run> SqlTrackingStore::search_runs(const SearchRunsRequest& request) {
     if (static_cast<int64_t>(ids.size()) == request.max_results) {
       page.next_page_token = search::encode_page_token(query.offset + request.max_results);
     }
-    page.items = load_runs(connection, ids);
+    page.items = load_runs(connection, ids, model_links);
   });
   return page;
 }
 
 std::vector<Metric> SqlTrackingStore::get_metric_history(const std::string& run_id, const std::string& key) {
-  std::vector<Metric> metrics;
+  MetricHistoryPageRequest request;
+  request.run_id = run_id;
+  request.metric_key = key;
+  return get_metric_history_page(request).items;
+}
+
+Page<Metric> SqlTrackingStore::get_metric_history_page(const MetricHistoryPageRequest& request) {
+  const int64_t offset = search::decode_page_token(request.page_token);
+  Page<Metric> page;
+  std::vector<Metric>& metrics = page.items;
   read_transaction(*database_, [&](sql::Connection& connection) {
+    // Histories can hold 100k points: no per-row lookups beyond the columns.
+    const auto read_points = [&](sql::Statement& query) {
+      while (query.step()) {
+        Metric& metric = metrics.emplace_back();
+        metric.key = request.metric_key;
+        metric.value = load_metric_value(query.column(0).as_double(), query.column(3).as_int() != 0);
+        metric.timestamp = query.column(1).as_int64();
+        metric.step = query.column(2).as_int64();
+      }
+    };
+    if (request.max_results) {
+      // One more than asked tells whether a next page exists.
+      auto query = connection.statement(
+          "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
+          "ORDER BY timestamp, step, value, is_nan LIMIT ? OFFSET ?");
+      query->bind(1, request.run_id);
+      query->bind(2, request.metric_key);
+      query->bind(3, static_cast<int64_t>(*request.max_results + 1));
+      query->bind(4, static_cast<int64_t>(offset));
+      read_points(*query);
+      return;
+    }
+    // The whole series comes in the order of the (run, key, step, ...) index,
+    // which for the usual history (timestamps growing with the steps) is
+    // already the order wanted; it is sorted here only when it is not, which
+    // costs far less than a sort by the database every time.
     auto query = connection.statement(
         "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
-        "ORDER BY step, timestamp");
-    query->bind(1, run_id);
-    query->bind(2, key);
-    // Histories can hold 100k points: no per-row lookups beyond the columns.
-    while (query->step()) {
-      Metric& metric = metrics.emplace_back();
-      metric.key = key;
-      metric.value = load_metric_value(query->column(0).as_double(), query->column(3).as_int() != 0);
-      metric.timestamp = query->column(1).as_int64();
-      metric.step = query->column(2).as_int64();
-    }
+        "ORDER BY step, timestamp, value, is_nan");
+    query->bind(1, request.run_id);
+    query->bind(2, request.metric_key);
+    read_points(*query);
   });
-  return metrics;
+  if (request.max_results) {
+    if (static_cast<int64_t>(metrics.size()) > *request.max_results) {
+      metrics.resize(static_cast<size_t>(*request.max_results));
+      page.next_page_token = search::encode_page_token(offset + *request.max_results);
+    }
+    return page;
+  }
+  // NaN is stored as 0 with a flag, and sorts there, as in the database.
+  const auto in_history_order = [](const Metric& a, const Metric& b) {
+    const bool a_nan = std::isnan(a.value);
+    const bool b_nan = std::isnan(b.value);
+    return std::make_tuple(a.timestamp, a.step, a_nan ? 0.0 : a.value, a_nan) <
+           std::make_tuple(b.timestamp, b.step, b_nan ? 0.0 : b.value, b_nan);
+  };
+  if (!std::is_sorted(metrics.begin(), metrics.end(), in_history_order)) {
+    std::sort(metrics.begin(), metrics.end(), in_history_order);
+  }
+  if (offset > 0) metrics.erase(metrics.begin(), metrics.begin() + std::min<int64_t>(offset, metrics.size()));
+  return page;
 }
 
 std::vector<MetricWithRunId> SqlTrackingStore::get_metric_history_bulk(const std::vector<std::string>& run_ids,
@@ -171,7 +221,7 @@ std::vector<MetricWithRunId> SqlTrackingStore::get_metric_history_bulk_interval(
   read_transaction(*database_, [&](sql::Connection& connection) {
     auto query = connection.statement(
         "SELECT key, value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
-        "AND step BETWEEN ? AND ? ORDER BY step, timestamp");
+        "AND step BETWEEN ? AND ? ORDER BY step, timestamp, value");
     for (const auto& run_id : request.run_ids) {
       query->bind(1, run_id);
       query->bind(2, request.metric_key);

@@ -3,6 +3,7 @@
 #include "server/store/random_ids.hpp"
 #include "server/store/sql_dialect.hpp"
 #include "server/store/sql_entity_reader.hpp"
+#include "server/store/sql_run_model_links.hpp"
 #include "server/store/sql_store_checks.hpp"
 #include "server/store/sql_tracking_store.hpp"
 #include "server/store/sql_transactions.hpp"
@@ -255,7 +256,9 @@ RunInfo SqlTrackingStore::update_run(const UpdateRunRequest& request) {
 
 Run SqlTrackingStore::get_run(const std::string& run_id) {
   std::vector<Run> runs;
-  read_transaction(*database_, [&](sql::Connection& connection) { runs = load_runs(connection, {run_id}); });
+  const RunModelLinks model_links{has_mlflow3_tables(), has_mlflow3_tables()};
+  read_transaction(*database_,
+                   [&](sql::Connection& connection) { runs = load_runs(connection, {run_id}, model_links); });
   if (runs.empty()) throw run_not_found(run_id);
   return std::move(runs.front());
 }
@@ -283,12 +286,17 @@ void SqlTrackingStore::restore_run(const std::string& run_id) {
 
 void SqlTrackingStore::log_batch(const std::string& run_id, const std::vector<Metric>& metrics,
                                  const std::vector<Param>& params, const std::vector<RunTag>& tags) {
+  // A 2.9 database has no logged models: the metrics' model fields are ignored there.
+  const bool record_model_metrics =
+      has_mlflow3_tables() &&
+      std::any_of(metrics.begin(), metrics.end(), [](const Metric& metric) { return !metric.model_id.empty(); });
   // Re-run when another server inserted one of these params meanwhile: the
   // next run compares against its value.
   write_transaction_rechecking(*database_, [&](sql::Connection& connection) {
     require_active_run(connection, run_id);
     insert_params(connection, run_id, params);
     insert_metrics(connection, run_id, metrics);
+    if (record_model_metrics) insert_logged_model_metrics(connection, require_run(connection, run_id), metrics);
     // As params; a stable sort, so the last of one key's values still wins.
     std::vector<const RunTag*> tags_in_write_order;
     tags_in_write_order.reserve(tags.size());
@@ -341,7 +349,8 @@ void SqlTrackingStore::delete_tag(const std::string& run_id, const std::string& 
   });
 }
 
-void SqlTrackingStore::log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets) {
+void SqlTrackingStore::log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets,
+                                  const std::vector<ModelInput>& models) {
   // Ids a new dataset and a new input would get, drawn before the
   // transaction, which may run more than once.
   struct NewIds {
@@ -351,6 +360,11 @@ void SqlTrackingStore::log_inputs(const std::string& run_id, const std::vector<D
   std::vector<NewIds> new_ids;
   new_ids.reserve(datasets.size());
   for (size_t i = 0; i < datasets.size(); ++i) new_ids.push_back({ids_->uuid4_hex(), ids_->uuid4_hex()});
+  const bool record_models = has_mlflow3_tables();
+  std::vector<std::string> model_input_uuids;
+  if (record_models) {
+    for (size_t i = 0; i < models.size(); ++i) model_input_uuids.push_back(ids_->uuid4_hex());
+  }
   // Re-run when another server inserted the same dataset or input meanwhile:
   // the next run finds it.
   write_transaction_rechecking(*database_, [&](sql::Connection& connection) {
@@ -419,6 +433,25 @@ void SqlTrackingStore::log_inputs(const std::string& run_id, const std::vector<D
         insert->execute();
       }
     }
+    if (record_models) {
+      for (const auto& model : models) require_live_logged_model(connection, model.model_id);
+      insert_run_model_inputs(connection, run_id, models, model_input_uuids);
+    }
+  });
+}
+
+void SqlTrackingStore::log_outputs(const std::string& run_id, const std::vector<ModelOutput>& models) {
+  if (!has_mlflow3_tables()) {
+    throw MlflowException(ErrorCode::kInvalidParameterValue,
+                          std::string("Run outputs need MLflow 3's tables: ") + kUpgradeToMlflow3Hint);
+  }
+  std::vector<std::string> input_uuids;  // drawn before the transaction, which may run more than once
+  input_uuids.reserve(models.size());
+  for (size_t i = 0; i < models.size(); ++i) input_uuids.push_back(ids_->uuid4_hex());
+  write_transaction(*database_, [&](sql::Connection& connection) {
+    require_active_run(connection, run_id);
+    for (const auto& model : models) require_live_logged_model(connection, model.model_id);
+    upsert_run_outputs(connection, run_id, models, input_uuids);
   });
 }
 

@@ -54,6 +54,14 @@ struct SearchExperimentsRequest {
   std::string page_token;
 };
 
+// One page of a metric's history: points ordered by (timestamp, step, value), as MLflow's SQL store pages them.
+struct MetricHistoryPageRequest {
+  std::string run_id;
+  std::string metric_key;
+  std::optional<int64_t> max_results;  // already validated by the service; none = every point from the token on
+  std::string page_token;              // "" = from the first point
+};
+
 struct MetricHistoryBulkIntervalRequest {
   std::vector<std::string> run_ids;
   std::string metric_key;
@@ -91,10 +99,18 @@ class TrackingStore {
   virtual void restore_run(const std::string& run_id) = 0;
   virtual Page<Run> search_runs(const SearchRunsRequest& request) = 0;
 
-  // Logging. log_batch is all-or-nothing: one transaction.
+  // Logging. log_batch is all-or-nothing: one transaction. A metric naming a model_id (MLflow 3) is also
+  // recorded on that logged model, which must exist and not be deleted (RESOURCE_DOES_NOT_EXIST); on a
+  // database with MLflow 2.9's schema its model and dataset fields are ignored.
   virtual void log_batch(const std::string& run_id, const std::vector<Metric>& metrics,
                          const std::vector<Param>& params, const std::vector<RunTag>& tags) = 0;
-  virtual void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets) = 0;
+  // Dataset inputs and (MLflow 3) logged models used by the run. On a database with MLflow 2.9's schema `models`
+  // is ignored, as the 2.9 server ignores fields it does not know.
+  virtual void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets,
+                          const std::vector<ModelInput>& models) = 0;
+  // MLflow 3: logged models the run produced. Each model must exist and not be deleted
+  // (RESOURCE_DOES_NOT_EXIST); logging a model again updates its step. Needs MLflow 3's schema.
+  virtual void log_outputs(const std::string& run_id, const std::vector<ModelOutput>& models) = 0;
   virtual void set_tag(const std::string& run_id, const RunTag& tag) = 0;
   // Sets run tag `key` to `next(current value, nullopt when unset)` in one transaction, so that concurrent
   // updates of one tag (a run's model history) run one after the other and none is lost. `next` may run
@@ -103,8 +119,10 @@ class TrackingStore {
   virtual void update_tag(const std::string& run_id, const std::string& key, const TagUpdate& next) = 0;
   virtual void delete_tag(const std::string& run_id, const std::string& key) = 0;
 
-  // Metric history: every point of one key (no paging, as the official server).
+  // Metric history: every point of one key, in the order of get_metric_history_page.
   virtual std::vector<Metric> get_metric_history(const std::string& run_id, const std::string& key) = 0;
+  // A page of it; a malformed page token is INVALID_PARAMETER_VALUE.
+  virtual Page<Metric> get_metric_history_page(const MetricHistoryPageRequest& request) = 0;
   // Legacy UI call: points of one key for several runs, at most max_results per run.
   virtual std::vector<MetricWithRunId> get_metric_history_bulk(const std::vector<std::string>& run_ids,
                                                                const std::string& key, int64_t max_results) = 0;

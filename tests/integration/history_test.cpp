@@ -61,8 +61,8 @@ std::unique_ptr<testing::ServerProcess> HistoryTest::server_;
 std::string HistoryTest::experiment_id_, HistoryTest::run_a_, HistoryTest::run_b_;
 
 TEST_F(HistoryTest, GetHistoryReturnsEveryPointAndNoToken) {
-  // max_results and page_token are ignored by 2.9.2: always the whole series.
-  auto response = http_.get(kApi + "/metrics/get-history?run_id=" + run_a_ + "&metric_key=loss&max_results=10");
+  // Without max_results (2.x clients, the UI): always the whole series.
+  auto response = http_.get(kApi + "/metrics/get-history?run_id=" + run_a_ + "&metric_key=loss");
   ASSERT_TRUE(IsOk(response));
   EXPECT_EQ(response.json.size(), 1u) << "only `metrics`, no next_page_token";
   Json points = response.json.value("metrics", Json::array());
@@ -74,6 +74,27 @@ TEST_F(HistoryTest, GetHistoryReturnsEveryPointAndNoToken) {
     EXPECT_EQ(point, Json({{"key", "loss"}, {"value", step / 10.0}, {"timestamp", 1000 + step}, {"step", step}}));
   }
   EXPECT_EQ(steps.size(), static_cast<size_t>(kSteps));
+}
+
+TEST_F(HistoryTest, GetHistoryWithMaxResultsIsPagedAsMlflow3PagesIt) {
+  std::vector<Json> pages;
+  std::string token;
+  do {
+    std::vector<std::pair<std::string, std::string>> fields = {
+        {"run_id", run_a_}, {"metric_key", "loss"}, {"max_results", "60"}};
+    if (!token.empty()) fields.emplace_back("page_token", token);
+    auto response = http_.get(kApi + "/metrics/get-history?" + query_string(fields));
+    ASSERT_TRUE(IsOk(response));
+    pages.push_back(response.json);
+    token = response.json.value("next_page_token", "");
+  } while (!token.empty() && pages.size() < 10);
+  ASSERT_EQ(pages.size(), 3u);
+  EXPECT_EQ(pages[0].value("next_page_token", ""), "eyJvZmZzZXQiOiA2MH0=");  // {"offset": 60}
+  int64_t expected_step = 0;
+  for (const Json& page : pages) {
+    for (const auto& point : page.value("metrics", Json::array())) EXPECT_EQ(point["step"], expected_step++);
+  }
+  EXPECT_EQ(expected_step, kSteps);
 }
 
 TEST_F(HistoryTest, GetHistoryIsLenientLikeTheOfficialServer) {

@@ -20,7 +20,9 @@ class SqlLoggedModelStoreTest : public ::testing::TestWithParam<StoreBackend> {
     add_experiment(2, "other", "s3://bucket/prefix/2", "active");
     add_experiment(3, "gone", "mlflow-artifacts:/3", "deleted");
     add_run("r1", 1);
+    add_run("r2", 2);
     store_ = std::make_unique<SqlLoggedModelStore>(database_);
+    tracking_ = std::make_unique<SqlTrackingStore>(database_, store_options());
   }
 
   void add_experiment(int64_t id, const std::string& name, const std::string& location, const std::string& stage) {
@@ -47,23 +49,16 @@ class SqlLoggedModelStoreTest : public ::testing::TestWithParam<StoreBackend> {
     });
   }
 
-  // Metrics reach this table through run logging, which is not this store's.
+  // Metrics reach this table through run logging (runs/log-metric with a model_id), by a run of the model's
+  // experiment: r1 in experiment 1, r2 in experiment 2.
   void add_metric(const LoggedModel& model, const std::string& key, double value, int64_t timestamp,
                   std::optional<std::string> dataset_name = std::nullopt,
                   std::optional<std::string> dataset_digest = std::nullopt) {
-    database_->write([&](sql::Connection& connection) {
-      auto insert = connection.statement(
-          "INSERT INTO logged_model_metrics (model_id, metric_name, metric_timestamp_ms, metric_step, metric_value, "
-          "experiment_id, run_id, dataset_name, dataset_digest) VALUES (?, ?, ?, 0, ?, ?, 'r1', ?, ?)");
-      insert->bind(1, model.info.model_id);
-      insert->bind(2, key);
-      insert->bind(3, timestamp);
-      insert->bind(4, value);
-      insert->bind(5, static_cast<int64_t>(std::stoll(model.info.experiment_id)));
-      if (dataset_name) insert->bind(6, *dataset_name); else insert->bind_null(6);
-      if (dataset_digest) insert->bind(7, *dataset_digest); else insert->bind_null(7);
-      insert->execute();
-    });
+    Metric metric{key, value, timestamp, 0};
+    metric.model_id = model.info.model_id;
+    metric.dataset_name = dataset_name.value_or("");
+    metric.dataset_digest = dataset_digest.value_or("");
+    tracking_->log_batch("r" + model.info.experiment_id, {metric}, {}, {});
   }
 
   LoggedModel create(const std::string& name, const std::string& experiment_id = "1") {
@@ -89,6 +84,7 @@ class SqlLoggedModelStoreTest : public ::testing::TestWithParam<StoreBackend> {
   std::unique_ptr<TestDatabase> test_database_;
   std::shared_ptr<sql::Database> database_;
   std::unique_ptr<SqlLoggedModelStore> store_;
+  std::unique_ptr<SqlTrackingStore> tracking_;
 };
 
 TEST_P(SqlLoggedModelStoreTest, CreateGivesAPendingModelWithItsArtifactLocation) {

@@ -135,7 +135,7 @@ TEST_P(SqlStoreRaceTest, ConcurrentDatasetInputsAreLoggedOnce) {
   input.dataset.digest = "x";
   input.dataset.source_type = "local";
   input.dataset.source = "{}";
-  const auto codes = race([&](int) { store_->log_inputs(run_id, {input}); });
+  const auto codes = race([&](int) { store_->log_inputs(run_id, {input}, {}); });
   EXPECT_EQ(count(codes, ""), kThreads) << codes[0];
   EXPECT_EQ(query_int64(*database_, "SELECT COUNT(*) FROM datasets"), 1);
   EXPECT_EQ(query_int64(*database_, "SELECT COUNT(*) FROM inputs"), 1);

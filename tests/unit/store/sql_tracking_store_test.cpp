@@ -311,7 +311,7 @@ TEST_P(SqlTrackingStoreTest, DeleteAndRestoreRun) {
   update.run_id = run_id;
   update.status = RunStatus::kKilled;
   EXPECT_MLFLOW_ERROR(store_->update_run(update), "INVALID_PARAMETER_VALUE");
-  EXPECT_MLFLOW_ERROR(store_->log_inputs(run_id, {}), "INVALID_PARAMETER_VALUE");
+  EXPECT_MLFLOW_ERROR(store_->log_inputs(run_id, {}, {}), "INVALID_PARAMETER_VALUE");
 
   store_->restore_run(run_id);
   EXPECT_EQ(store_->get_run(run_id).info.lifecycle_stage, LifecycleStage::kActive);
@@ -477,11 +477,11 @@ TEST_P(SqlTrackingStoreTest, LogInputsIsIdempotentPerDataset) {
   DatasetInput input;
   input.dataset = {"mini", "abc123", "local", R"({"uri": "/data"})", std::nullopt, R"({"rows": 3})"};
   input.tags = {{"mlflow.data.context", "training"}};
-  store_->log_inputs(run_id, {input, input});
+  store_->log_inputs(run_id, {input, input}, {});
   DatasetInput retagged = input;
   retagged.tags = {{"mlflow.data.context", "eval"}};
-  store_->log_inputs(run_id, {retagged});  // first logging wins
-  store_->log_inputs(other_run, {retagged});
+  store_->log_inputs(run_id, {retagged}, {});  // first logging wins
+  store_->log_inputs(other_run, {retagged}, {});
 
   mlflowcpp::Run run = store_->get_run(run_id);
   ASSERT_EQ(run.inputs.dataset_inputs.size(), 1u);
@@ -504,7 +504,7 @@ TEST_P(SqlTrackingStoreTest, LogInputsIsIdempotentPerDataset) {
   EXPECT_EQ(summaries[0].experiment_id, experiment_id);
   EXPECT_EQ(summaries[0].name, "mini");
   EXPECT_TRUE(store_->search_datasets({"0"}).empty());
-  EXPECT_MLFLOW_ERROR(store_->log_inputs("ffffffffffffffffffffffffffffffff", {input}), "RESOURCE_DOES_NOT_EXIST");
+  EXPECT_MLFLOW_ERROR(store_->log_inputs("ffffffffffffffffffffffffffffffff", {input}, {}), "RESOURCE_DOES_NOT_EXIST");
 }
 
 // ---------------------------------------------------------------------------
