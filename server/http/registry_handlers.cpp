@@ -143,6 +143,7 @@ Json create_model_version(RegistryService& service, const RequestMessage& messag
   params.tags = model_version_tags_of(message);
   params.run_link = message.string_or_empty("run_link");
   params.description = message.string_or_empty("description");
+  params.model_id = message.string_or_empty("model_id");
   return Json{{"model_version", protocol::to_json(service.create_model_version(params))}};
 }
 

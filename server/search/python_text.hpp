@@ -2,8 +2,9 @@
 
 // Text exactly as Python writes it, where MLflow puts Python's output on the
 // wire: json.dumps with its default separators and ASCII escapes (page tokens
-// of logged-model searches), and repr() of strings, lists and dicts (error
-// messages). Internal to the search library.
+// of logged-model searches, the store's mlflow.modelVersions tag), and repr()
+// of strings, lists and dicts (error messages). For the search library and the
+// store only.
 
 #include <nlohmann/json.hpp>
 

@@ -90,6 +90,24 @@ bool is_within(const std::filesystem::path& inner, const std::filesystem::path& 
   return true;
 }
 
+// Whether a source is a local path (or a file: URI on this host), which must
+// then lie in the artifacts of the run or logged model it comes from. A file:
+// URI on another host is refused.
+bool is_local_source(const std::string& source) {
+  const UriParts parsed = split_uri(source);
+  if (parsed.scheme == "file" && !is_local_uri(parsed)) {
+    throw invalid_parameter(fmt::format(
+        "Invalid model version source: '{}'. A file URI on another host cannot be a model version source.", source));
+  }
+  return is_local_uri(parsed);
+}
+
+// Whether local `source` lies in `artifact_root`, itself a local location.
+bool lies_within_local_root(const std::string& source, const std::string& artifact_root) {
+  if (!is_local_uri(split_uri(artifact_root))) return false;
+  return is_within(resolved_path(local_path_of(source)), resolved_path(local_path_of(artifact_root)));
+}
+
 // The "absolute path without relative references" rule for non-local sources.
 void validate_non_local_source(const std::string& source) {
   const auto invalid = [&] {
@@ -288,36 +306,48 @@ ModelVersion RegistryService::get_model_version_by_alias(const std::string& name
 // Model versions
 
 void RegistryService::validate_source(const std::string& source, const std::string& run_id) {
-  const UriParts parsed = split_uri(source);
-  if (parsed.scheme == "file" && !is_local_uri(parsed)) {
-    throw invalid_parameter(fmt::format(
-        "Invalid model version source: '{}'. A file URI on another host cannot be a model version source.", source));
+  if (!is_local_source(source)) {
+    validate_non_local_source(source);
+    return;
   }
-  if (is_local_uri(parsed)) {
-    if (!run_id.empty()) {
-      const auto artifact_uri = store_.run_artifact_uri(run_id);
-      if (!artifact_uri) throw not_found(fmt::format("Run with id={} not found", run_id));
-      if (is_local_uri(split_uri(*artifact_uri))) {
-        const auto source_path = resolved_path(local_path_of(source));
-        const auto artifact_dir = resolved_path(local_path_of(*artifact_uri));
-        if (is_within(source_path, artifact_dir)) return;
-      }
-    }
-    throw invalid_parameter(fmt::format(
-        "Invalid model version source: '{}'. To use a local path as a model version source, the run_id request "
-        "parameter has to be specified and the local path has to be contained within the artifact directory of the "
-        "run specified by the run_id.",
-        source));
+  if (!run_id.empty()) {
+    const auto artifact_uri = store_.run_artifact_uri(run_id);
+    if (!artifact_uri) throw not_found(fmt::format("Run with id={} not found", run_id));
+    if (lies_within_local_root(source, *artifact_uri)) return;
   }
-  validate_non_local_source(source);
+  throw invalid_parameter(fmt::format(
+      "Invalid model version source: '{}'. To use a local path as a model version source, the run_id request "
+      "parameter has to be specified and the local path has to be contained within the artifact directory of the "
+      "run specified by the run_id.",
+      source));
+}
+
+void RegistryService::validate_source_of_logged_model(const std::string& source, const std::string& model_id) {
+  if (!is_local_source(source)) {
+    validate_non_local_source(source);
+    return;
+  }
+  const auto artifact_location = store_.logged_model_artifact_location(model_id);
+  if (!artifact_location) throw not_found(fmt::format("Logged model with ID '{}' not found.", model_id));
+  if (lies_within_local_root(source, *artifact_location)) return;
+  throw invalid_parameter(fmt::format(
+      "Invalid model version source: '{}'. To use a local path as a model version source, the model_id request "
+      "parameter has to be specified and the local path has to be contained within the artifact directory of the "
+      "model specified by the model_id.",
+      source));
 }
 
 ModelVersion RegistryService::create_model_version(const CreateModelVersionParams& params) {
   require_value(params.name, "name");
   require_value(params.source, "source");
   // The source first: the official server rejects a bad source before it
-  // looks for the model.
-  validate_source(params.source, params.run_id);
+  // looks for the model. With a model_id the source is checked against that
+  // logged model instead of the run.
+  if (params.model_id.empty()) {
+    validate_source(params.source, params.run_id);
+  } else {
+    validate_source_of_logged_model(params.source, params.model_id);
+  }
   validate_model_name(params.name);
   validation::check_length("Model version source", params.source, kMaxSourceLength);
   validation::check_length("Run ID", params.run_id, kMaxRunIdLength);
@@ -332,6 +362,7 @@ ModelVersion RegistryService::create_model_version(const CreateModelVersionParam
   request.tags = params.tags;
   request.run_link = params.run_link;
   request.description = params.description;
+  request.model_id = params.model_id;
   return store_.create_model_version(request);
 }
 

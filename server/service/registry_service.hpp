@@ -2,7 +2,9 @@
 
 // The model registry service: MLflow 2.9.2's rules for every registry call
 // (required values, name/alias/version/stage rules, tag and column limits,
-// paging bounds, model-version source validation) in front of the store. It
+// paging bounds, model-version source validation), and MLflow 3's for
+// registering a logged model (`model_id`, `models:/<model_id>` sources), in
+// front of the store. It
 // knows nothing of HTTP. Every rule violation throws MlflowException
 // (INVALID_PARAMETER_VALUE, 400); a missing model, version or run is
 // RESOURCE_DOES_NOT_EXIST (404).
@@ -30,6 +32,7 @@ struct CreateModelVersionParams {
   std::vector<ModelVersionTag> tags;
   std::string run_link;
   std::string description;
+  std::string model_id;  // MLflow 3: the logged model the version registers ("" = none)
 };
 
 class RegistryService {
@@ -72,6 +75,9 @@ class RegistryService {
   // contains it; any other URI must have an absolute, normalised path without
   // `..` segments or NUL bytes, also after percent-decoding.
   void validate_source(const std::string& source, const std::string& run_id);
+  // The same checks for a version registering logged model `model_id` (MLflow
+  // 3): a local source must lie in that model's (local) artifact location.
+  void validate_source_of_logged_model(const std::string& source, const std::string& model_id);
 
  private:
   RegistryStore& store_;

@@ -53,6 +53,10 @@ struct CreateModelVersionRequest {
   std::vector<ModelVersionTag> tags;
   std::string run_link;
   std::string description;
+  // MLflow 3: the logged model this version registers ("" = none). Its source
+  // run stands in for an empty run_id, and the version joins the model's
+  // mlflow.modelVersions tag in the transaction that creates it.
+  std::string model_id;
 };
 
 class RegistryStore {
@@ -82,6 +86,12 @@ class RegistryStore {
   virtual ModelVersion get_model_version_by_alias(const std::string& name, const std::string& alias) = 0;
 
   // Model versions. The source is validated by the service before this call.
+  // A `models:/<name>/<version>` source stores that version's download URI as
+  // the new version's; a `models:/<model_id>` source (MLflow 3) that logged
+  // model's artifact location, and its source run stands in for an empty
+  // run_id. A source or model_id naming no active logged model is
+  // RESOURCE_DOES_NOT_EXIST; either on a database with MLflow 2.9's schema is
+  // INVALID_PARAMETER_VALUE with store::kUpgradeToMlflow3Hint.
   virtual ModelVersion create_model_version(const CreateModelVersionRequest& request) = 0;
   virtual ModelVersion get_model_version(const std::string& name, int64_t version) = 0;
   // nullopt stores NULL, as the official server does for an update without description.
@@ -101,6 +111,11 @@ class RegistryStore {
   // The artifact URI of a run (deleted runs included); nullopt when there is
   // no such run. Source validation needs it for local sources.
   virtual std::optional<std::string> run_artifact_uri(const std::string& run_id) = 0;
+  // The artifact location of an active (not deleted) logged model; nullopt
+  // when there is none. Source validation needs it for local sources given
+  // with a model_id. On a database with MLflow 2.9's schema:
+  // INVALID_PARAMETER_VALUE with store::kUpgradeToMlflow3Hint.
+  virtual std::optional<std::string> logged_model_artifact_location(const std::string& model_id) = 0;
 };
 
 }  // namespace mlflowcpp::server

@@ -4,7 +4,10 @@
 // (registered_models, model_versions, registered_model_tags,
 // model_version_tags, registered_model_aliases) of the tracking database, on
 // any sql::Database (SQLite or PostgreSQL). Over SQLite it shares the
-// tracking store's Database, and so its one writer.
+// tracking store's Database, and so its one writer. Registering an MLflow 3
+// logged model also reads that model and writes its mlflow.modelVersions tag
+// (logged_models, logged_model_tags of the same database), so the version and
+// the tag are committed together.
 
 #include "server/store/registry_store.hpp"
 #include "server/store/sql_database.hpp"
@@ -47,6 +50,7 @@ class SqlRegistryStore final : public RegistryStore {
   void delete_model_version_tag(const std::string& name, int64_t version, const std::string& key) override;
 
   std::optional<std::string> run_artifact_uri(const std::string& run_id) override;
+  std::optional<std::string> logged_model_artifact_location(const std::string& model_id) override;
 
  private:
   std::shared_ptr<sql::Database> database_;

@@ -1,5 +1,7 @@
 // SqlRegistryStore: model versions, their tags, stages and download locations.
 
+#include "server/store/sql_logged_model_store.hpp"
+#include "server/store/sql_registry_logged_models.hpp"
 #include "server/store/sql_registry_rows.hpp"
 #include "server/store/sql_registry_store.hpp"
 #include "server/store/sql_transactions.hpp"
@@ -24,24 +26,41 @@ constexpr const char* kRedactedSource = "REDACTED-SOURCE-PATH";
 constexpr const char* kRedactedRunId = "REDACTED-RUN-ID";
 constexpr const char* kRedactedRunLink = "REDACTED-RUN-LINK";
 
-// `models:/<name>/<version>` names another version: its download location is
-// where the new version's files are. Only the numeric form can be resolved, as
-// in the official server (stages and aliases are refused there too).
+// Where a new version's files are, and the logged model its source names.
+struct ResolvedSource {
+  std::string storage_location;
+  std::optional<RegistrableLoggedModel> logged_model;  // for a models:/<model_id> source
+};
+
 bool is_models_uri(const std::string& source) { return starts_with_ignoring_case(source, "models:"); }
 
-std::string resolve_storage_location(sql::Connection& connection, const std::string& source) {
-  if (!is_models_uri(source)) return source;
+bool is_blank(const std::string& text) {
+  return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c) != 0; });
+}
+
+// A `models:/` source names what the new version copies: `models:/<name>/<version>`
+// another version (its download location is where the files are), and, since
+// MLflow 3, `models:/<model_id>` a logged model (its artifact location). Stages,
+// `latest` and aliases cannot be resolved, as in the official server.
+ResolvedSource resolve_source(sql::Connection& connection, SchemaGeneration generation, const std::string& source) {
+  if (!is_models_uri(source)) return {source, std::nullopt};
   const std::string path = source.substr(std::string_view("models:").size());
-  auto fail = [&](const std::string& why) {
-    return invalid_parameter(
-        fmt::format("Unable to fetch model from model URI source artifact location '{}'.Error: {}", source, why));
+  const auto message = [&](const std::string& why) {
+    return fmt::format("Unable to fetch model from model URI source artifact location '{}'.Error: {}", source, why);
   };
+  const auto fail = [&](const std::string& why) { return invalid_parameter(message(why)); };
   if (path.size() < 2 || path[0] != '/' || path[1] == '/') throw fail("Not a proper models:/ URI");
   const std::string rest = path.substr(1);
   const size_t slash = rest.find('/');
-  if (slash == std::string::npos || slash == 0 || rest.find('/', slash + 1) != std::string::npos) {
-    throw fail("Not a proper models:/ URI");
+  if (slash == std::string::npos) {
+    if (rest.find('@') != std::string::npos || is_blank(rest)) throw fail("Not a proper models:/ URI");
+    require_logged_model_tables(generation, fmt::format("The model version source '{}'", source));
+    auto model = find_registrable_logged_model(connection, rest, /*lock=*/false);
+    // The official server answers this with a 500; a missing model is a 404.
+    if (!model) throw not_found(message(logged_model_not_found(rest).what()));
+    return {model->artifact_location, std::move(model)};
   }
+  if (slash == 0 || rest.find('/', slash + 1) != std::string::npos) throw fail("Not a proper models:/ URI");
   const std::string name = rest.substr(0, slash);
   const std::string version_text = rest.substr(slash + 1);
   if (version_text.empty() || version_text.size() > 18 ||
@@ -55,7 +74,19 @@ std::string resolve_storage_location(sql::Connection& connection, const std::str
   query->bind(1, name);
   query->bind(2, static_cast<int64_t>(version));
   if (!query->step()) throw fail(version_not_found(name, version).what());
-  return query->column(0).as_string();
+  return {query->column(0).as_string(), std::nullopt};
+}
+
+// The run a version records: the one given, else the source run of the logged
+// model its source names, else that of the logged model it registers (NULL
+// when that model has none).
+std::optional<std::string> version_run_id(const std::string& given, const ResolvedSource& source,
+                                          const std::optional<RegistrableLoggedModel>& registered) {
+  std::optional<std::string> run_id = given;
+  const auto unset = [&] { return !run_id || run_id->empty(); };
+  if (unset() && source.logged_model) run_id = source.logged_model->source_run_id;
+  if (unset() && registered) run_id = registered->source_run_id;
+  return run_id;
 }
 
 }  // namespace
@@ -64,13 +95,24 @@ std::string resolve_storage_location(sql::Connection& connection, const std::str
 // Model versions
 
 ModelVersion SqlRegistryStore::create_model_version(const CreateModelVersionRequest& request) {
+  const SchemaGeneration generation = database_->schema_generation();
+  if (!request.model_id.empty()) {
+    require_logged_model_tables(generation, fmt::format("Registering logged model '{}'", request.model_id));
+  }
   ModelVersion created;
   // The model's row is locked before the next number is read. Should another
   // writer still insert that number first (a database written by an older
-  // server), the next run picks the number after it.
+  // server), the next run picks the number after it. A logged model being
+  // registered is locked after it, so concurrent registrations of one logged
+  // model each append to the tag the previous one wrote.
   write_transaction_rechecking(*database_, [&](sql::Connection& connection) {
-    const std::string storage_location = resolve_storage_location(connection, request.source);
+    const ResolvedSource source = resolve_source(connection, generation, request.source);
     require_model_locked(connection, request.name);
+    std::optional<RegistrableLoggedModel> registered;
+    if (!request.model_id.empty()) {
+      registered = find_registrable_logged_model(connection, request.model_id, /*lock=*/true);
+      if (!registered) throw logged_model_not_found(request.model_id);
+    }
     int64_t version = 1;
     {
       // Tombstones count: a deleted version's number is never handed out again.
@@ -91,9 +133,13 @@ ModelVersion SqlRegistryStore::create_model_version(const CreateModelVersionRequ
       insert->bind(5, request.description);
       insert->bind(6, kModelStageNone);
       insert->bind(7, request.source);
-      insert->bind(8, request.run_id);
+      if (const auto run_id = version_run_id(request.run_id, source, registered)) {
+        insert->bind(8, *run_id);
+      } else {
+        insert->bind_null(8);
+      }
       insert->bind(9, request.run_link);
-      insert->bind(10, storage_location);
+      insert->bind(10, source.storage_location);
       insert->execute();
     }
     for (const auto& tag : deduplicated(request.tags)) {
@@ -105,6 +151,7 @@ ModelVersion SqlRegistryStore::create_model_version(const CreateModelVersionRequ
       insert_tag->bind(4, static_cast<int64_t>(version));
       insert_tag->execute();
     }
+    if (registered) add_to_model_versions_tag(connection, *registered, request.name, version);
     touch_model(connection, request.name, now);
     created = require_version(connection, request.name, version, true);
   });
@@ -240,6 +287,17 @@ std::optional<std::string> SqlRegistryStore::run_artifact_uri(const std::string&
     if (query->step()) uri = query->column(0).is_null() ? "" : query->column(0).as_string();
   });
   return uri;
+}
+
+std::optional<std::string> SqlRegistryStore::logged_model_artifact_location(const std::string& model_id) {
+  require_logged_model_tables(database_->schema_generation(), fmt::format("Logged model '{}'", model_id));
+  std::optional<std::string> location;
+  read_transaction(*database_, [&](sql::Connection& connection) {
+    if (auto model = find_registrable_logged_model(connection, model_id, /*lock=*/false)) {
+      location = std::move(model->artifact_location);
+    }
+  });
+  return location;
 }
 
 }  // namespace mlflowcpp::server::store

@@ -3,14 +3,17 @@
 // database of every backend of store_backends() (a contract suite).
 
 #include "server/store/sql_registry_store.hpp"
+#include "server/store/sql_logged_model_store.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <set>
 #include <thread>
 
+#include "mlflow3_test_database.hpp"
 #include "store_backends.hpp"
 #include "store_test_support.hpp"
 
@@ -33,7 +36,12 @@ class RegistryOn {
     return testing::query_int64(*database_, "SELECT COUNT(*) FROM " + table + " WHERE " + where);
   }
 
-  std::string text(const std::string& sql) { return testing::query_text(*database_, sql); }
+  std::string text(const std::string& sql, const std::vector<search::SqlValue>& values = {}) {
+    return testing::query_text(*database_, sql, values);
+  }
+
+  sql::Database& database() { return *database_; }
+  const std::shared_ptr<sql::Database>& shared_database() const { return database_; }
 
  private:
   std::shared_ptr<sql::Database> database_;
@@ -160,6 +168,93 @@ TEST_F(FixtureRegistry, RunArtifactUriComesFromTheRunsTable) {
   EXPECT_EQ(db_.store().run_artifact_uri("02d34d91fce84aaaaa9a828c8d4bded3"),
             "mlflow-artifacts:/1/02d34d91fce84aaaaa9a828c8d4bded3/artifacts");
   EXPECT_FALSE(db_.store().run_artifact_uri("0000").has_value());
+}
+
+TEST_F(FixtureRegistry, LoggedModelSourcesAskForTheUpgradeOnAnMlflow29Database) {
+  const auto expect_upgrade_hint = [](const std::function<void()>& call) {
+    try {
+      call();
+      ADD_FAILURE() << "expected the upgrade hint";
+    } catch (const MlflowException& error) {
+      EXPECT_EQ(error.error_code(), "INVALID_PARAMETER_VALUE");
+      EXPECT_NE(std::string(error.what()).find(kUpgradeToMlflow3Hint), std::string::npos) << error.what();
+    }
+  };
+  const std::string model_id = "m-56cbf5817a4f40f08034bff98bf7df02";
+  expect_upgrade_hint(
+      [&] { db_.store().create_model_version(version_request("fixture-classifier", "models:/" + model_id)); });
+  CreateModelVersionRequest with_model_id = version_request("fixture-classifier", "s3://bucket/model");
+  with_model_id.model_id = model_id;
+  expect_upgrade_hint([&] { db_.store().create_model_version(with_model_id); });
+  expect_upgrade_hint([&] { db_.store().logged_model_artifact_location(model_id); });
+  EXPECT_EQ(db_.count("model_versions", "name = 'fixture-classifier'"), 3) << "nothing was written";
+  // The MLflow 2 forms answer as before.
+  EXPECT_MLFLOW_ERROR(db_.store().create_model_version(version_request("fixture-classifier", "models:/")),
+                      "INVALID_PARAMETER_VALUE");
+  EXPECT_MLFLOW_ERROR(db_.store().create_model_version(version_request("fixture-classifier", "models:/x@champion")),
+                      "INVALID_PARAMETER_VALUE");
+  const ModelVersion copy =
+      db_.store().create_model_version(version_request("fixture-empty-model", "models:/fixture-classifier/3"));
+  EXPECT_EQ(db_.store().get_model_version_download_uri("fixture-empty-model", std::stoll(copy.version)),
+            "mlflow-artifacts:/1/84ad3abaf4c94d148b54b72d34c71d34/artifacts/model");
+}
+
+// ---------------------------------------------------------------------------
+// The database the official MLflow 3.6 server wrote
+
+class Mlflow3FixtureRegistry : public ::testing::Test {
+ protected:
+  TempDir dir_;
+  RegistryOn db_{testing::open_mlflow3_fixture_copy(dir_)};
+
+  std::string model_versions_tag(const std::string& model_id) {
+    return db_.text("SELECT tag_value FROM logged_model_tags WHERE model_id = ? AND tag_key = 'mlflow.modelVersions'",
+                    {model_id});
+  }
+};
+
+TEST_F(Mlflow3FixtureRegistry, VersionsFromLoggedModelsAreReadAsRecorded) {
+  const ModelVersion first = db_.store().get_model_version("fixture3-classifier", 1);
+  EXPECT_EQ(first.source, "models:/m-56cbf5817a4f40f08034bff98bf7df02");
+  EXPECT_EQ(first.run_id, "17bace8578164956982781e3cc370714");
+  EXPECT_EQ(first.aliases, (std::vector<std::string>{"champion"}));
+  EXPECT_EQ(db_.store().get_model_version_download_uri("fixture3-classifier", 1),
+            "mlflow-artifacts:/1/models/m-56cbf5817a4f40f08034bff98bf7df02/artifacts");
+}
+
+TEST_F(Mlflow3FixtureRegistry, RegisteringALoggedModelAppendsToItsTag) {
+  const std::string regressor = "m-3b404acdcdf34ae3a28f8dc0885d7d7f";
+  CreateModelVersionRequest request = version_request("fixture3-classifier", "models:/" + regressor);
+  request.model_id = regressor;
+  const ModelVersion created = db_.store().create_model_version(request);
+  EXPECT_EQ(created.version, "3");
+  EXPECT_EQ(created.run_id, "c0a47b94149d4d98a5fcd68b37d282ca") << "the logged model's source run";
+  EXPECT_EQ(created.source, "models:/" + regressor);
+  EXPECT_EQ(db_.store().get_model_version_download_uri("fixture3-classifier", 3),
+            "mlflow-artifacts:/1/models/" + regressor + "/artifacts");
+  EXPECT_EQ(model_versions_tag(regressor),
+            R"([{"name": "fixture3-classifier", "version": 2}, {"name": "fixture3-classifier", "version": 3}])");
+
+  // The classifier's tag also holds the entry its client added (version as text): kept as it is.
+  const std::string classifier = "m-56cbf5817a4f40f08034bff98bf7df02";
+  request = version_request("fixture3-classifier", "models:/" + classifier);
+  request.model_id = classifier;
+  EXPECT_EQ(db_.store().create_model_version(request).version, "4");
+  EXPECT_EQ(model_versions_tag(classifier),
+            R"([{"name": "fixture3-classifier", "version": 1}, {"name": "fixture3-classifier", "version": "1"}, )"
+            R"({"name": "fixture3-classifier", "version": 4}])");
+}
+
+TEST_F(Mlflow3FixtureRegistry, DeletedAndMissingLoggedModelsAreNotFound) {
+  for (const std::string model_id : {"m-f3c6f43a535c450dbd14c17e26a16dfb", "m-00000000000000000000000000000000"}) {
+    EXPECT_MLFLOW_ERROR(db_.store().create_model_version(version_request("fixture3-classifier", "models:/" + model_id)),
+                        "RESOURCE_DOES_NOT_EXIST");
+    CreateModelVersionRequest request = version_request("fixture3-classifier", "s3://bucket/model");
+    request.model_id = model_id;
+    EXPECT_MLFLOW_ERROR(db_.store().create_model_version(request), "RESOURCE_DOES_NOT_EXIST");
+    EXPECT_FALSE(db_.store().logged_model_artifact_location(model_id).has_value());
+  }
+  EXPECT_EQ(db_.count("model_versions"), 2) << "nothing was written";
 }
 
 // ---------------------------------------------------------------------------
@@ -479,6 +574,149 @@ TEST_P(FreshRegistry, ConcurrentVersionCreationGivesDistinctNumbers) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, FreshRegistry, ::testing::ValuesIn(testing::store_backends()),
+                         testing::backend_test_name);
+
+// ---------------------------------------------------------------------------
+// Registering MLflow 3 logged models, on a fresh database
+
+class LoggedModelRegistry : public FreshRegistry {
+ protected:
+  void SetUp() override {
+    db_.database().write([](sql::Connection& connection) {
+      connection
+          .statement(
+              "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, "
+              "last_update_time) VALUES (1, 'models', 'mlflow-artifacts:/1', 'active', 0, 0)")
+          ->execute();
+      connection
+          .statement(
+              "INSERT INTO runs (run_uuid, name, source_type, status, start_time, lifecycle_stage, experiment_id, "
+              "artifact_uri) VALUES ('r1', 'run', 'LOCAL', 'RUNNING', 0, 'active', 1, '')")
+          ->execute();
+    });
+    store().create_registered_model("m", {}, "");
+  }
+
+  std::string create_logged_model(const std::optional<std::string>& source_run_id = "r1") {
+    CreateLoggedModelRequest request;
+    request.experiment_id = "1";
+    request.name = "model";
+    request.source_run_id = source_run_id;
+    return logged_models_.create_logged_model(request).info.model_id;
+  }
+
+  CreateModelVersionRequest registering(const std::string& model_id, const std::string& source = "") {
+    CreateModelVersionRequest request = version_request("m", source.empty() ? "models:/" + model_id : source);
+    request.model_id = model_id;
+    return request;
+  }
+
+  std::string model_versions_tag(const std::string& model_id) {
+    return db_.text("SELECT tag_value FROM logged_model_tags WHERE model_id = ? AND tag_key = 'mlflow.modelVersions'",
+                    {model_id});
+  }
+
+  static std::string artifact_location(const std::string& model_id) {
+    return "mlflow-artifacts:/1/models/" + model_id + "/artifacts";
+  }
+
+  SqlLoggedModelStore logged_models_{db_.shared_database()};
+};
+
+TEST_P(LoggedModelRegistry, ModelIdSourceRecordsTheModelsLocationRunAndTag) {
+  const std::string model_id = create_logged_model();
+  const ModelVersion first = store().create_model_version(registering(model_id));
+  EXPECT_EQ(first.version, "1");
+  EXPECT_EQ(first.source, "models:/" + model_id);
+  EXPECT_EQ(first.run_id, "r1");
+  EXPECT_EQ(first.status, ModelVersionStatus::kReady);
+  EXPECT_EQ(store().get_model_version_download_uri("m", 1), artifact_location(model_id));
+  EXPECT_EQ(model_versions_tag(model_id), R"([{"name": "m", "version": 1}])");
+
+  CreateModelVersionRequest with_run = registering(model_id);
+  with_run.run_id = "given";
+  EXPECT_EQ(store().create_model_version(with_run).run_id, "given") << "a given run_id wins";
+  EXPECT_EQ(model_versions_tag(model_id), R"([{"name": "m", "version": 1}, {"name": "m", "version": 2}])");
+  EXPECT_EQ(logged_models_.get_logged_model(model_id).info.tags.size(), 1u);
+}
+
+TEST_P(LoggedModelRegistry, SourceAloneResolvesButLeavesTheTagAlone) {
+  const std::string model_id = create_logged_model();
+  const ModelVersion created = store().create_model_version(version_request("m", "models:/" + model_id));
+  EXPECT_EQ(created.run_id, "r1");
+  EXPECT_EQ(store().get_model_version_download_uri("m", 1), artifact_location(model_id));
+  EXPECT_EQ(model_versions_tag(model_id), "<no row>") << "as upstream, only a model_id tags the model";
+}
+
+TEST_P(LoggedModelRegistry, ModelIdWithAnotherSourceKeepsThatSource) {
+  const std::string model_id = create_logged_model();
+  const ModelVersion created = store().create_model_version(registering(model_id, "s3://bucket/elsewhere"));
+  EXPECT_EQ(created.run_id, "r1");
+  EXPECT_EQ(store().get_model_version_download_uri("m", 1), "s3://bucket/elsewhere");
+  EXPECT_EQ(model_versions_tag(model_id), R"([{"name": "m", "version": 1}])");
+}
+
+TEST_P(LoggedModelRegistry, ModelWithoutSourceRunGivesNoRunId) {
+  const std::string model_id = create_logged_model(std::nullopt);
+  EXPECT_FALSE(store().create_model_version(registering(model_id)).run_id.has_value());
+  EXPECT_EQ(store().create_model_version(version_request("m", "s3://bucket/model")).run_id, "");
+}
+
+TEST_P(LoggedModelRegistry, MissingOrDeletedModelsWriteNothing) {
+  const std::string deleted = create_logged_model();
+  logged_models_.delete_logged_model(deleted);
+  for (const std::string& model_id : {deleted, std::string("m-00000000000000000000000000000000"), std::string("x")}) {
+    EXPECT_MLFLOW_ERROR(store().create_model_version(version_request("m", "models:/" + model_id)),
+                        "RESOURCE_DOES_NOT_EXIST");
+    EXPECT_MLFLOW_ERROR(store().create_model_version(registering(model_id, "s3://bucket/model")),
+                        "RESOURCE_DOES_NOT_EXIST");
+  }
+  const std::string live = create_logged_model();
+  CreateModelVersionRequest other_model = registering(live);
+  other_model.name = "not-registered";
+  EXPECT_MLFLOW_ERROR(store().create_model_version(other_model), "RESOURCE_DOES_NOT_EXIST");
+  EXPECT_EQ(db_.count("model_versions"), 0);
+  EXPECT_EQ(db_.count("logged_model_tags"), 0);
+}
+
+TEST_P(LoggedModelRegistry, MalformedModelsUrisAreRefused) {
+  for (const std::string source : {"models:/", "models:", "models:/ ", "models://m-1", "models:/m@champion"}) {
+    EXPECT_MLFLOW_ERROR(store().create_model_version(version_request("m", source)), "INVALID_PARAMETER_VALUE");
+  }
+  EXPECT_EQ(db_.count("model_versions"), 0);
+}
+
+TEST_P(LoggedModelRegistry, AnUnreadableTagRollsTheVersionBack) {
+  const std::string model_id = create_logged_model();
+  logged_models_.set_logged_model_tags(model_id, {{"mlflow.modelVersions", "not json"}});
+  EXPECT_MLFLOW_ERROR(store().create_model_version(registering(model_id)), "INVALID_PARAMETER_VALUE");
+  EXPECT_EQ(db_.count("model_versions"), 0) << "the version and the tag are one transaction";
+  EXPECT_EQ(model_versions_tag(model_id), "not json");
+}
+
+TEST_P(LoggedModelRegistry, ArtifactLocationOfActiveModelsOnly) {
+  const std::string model_id = create_logged_model();
+  EXPECT_EQ(store().logged_model_artifact_location(model_id), artifact_location(model_id));
+  logged_models_.delete_logged_model(model_id);
+  EXPECT_FALSE(store().logged_model_artifact_location(model_id).has_value());
+  EXPECT_FALSE(store().logged_model_artifact_location("m-missing").has_value());
+}
+
+TEST_P(LoggedModelRegistry, ConcurrentRegistrationsOfOneModelAllJoinItsTag) {
+  const std::string model_id = create_logged_model();
+  constexpr int kThreads = 4;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] { store().create_model_version(registering(model_id)); });
+  }
+  for (auto& thread : threads) thread.join();
+  const std::string tag = model_versions_tag(model_id);
+  for (int version = 1; version <= kThreads; ++version) {
+    EXPECT_NE(tag.find(fmt::format(R"({{"name": "m", "version": {}}})", version)), std::string::npos) << tag;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, LoggedModelRegistry, ::testing::ValuesIn(testing::store_backends()),
                          testing::backend_test_name);
 
 }  // namespace
