@@ -101,8 +101,10 @@ void LoggedModelHandlers::create(Request& request, Reply& reply) {
   CreateLoggedModelRequest create;
   create.experiment_id = message.string_or_empty("experiment_id");
   create.name = message.string_or_empty("name");
-  create.model_type = message.optional_string("model_type");
-  create.source_run_id = message.optional_string("source_run_id");
+  // MLflow reads absent strings of the request as "" and stores them so: such a model answers
+  // "model_type": "" and "source_run_id": "" (a client's model logged without them has neither).
+  create.model_type = message.string_or_empty("model_type");
+  create.source_run_id = message.string_or_empty("source_run_id");
   create.params = key_values_of<LoggedModelParameter>(message, "params");
   create.tags = key_values_of<LoggedModelTag>(message, "tags");
   reply.json(200, protocol::logged_model_response(service_.create_logged_model(create)));
