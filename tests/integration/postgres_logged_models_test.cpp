@@ -77,7 +77,10 @@ TEST_F(PostgresLoggedModels, ModelLifecycle) {
 
   EXPECT_EQ(send_json(http, "DELETE", api + "/" + id, nullptr).status, 200);
   EXPECT_EQ(http.get(api + "/" + id).status, 404);
-  const HttpResponse remaining = http.post(api + "/search", Json{{"experiment_ids", {experiment_id}}});
+  // Ordered by a metric no model has: the SQL of a metric order (NULLS LAST) on PostgreSQL.
+  const HttpResponse remaining = http.post(
+      api + "/search", Json{{"experiment_ids", {experiment_id}},
+                            {"order_by", Json::array({{{"field_name", "metrics.accuracy"}, {"ascending", false}}})}});
   ASSERT_EQ(remaining.status, 200) << remaining.describe();
   ASSERT_EQ(remaining.json["models"].size(), 1u) << remaining.describe();
   EXPECT_EQ(remaining.json["models"][0]["info"]["model_id"], other.json["model"]["info"]["model_id"]);
