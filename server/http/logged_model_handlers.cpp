@@ -101,8 +101,8 @@ void LoggedModelHandlers::create(Request& request, Reply& reply) {
   CreateLoggedModelRequest create;
   create.experiment_id = message.string_or_empty("experiment_id");
   create.name = message.string_or_empty("name");
-  // MLflow reads absent strings of the request as "" and stores them so: such a model answers
-  // "model_type": "" and "source_run_id": "" (a client's model logged without them has neither).
+  // MLflow's handler passes absent strings on as "" and stores them so: a model created over REST
+  // without them answers "model_type": "" and "source_run_id": "".
   create.model_type = message.string_or_empty("model_type");
   create.source_run_id = message.string_or_empty("source_run_id");
   create.params = key_values_of<LoggedModelParameter>(message, "params");
