@@ -34,6 +34,11 @@ std::string RestClient::post(const std::string& path, const std::string& json_bo
   return checked_body(client_.Post(url, json_body, "application/json"), "POST " + url);
 }
 
+std::string RestClient::patch(const std::string& path, const std::string& json_body) {
+  const std::string url = kApiPrefix + path;
+  return checked_body(client_.Patch(url, json_body, "application/json"), "PATCH " + url);
+}
+
 std::string RestClient::get(const std::string& path, const std::vector<std::pair<std::string, std::string>>& query) {
   const std::string url = kApiPrefix + path;
   httplib::Params params;

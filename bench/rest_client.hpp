@@ -17,6 +17,8 @@ class RestClient {
 
   // POSTs a JSON body to /api/2.0/mlflow/<path> and returns the response body.
   std::string post(const std::string& path, const std::string& json_body);
+  // PATCHes a JSON body to /api/2.0/mlflow/<path> and returns the response body.
+  std::string patch(const std::string& path, const std::string& json_body);
   // GETs /api/2.0/mlflow/<path>?<query> and returns the response body.
   std::string get(const std::string& path, const std::vector<std::pair<std::string, std::string>>& query);
   // GETs a path outside the API (e.g. "/health") and returns the response body.

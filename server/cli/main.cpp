@@ -7,6 +7,7 @@
 #include "server/cli/server_options.hpp"
 #include "server/http/artifact_handlers.hpp"
 #include "server/http/http_server.hpp"
+#include "server/http/logged_model_handlers.hpp"
 #include "server/http/registry_handlers.hpp"
 #include "server/http/server_handlers.hpp"
 #include "server/http/tracking_handlers.hpp"
@@ -136,11 +137,14 @@ int run_server(const std::vector<std::string>& arguments) {
   server::http::TrackingHandlers tracking_handlers(service);
   server::http::RegistryHandlers registry_handlers(registry);
   server::http::ArtifactHandlers artifact_handlers(service, &registry);
+  server::http::LoggedModelHandlers logged_model_handlers(logged_models, artifacts,
+                                                          stores.tracking->schema_generation());
   server::http::HttpServer http_server(http_options, std::cerr);
   http_server.add_routes(server_handlers);
   http_server.add_routes(tracking_handlers);
   http_server.add_routes(registry_handlers);
   http_server.add_routes(artifact_handlers);
+  http_server.add_routes(logged_model_handlers);
 
   if (!http_server.bind(options.host, options.port)) {
     std::cerr << fmt::format("mlflowcpp server: cannot listen on {}:{} (address in use or not available).\n",

@@ -26,27 +26,6 @@ constexpr std::size_t kMaxUiUploadBytes = 10 * 1024 * 1024;
 // Above S3's limit of 10000 parts: any larger count or part number is as wrong.
 constexpr int64_t kPartNumberCeiling = 10001;
 
-// Streams one file as an attachment: the official server's headers, the bytes
-// passed on from the store as the socket takes them.
-void send_artifact_file(const ArtifactStore& store, const std::string& relative, Reply& reply) {
-  std::shared_ptr<const ArtifactReader> file = store.open(relative);
-  const std::string name = artifact_basename(relative);
-  std::string content_type = artifact_mime_type(name);
-  if (content_type.rfind("text/", 0) == 0) content_type += "; charset=utf-8";
-  // Always an attachment: a browser must not render an artifact (HTML, SVG) as a page of this server.
-  reply.set_header("Content-Disposition", "attachment; filename=" + name);
-  reply.set_header("X-Content-Type-Options", "nosniff");
-  if (file->size() == 0) {
-    reply.send(200, "", content_type);
-    return;
-  }
-  // A store that fails mid-way resumes from where it stopped when called again.
-  reply.stream(file->size(), content_type,
-               [file](std::uint64_t offset, std::uint64_t length, const ReplyChunkSink& sink) {
-                 return file->send(offset, length, sink);
-               });
-}
-
 // "runs:/<run_id>/<path>": the run id and the path inside the run's artifacts.
 std::pair<std::string, std::string> split_runs_uri(const std::string& uri) {
   std::string rest = uri.substr(uri.find(':') + 1);
@@ -71,6 +50,25 @@ Json to_json(const MultipartUploadStart& start) {
 }
 
 }  // namespace
+
+void send_artifact_file(const ArtifactStore& store, const std::string& relative, Reply& reply) {
+  std::shared_ptr<const ArtifactReader> file = store.open(relative);
+  const std::string name = artifact_basename(relative);
+  std::string content_type = artifact_mime_type(name);
+  if (content_type.rfind("text/", 0) == 0) content_type += "; charset=utf-8";
+  // Always an attachment: a browser must not render an artifact (HTML, SVG) as a page of this server.
+  reply.set_header("Content-Disposition", "attachment; filename=" + name);
+  reply.set_header("X-Content-Type-Options", "nosniff");
+  if (file->size() == 0) {
+    reply.send(200, "", content_type);
+    return;
+  }
+  // A store that fails mid-way resumes from where it stopped when called again.
+  reply.stream(file->size(), content_type,
+               [file](std::uint64_t offset, std::uint64_t length, const ReplyChunkSink& sink) {
+                 return file->send(offset, length, sink);
+               });
+}
 
 ArtifactHandlers::ArtifactHandlers(TrackingService& tracking, RegistryService* registry, std::size_t max_upload_bytes)
     : tracking_(tracking),

@@ -27,6 +27,13 @@
 
 namespace mlflowcpp::server::http {
 
+class Reply;
+
+// Streams the file `relative` of `store` as an attachment, with the official
+// server's headers, its bytes passed on from the store as the socket takes
+// them: every artifact download route answers through this.
+void send_artifact_file(const ArtifactStore& store, const std::string& relative, Reply& reply);
+
 class ArtifactHandlers : public RouteGroup {
  public:
   // `registry` may be null: then model-versions/get-artifact is not registered.

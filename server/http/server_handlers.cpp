@@ -20,6 +20,10 @@ void ServerHandlers::register_routes(Router& router) {
     router.add(std::move(route));
   };
   add(PathMatch::kExact, prefix + "/health", [](Request&, Reply& reply) { reply.text(200, "OK"); });
+  // The MLflow release whose protocol every served call follows. MLflow 3's Python client reads this for one
+  // decision alone: at 3.4 or later its log_spans posts to /v1/traces, which is not served here; below 3.4 it
+  // refuses cleanly. Nothing else a 3.x client does (logged models included) depends on it, and 2.x clients and
+  // the 2.9 UI keep the answer they always had.
   add(PathMatch::kExact, prefix + "/version",
       [](Request&, Reply& reply) { reply.text(200, kMlflowProtocolVersion); });
   const auto index = [this](Request&, Reply& reply) { static_files_.serve_index(reply); };

@@ -2,15 +2,14 @@
 // parameterised SELECT.
 //
 // Shape (filters on metrics, params and tags are EXISTS on the model's rows;
-// a metric order_by term is a scalar subquery for the latest value, written
-// twice: once to sort missing values last, once for the value):
+// a metric order_by term is a scalar subquery for the latest value, missing
+// values last):
 //
 //   SELECT lm.model_id FROM logged_models AS lm
 //   WHERE lm.experiment_id IN (?, ...) AND lm.lifecycle_stage = 'active'
 //     AND EXISTS (SELECT 1 FROM logged_model_metrics AS f1 WHERE f1.model_id = lm.model_id
 //                 AND f1.metric_name = ? AND f1.metric_value > ?)
-//   ORDER BY CASE WHEN (<latest accuracy>) IS NULL THEN 1 ELSE 0 END, (<latest accuracy>) DESC,
-//            lm.creation_timestamp_ms DESC, lm.model_id ASC
+//   ORDER BY (<latest accuracy>) DESC NULLS LAST, lm.creation_timestamp_ms DESC, lm.model_id ASC
 //   LIMIT ? OFFSET ?
 #include "server/search/logged_model_search.hpp"
 #include "server/search/sql_fragment.hpp"
@@ -133,11 +132,13 @@ SqlFragment latest_metric_value(const LoggedModelOrderBy& term, const std::strin
   out.text(" WHERE ").text(alias).text(".model_id = lm.model_id AND ").text(alias).text(".metric_name = ").bind(key);
   if (term.dataset_name) out.text(" AND ").text(alias).text(".dataset_name = ").bind(*term.dataset_name);
   if (term.dataset_digest) out.text(" AND ").text(alias).text(".dataset_digest = ").bind(*term.dataset_digest);
-  // Values logged at the same time and step on several datasets: the largest
-  // one, so the choice does not depend on the database.
+  // Values logged at the same time and step by several runs (MLflow leaves the
+  // choice open): the greatest run id's, so the choice does not depend on the
+  // database. That is the order of the table's primary key (model_id,
+  // metric_name, metric_timestamp_ms, metric_step, run_id): the subquery reads
+  // one index entry, without sorting, for each model it orders.
   out.text(" ORDER BY ").text(alias).text(".metric_timestamp_ms DESC, ").text(alias).text(".metric_step DESC, ");
-  out.text("CASE WHEN ").text(alias).text(".metric_value IS NULL THEN 1 ELSE 0 END, ").text(alias);
-  out.text(".metric_value DESC LIMIT 1)");
+  out.text(alias).text(".run_id DESC LIMIT 1)");
   return out;
 }
 
@@ -164,9 +165,10 @@ SqlFragment ordering(const std::vector<LoggedModelOrderBy>& order_by) {
           fmt::format("Invalid order by field name: {}. Only metrics are supported.", term.field_name));
     }
     const std::string key = term.field_name.substr(dot + 1);
-    const SqlFragment value = latest_metric_value(term, key, "o" + std::to_string(++alias_number));
-    out.text("CASE WHEN ").append(value).text(" IS NULL THEN 1 ELSE 0 END, ").append(value).text(direction);
-    out.text(", ");
+    // NULLS LAST (SQLite 3.30+, PostgreSQL) rather than a CASE on the value: the
+    // subquery then runs once per model, not twice.
+    out.append(latest_metric_value(term, key, "o" + std::to_string(++alias_number))).text(direction);
+    out.text(" NULLS LAST, ");
   }
   if (!creation_listed) out.text("lm.creation_timestamp_ms DESC, ");
   return out.text("lm.model_id ASC");

@@ -22,7 +22,7 @@
 //
 // Order: each order_by term, nulls last; then creation_timestamp_ms DESC
 // (unless ordered by it), then model_id ASC. A metric term orders by the
-// model's latest value of the metric (greatest timestamp, then step), on the
+// model's latest value of the metric (greatest timestamp, then step, then run id), on the
 // term's dataset when it names one. Attribute terms take the attribute names
 // above (status as its number).
 
