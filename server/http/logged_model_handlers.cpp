@@ -59,8 +59,7 @@ int64_t max_results_of(const RequestMessage& message) {
 }  // namespace
 
 MlflowException logged_models_need_mlflow3_schema() {
-  return MlflowException(std::string(error_code_name(ErrorCode::kInvalidState)), 400,
-                         fmt::format("Logged models are not available: {}.", store::kUpgradeToMlflow3Hint));
+  return store::mlflow3_schema_required("Logged models");
 }
 
 LoggedModelHandlers::LoggedModelHandlers(LoggedModelService& service, const ArtifactLister& artifacts,

@@ -9,11 +9,8 @@
 // Paths with an id are taken apart by parse_logged_model_path (logged_model_path.hpp).
 //
 // A database at MLflow 2.9's schema has no logged-model tables: every
-// logged-model call then answers 400 INVALID_STATE with
-// store::kUpgradeToMlflow3Hint. MLflow itself never meets that case; 400 says
-// "not with this server's database as it is" without inviting the client to
-// retry (its retries cover 5xx), and INVALID_STATE is MLflow's code for a
-// call that the target's state does not allow.
+// logged-model call then answers store::mlflow3_schema_required (400 with the
+// upgrade hint). MLflow itself never meets that case.
 
 #include "server/artifacts/artifact_lister.hpp"
 #include "server/http/request_message.hpp"

@@ -4,6 +4,11 @@
 // MLflow 2.x tracking and registry calls; only MLflow 3's has the tables of its
 // later features (logged models, traces, ...).
 
+#include <mlflowcpp/errors.hpp>
+
+#include <string>
+#include <string_view>
+
 namespace mlflowcpp::server::store {
 
 enum class SchemaGeneration {
@@ -20,5 +25,13 @@ inline constexpr const char* kMlflow3AlembicRevision = "1b5f0d9ad7c1";
 inline constexpr const char* kUpgradeToMlflow3Hint =
     "the backend database has MLflow 2.9's schema (alembic revision acf3f17fdcc7); upgrade it to MLflow 3's with "
     "`mlflowcpp db upgrade <backend store URI>`";
+
+// The one answer to such a call, whichever layer meets it: 400
+// INVALID_PARAMETER_VALUE ("not with this database as it is"; a 5xx would
+// invite clients to retry), `feature` naming what was asked ("Run outputs").
+inline MlflowException mlflow3_schema_required(std::string_view feature) {
+  return MlflowException(ErrorCode::kInvalidParameterValue,
+                         std::string(feature) + ": MLflow 3's tables are needed, and " + kUpgradeToMlflow3Hint + ".");
+}
 
 }  // namespace mlflowcpp::server::store

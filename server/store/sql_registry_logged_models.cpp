@@ -11,7 +11,7 @@ namespace mlflowcpp::server::store {
 
 void require_logged_model_tables(SchemaGeneration generation, const std::string& what) {
   if (generation == SchemaGeneration::kMlflow3) return;
-  throw invalid_parameter(fmt::format("{} needs MLflow 3's logged-model tables: {}.", what, kUpgradeToMlflow3Hint));
+  throw mlflow3_schema_required(what);
 }
 
 std::optional<RegistrableLoggedModel> find_registrable_logged_model(sql::Connection& connection,

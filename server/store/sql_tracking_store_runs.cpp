@@ -442,8 +442,7 @@ void SqlTrackingStore::log_inputs(const std::string& run_id, const std::vector<D
 
 void SqlTrackingStore::log_outputs(const std::string& run_id, const std::vector<ModelOutput>& models) {
   if (!has_mlflow3_tables()) {
-    throw MlflowException(ErrorCode::kInvalidParameterValue,
-                          std::string("Run outputs need MLflow 3's tables: ") + kUpgradeToMlflow3Hint);
+    throw mlflow3_schema_required("Run outputs");
   }
   std::vector<std::string> input_uuids;  // drawn before the transaction, which may run more than once
   input_uuids.reserve(models.size());
