@@ -1,7 +1,8 @@
 // MLflow 3's logged models over HTTP, on the real server binary:
-// - the calls recorded against the official MLflow 3.6 server
-//   (tests/fixtures/mlflow-3-sample.answers.json: reads 0-23, the logged-model
-//   writes 36-48 and 59-65) replayed on a copy of the database it wrote;
+// - the 66 calls recorded against the official MLflow 3.6 server
+//   (tests/fixtures/mlflow-3-sample.answers.json: reads, then a sequence of
+//   writes: logged models, run outputs, a metric on a model, registering the
+//   model) replayed in order on a copy of the database it wrote;
 // - a database at MLflow 2.9's schema, where every logged-model call answers
 //   with the upgrade hint;
 // - MLflow 3's GenAI endpoints this server does not serve: JSON 404s.
@@ -27,8 +28,9 @@ namespace {
 
 const std::filesystem::path kFixtures = MLFLOWCPP_FIXTURES_DIR;
 
-// Times the server takes from its clock when the replayed writes run.
-const std::set<std::string> kWriteTimeKeys = {"creation_timestamp_ms", "last_updated_timestamp_ms"};
+// Times the server takes from its clock when the replayed writes run (logged models, model versions).
+const std::set<std::string> kWriteTimeKeys = {"creation_timestamp_ms", "last_updated_timestamp_ms", "creation_timestamp",
+                                             "last_updated_timestamp"};
 
 const Json& mlflow3_calls() {
   static const Json calls = [] {
@@ -109,11 +111,13 @@ std::optional<std::string> difference(const Json& call, const HttpResponse& resp
   return "first difference at " + *first + "\nexpected: " + wanted.dump() + "\ngot:      " + actual.dump();
 }
 
+// Every recorded call in order, but 27: without max_results, metrics/get-history answers every point as 2.x
+// servers do, where 3.6 answers none (run_model_links_test checks that answer).
 std::vector<size_t> replayed_calls() {
   std::vector<size_t> indexes;
-  for (size_t index = 0; index <= 23; ++index) indexes.push_back(index);
-  for (size_t index = 36; index <= 48; ++index) indexes.push_back(index);
-  for (size_t index = 59; index <= 65; ++index) indexes.push_back(index);
+  for (size_t index = 0; index < mlflow3_calls().size(); ++index) {
+    if (index != 27) indexes.push_back(index);
+  }
   return indexes;
 }
 
