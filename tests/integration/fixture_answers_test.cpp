@@ -15,20 +15,14 @@
 namespace mlflowcpp::integration {
 namespace {
 
-const std::filesystem::path kFixtures = MLFLOWCPP_FIXTURES_DIR;
-
 using testing::recorded_calls;
 
 class FixtureAnswers : public ::testing::TestWithParam<size_t> {
  protected:
   static void SetUpTestSuite() {
     data_dir_ = std::make_unique<testing::TempDir>("mlflowcpp-fixture");
-    const auto db = data_dir_->path() / "mlflow.db";
-    std::filesystem::copy_file(kFixtures / "mlflow-2.9.2-sample.sqlite", db);
-    testing::ServerOptions options;
-    options.work_dir = data_dir_->path();
-    options.backend_store_uri = "sqlite:///" + db.string();
-    server_ = std::make_unique<testing::ServerProcess>(options);
+    server_ = std::make_unique<testing::ServerProcess>(
+        testing::on_fixture_copy("mlflow-2.9.2-sample.sqlite", data_dir_->path()));
   }
   static void TearDownTestSuite() {
     server_.reset();

@@ -20,26 +20,16 @@
 
 #include "integration/tracking_api.hpp"
 #include "testing/json_compare.hpp"
+#include "testing/recorded_answers.hpp"
 #include "testing/server_process.hpp"
 #include "testing/temp_dir.hpp"
 
 namespace mlflowcpp::integration {
 namespace {
 
-const std::filesystem::path kFixtures = MLFLOWCPP_FIXTURES_DIR;
-
 // Times the server takes from its clock when the replayed writes run (logged models, model versions).
 const std::set<std::string> kWriteTimeKeys = {"creation_timestamp_ms", "last_updated_timestamp_ms", "creation_timestamp",
                                              "last_updated_timestamp"};
-
-const Json& mlflow3_calls() {
-  static const Json calls = [] {
-    std::ifstream in(kFixtures / "mlflow-3-sample.answers.json");
-    if (!in) throw std::runtime_error("cannot read mlflow-3-sample.answers.json");
-    return Json::parse(in).at("calls");
-  }();
-  return calls;
-}
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
   if (from.empty()) return text;
@@ -115,33 +105,28 @@ std::optional<std::string> difference(const Json& call, const HttpResponse& resp
 // servers do, where 3.6 answers none (run_model_links_test checks that answer).
 std::vector<size_t> replayed_calls() {
   std::vector<size_t> indexes;
-  for (size_t index = 0; index < mlflow3_calls().size(); ++index) {
+  for (size_t index = 0; index < testing::mlflow3_recorded_calls().size(); ++index) {
     if (index != 27) indexes.push_back(index);
   }
   return indexes;
 }
 
 TEST(LoggedModelsFixture, AnswersAsTheOfficialServer) {
-  ASSERT_EQ(mlflow3_calls().size(), 66u);
+  ASSERT_EQ(testing::mlflow3_recorded_calls().size(), 66u);
   testing::TempDir data_dir("mlflowcpp-logged-models");
-  const auto db = data_dir.path() / "mlflow.db";
-  std::filesystem::copy_file(kFixtures / "mlflow-3-sample.sqlite", db);
-  testing::ServerOptions options;
-  options.work_dir = data_dir.path();
-  options.backend_store_uri = "sqlite:///" + db.string();
-  testing::ServerProcess server(options);
+  testing::ServerProcess server(testing::on_fixture_copy("mlflow-3-sample.sqlite", data_dir.path()));
   HttpClient http = server.client();
 
   // Ids the official server generated -> ours, once our create answered.
   std::map<std::string, std::string> ours;
   for (const size_t index : replayed_calls()) {
-    const Json call = with_ids_replaced(mlflow3_calls().at(index), ours);
+    const Json call = with_ids_replaced(testing::mlflow3_recorded_calls().at(index), ours);
     const std::string method = call.at("method");
     const std::string path = call.at("path");
     SCOPED_TRACE("call " + std::to_string(index) + ": " + method + " " + path);
     const HttpResponse response = send(http, method, path, call["body"]);
 
-    const Json& recorded_call = mlflow3_calls().at(index);
+    const Json& recorded_call = testing::mlflow3_recorded_calls().at(index);
     if (method == "POST" && path == "/api/2.0/mlflow/logged-models" && response.status == 200) {
       // A model created here has its own id, and a generated name of its own when the call gave none.
       const std::string recorded_id = recorded_call.at("response").at("model").at("info").at("model_id");
@@ -252,12 +237,8 @@ class Mlflow2Database : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     data_dir_ = std::make_unique<testing::TempDir>("mlflowcpp-logged-models-2.9");
-    const auto db = data_dir_->path() / "mlflow.db";
-    std::filesystem::copy_file(kFixtures / "mlflow-2.9.2-sample.sqlite", db);
-    testing::ServerOptions options;
-    options.work_dir = data_dir_->path();
-    options.backend_store_uri = "sqlite:///" + db.string();
-    server_ = std::make_unique<testing::ServerProcess>(options);
+    server_ = std::make_unique<testing::ServerProcess>(
+        testing::on_fixture_copy("mlflow-2.9.2-sample.sqlite", data_dir_->path()));
   }
   static void TearDownTestSuite() {
     server_.reset();

@@ -23,26 +23,16 @@ namespace {
 using testing::HttpResponse;
 using testing::Json;
 
-const std::filesystem::path kFixtures = MLFLOWCPP_FIXTURES_DIR;
-
 // The model that recorded call 36 created (with the official server's id) and
 // calls 55-57 register.
 constexpr const char* kCandidateId = "m-6fa18b4215cb45d6b8975f0acd925217";
 constexpr const char* kRecordedModelVersionsKey = "mlflow.modelVersions";
 
-const Json& mlflow3_calls() {
-  static const Json calls = [] {
-    std::ifstream in(kFixtures / "mlflow-3-sample.answers.json");
-    return Json::parse(in).at("calls");
-  }();
-  return calls;
-}
-
 // The logged model the recorded calls 36-54 left behind before call 55, as
 // call 54 answered it; the logged-model endpoints that made it are not this
 // test's subject.
 void add_candidate_model(const std::filesystem::path& database) {
-  const Json& info = mlflow3_calls().at(54).at("response").at("model").at("info");
+  const Json& info = testing::mlflow3_recorded_calls().at(54).at("response").at("model").at("info");
   SQLite::Database db(database.string(), SQLite::OPEN_READWRITE);
   SQLite::Statement insert(db,
                            "INSERT INTO logged_models (model_id, experiment_id, name, artifact_location, "
@@ -80,12 +70,11 @@ std::string logged_model_tag(const std::filesystem::path& database, const std::s
 class ServerOnFixture {
  public:
   explicit ServerOnFixture(const std::string& fixture, bool with_candidate = false)
-      : directory_("mlflowcpp-registry-logged-models"), database_(directory_.path() / "mlflow.db") {
-    std::filesystem::copy_file(kFixtures / fixture, database_);
+      : directory_("mlflowcpp-registry-logged-models"),
+        database_(testing::copy_fixture_database(fixture, directory_.path())) {
     if (with_candidate) add_candidate_model(database_);
     testing::ServerOptions options;
     options.work_dir = directory_.path();
-    options.backend_store_uri = "sqlite:///" + database_.string();
     server_ = std::make_unique<testing::ServerProcess>(options);
   }
 
@@ -104,7 +93,7 @@ HttpResponse create_version(testing::HttpClient& http, const Json& body) {
 
 void expect_recorded_answer(testing::HttpClient& http, size_t index,
                             const std::set<std::string>& wall_clock_keys = {}) {
-  const Json& call = mlflow3_calls().at(index);
+  const Json& call = testing::mlflow3_recorded_calls().at(index);
   SCOPED_TRACE("call " + std::to_string(index) + ": " + call.at("method").get<std::string>() + " " +
                call.at("path").get<std::string>());
   const HttpResponse response = testing::send_recorded_call(http, call);
@@ -121,12 +110,12 @@ TEST(RegistryLoggedModels, RecordedReadsOfLoggedModelVersions) {
 TEST(RegistryLoggedModels, RecordedRegistrationOfALoggedModel) {
   ServerOnFixture server("mlflow-3-sample.sqlite", /*with_candidate=*/true);
   auto http = server.client();
-  ASSERT_EQ(mlflow3_calls().at(55).at("body").at("model_id"), kCandidateId);
+  ASSERT_EQ(testing::mlflow3_recorded_calls().at(55).at("body").at("model_id"), kCandidateId);
   expect_recorded_answer(http, 55, {"creation_timestamp", "last_updated_timestamp"});
   expect_recorded_answer(http, 56);
   // Call 57 reads the model back through the logged-model endpoints: its tag as recorded.
   std::string recorded_tag;
-  for (const Json& tag : mlflow3_calls().at(57).at("response").at("model").at("info").at("tags")) {
+  for (const Json& tag : testing::mlflow3_recorded_calls().at(57).at("response").at("model").at("info").at("tags")) {
     if (tag.at("key") == kRecordedModelVersionsKey) recorded_tag = tag.at("value");
   }
   EXPECT_EQ(recorded_tag, R"([{"name": "fixture3-classifier", "version": 3}])");

@@ -16,6 +16,7 @@
 
 #include "integration/tracking_api.hpp"
 #include "testing/json_compare.hpp"
+#include "testing/recorded_answers.hpp"
 #include "testing/server_process.hpp"
 #include "testing/temp_dir.hpp"
 
@@ -581,18 +582,12 @@ TEST(RegistryArtifactsOnly, RegistryRoutesAre503) {
 // The registry answers the official 2.9.2 server gave on its own database.
 
 TEST(RegistryFixture, AnswersAsTheOfficialServer) {
-  const std::filesystem::path fixtures = MLFLOWCPP_FIXTURES_DIR;
   testing::TempDir work("mlflowcpp-registry-fixture");
-  std::filesystem::copy_file(fixtures / "mlflow-2.9.2-sample.sqlite", work.path() / "mlflow.db");
-  testing::ServerOptions options;
-  options.work_dir = work.path();
-  testing::ServerProcess server(options);
+  testing::ServerProcess server(testing::on_fixture_copy("mlflow-2.9.2-sample.sqlite", work.path()));
   HttpClient http = server.client();
 
-  std::ifstream in(fixtures / "mlflow-2.9.2-sample.answers.json");
-  const Json calls = Json::parse(in).at("calls");
   int compared = 0;
-  for (const auto& call : calls) {
+  for (const auto& call : testing::recorded_calls()) {
     const std::string path = call.at("path");
     if (path.find("registered-models") == std::string::npos && path.find("model-versions") == std::string::npos) {
       continue;

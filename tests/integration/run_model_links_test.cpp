@@ -22,8 +22,6 @@
 namespace mlflowcpp::integration {
 namespace {
 
-const std::filesystem::path kFixtures = MLFLOWCPP_FIXTURES_DIR;
-
 // The run the writes of calls 49-53 go to (train-b) and the model they link to it.
 constexpr const char* kTrainB = "c0a47b94149d4d98a5fcd68b37d282ca";
 constexpr const char* kRecordedModel = "m-6fa18b4215cb45d6b8975f0acd925217";  // created by call 36
@@ -32,17 +30,9 @@ constexpr const char* kRecordedModel = "m-6fa18b4215cb45d6b8975f0acd925217";  //
 // not yet an output of train-b (its id sorts where the created one did).
 constexpr const char* kClassifier = "m-56cbf5817a4f40f08034bff98bf7df02";
 
-const Json& mlflow3_calls() {
-  static const Json calls = [] {
-    std::ifstream in(kFixtures / "mlflow-3-sample.answers.json");
-    return Json::parse(in).at("calls");
-  }();
-  return calls;
-}
-
 // Call `index` with the created model's id replaced by the classifier's.
 Json recorded_call(size_t index) {
-  std::string text = mlflow3_calls().at(index).dump();
+  std::string text = testing::mlflow3_recorded_calls().at(index).dump();
   for (size_t at = text.find(kRecordedModel); at != std::string::npos; at = text.find(kRecordedModel, at)) {
     text.replace(at, std::string(kRecordedModel).size(), kClassifier);
   }
@@ -51,12 +41,7 @@ Json recorded_call(size_t index) {
 
 // A server on a copy of `fixture` (a file of tests/fixtures) in `dir`.
 std::unique_ptr<testing::ServerProcess> serve_copy(const testing::TempDir& dir, const std::string& fixture) {
-  const auto db = dir.path() / "mlflow.db";
-  std::filesystem::copy_file(kFixtures / fixture, db);
-  testing::ServerOptions options;
-  options.work_dir = dir.path();
-  options.backend_store_uri = "sqlite:///" + db.string();
-  return std::make_unique<testing::ServerProcess>(options);
+  return std::make_unique<testing::ServerProcess>(testing::on_fixture_copy(fixture, dir.path()));
 }
 
 class RunModelLinksTest : public ::testing::Test {
@@ -88,7 +73,7 @@ class RunModelLinksTest : public ::testing::Test {
 };
 
 TEST_F(RunModelLinksTest, RecordedCallsFindTheSameAnswers) {
-  ASSERT_EQ(mlflow3_calls().size(), 66u);
+  ASSERT_EQ(testing::mlflow3_recorded_calls().size(), 66u);
   for (size_t index : {24, 25, 26, 28, 29}) expect_recorded_answer(recorded_call(index));
   // The tokens are the official server's own ({"offset": 4}).
   EXPECT_EQ(http_->get(recorded_call(29).at("path")).json.value("next_page_token", ""), "eyJvZmZzZXQiOiA0fQ==");

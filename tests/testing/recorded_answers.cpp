@@ -24,15 +24,22 @@ void blank_numbers(Json& value, const std::set<std::string>& keys) {
   }
 }
 
+Json read_recorded_calls(const std::string& answers_file) {
+  const auto file = std::filesystem::path(MLFLOWCPP_FIXTURES_DIR) / answers_file;
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error("cannot read " + file.string());
+  return Json::parse(in).at("calls");
+}
+
 }  // namespace
 
 const Json& recorded_calls() {
-  static const Json calls = [] {
-    const auto file = std::filesystem::path(MLFLOWCPP_FIXTURES_DIR) / "mlflow-2.9.2-sample.answers.json";
-    std::ifstream in(file);
-    if (!in) throw std::runtime_error("cannot read " + file.string());
-    return Json::parse(in).at("calls");
-  }();
+  static const Json calls = read_recorded_calls("mlflow-2.9.2-sample.answers.json");
+  return calls;
+}
+
+const Json& mlflow3_recorded_calls() {
+  static const Json calls = read_recorded_calls("mlflow-3-sample.answers.json");
   return calls;
 }
 

@@ -16,6 +16,9 @@ namespace mlflowcpp::testing {
 
 // The recorded calls: objects with method, path, body, status, response.
 const Json& recorded_calls();
+// The same for the calls recorded against an official MLflow 3.6 server
+// (tests/fixtures/mlflow-3-sample.answers.json): reads, then a sequence of writes.
+const Json& mlflow3_recorded_calls();
 
 // "07_runs_get": a test name for call `index`.
 std::string recorded_call_name(std::size_t index);

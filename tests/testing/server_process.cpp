@@ -162,4 +162,17 @@ HttpClient ServerProcess::client(std::chrono::seconds timeout) const { return Ht
 
 std::string ServerProcess::log() const { return read_file(log_path()); }
 
+std::filesystem::path copy_fixture_database(const std::string& fixture_file, const std::filesystem::path& work_dir) {
+  const auto copy = work_dir / "mlflow.db";
+  std::filesystem::copy_file(std::filesystem::path(MLFLOWCPP_FIXTURES_DIR) / fixture_file, copy);
+  return copy;
+}
+
+ServerOptions on_fixture_copy(const std::string& fixture_file, const std::filesystem::path& work_dir) {
+  copy_fixture_database(fixture_file, work_dir);
+  ServerOptions options;
+  options.work_dir = work_dir;
+  return options;
+}
+
 }  // namespace mlflowcpp::testing

@@ -100,4 +100,12 @@ class ServerProcess {
   std::unique_ptr<boost::process::child> child_;
 };
 
+// Copies tests/fixtures/<fixture_file> (a SQLite database an official server
+// wrote) to <work_dir>/mlflow.db: the backend store of a server started in
+// `work_dir` without another one. Returns the copy's path.
+std::filesystem::path copy_fixture_database(const std::string& fixture_file, const std::filesystem::path& work_dir);
+
+// Options for a server on such a copy (made here) in `work_dir`.
+ServerOptions on_fixture_copy(const std::string& fixture_file, const std::filesystem::path& work_dir);
+
 }  // namespace mlflowcpp::testing
