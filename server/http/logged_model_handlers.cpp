@@ -8,6 +8,7 @@
 #include "server/http/reply.hpp"
 #include "server/http/request.hpp"
 #include "server/http/router.hpp"
+#include "server/search/page_size.hpp"
 
 #include <fmt/format.h>
 
@@ -19,11 +20,6 @@ namespace mlflowcpp::server::http {
 namespace {
 
 using protocol::Json;
-
-// SearchLoggedModels.max_results when the request leaves it out: the proto's
-// default, which is what the official handler then reads (an explicit 0 means
-// the store's default, LoggedModelService::kDefaultMaxResults).
-constexpr int64_t kProtoDefaultMaxResults = 50;
 
 // A list of {key, value} messages (tags, params); the service checks the keys.
 template <typename KeyValue>
@@ -47,13 +43,9 @@ void require_body_model_id(const RequestMessage& message, const std::string& pat
 }
 
 int64_t max_results_of(const RequestMessage& message) {
-  const std::optional<int64_t> given = message.optional_int64("max_results");
-  if (!given) return kProtoDefaultMaxResults;
-  // An int32 in the proto: anything beyond it is refused, not wrapped.
-  if (*given < std::numeric_limits<int32_t>::min() || *given > std::numeric_limits<int32_t>::max()) {
-    throw invalid_parameter(fmt::format("Invalid value {} for parameter 'max_results' supplied.", *given));
-  }
-  return *given;
+  // The service checks the size against the same limits.
+  return message.optional_int64("max_results")
+      .value_or(search::page_size_limits(search::SearchedEntity::kLoggedModels).default_size);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@ PageSizeLimits page_size_limits(SearchedEntity entity) {
     case SearchedEntity::kExperiments: return {1, 50000, 0};
     case SearchedEntity::kRegisteredModels: return {0, 1000, 100};
     case SearchedEntity::kModelVersions: return {1, 200000, 200000};
+    case SearchedEntity::kLoggedModels: return {0, 50000, 50};
   }
   throw std::logic_error("unknown searched entity");
 }

@@ -8,13 +8,18 @@
 // - runs: 1..50000, default 1000 (0 and negatives are refused, as MLflow's stores do);
 // - experiments: 1..50000; an absent max_results reads as 0 and is refused ("got 0");
 // - registered models: 0..1000, default 100 (0 answers a page token and no models);
-// - model versions: 1..200000, default 200000.
+// - model versions: 1..200000, default 200000;
+// - logged models (MLflow 3): 0..50000; a request without max_results asks for
+//   the proto's default 50, and 0 for the store's default,
+//   kLoggedModelStoreDefaultPageSize (MLflow's SEARCH_LOGGED_MODEL_MAX_RESULTS_DEFAULT).
 
 #include <cstdint>
 
 namespace mlflowcpp::server::search {
 
-enum class SearchedEntity { kRuns, kExperiments, kRegisteredModels, kModelVersions };
+enum class SearchedEntity { kRuns, kExperiments, kRegisteredModels, kModelVersions, kLoggedModels };
+
+inline constexpr int64_t kLoggedModelStoreDefaultPageSize = 100;
 
 struct PageSizeLimits {
   int64_t minimum = 1;

@@ -1,5 +1,6 @@
 #include "server/service/logged_model_service.hpp"
 
+#include "server/search/page_size.hpp"
 #include "server/service/validation.hpp"
 
 #include <mlflowcpp/errors.hpp>
@@ -134,12 +135,8 @@ void LoggedModelService::log_logged_model_params(const std::string& model_id,
 
 Page<LoggedModel> LoggedModelService::search_logged_models(SearchLoggedModelsRequest request) {
   if (request.experiment_ids.empty()) missing("experiment_ids");
-  if (request.max_results == 0) request.max_results = kDefaultMaxResults;
-  if (request.max_results < 0 || request.max_results > kMaxResultsLimit) {
-    throw invalid_parameter(fmt::format(
-        "Invalid value {} for parameter 'max_results' supplied. It must be at most {} and positive.",
-        request.max_results, kMaxResultsLimit));
-  }
+  search::validate_page_size(search::SearchedEntity::kLoggedModels, request.max_results);
+  if (request.max_results == 0) request.max_results = search::kLoggedModelStoreDefaultPageSize;
   validate_order_by(request.order_by);
   validate_datasets(request.datasets);
   return store_.search_logged_models(request);

@@ -31,8 +31,6 @@ class LoggedModelService {
   static constexpr std::size_t kMaxTagValueLength = 8000;     // MLflow 3's MAX_TAG_VAL_LENGTH
   static constexpr std::size_t kMaxDatasetNameLength = 500;   // logged_model_metrics.dataset_name
   static constexpr std::size_t kMaxDatasetDigestLength = 36;  // logged_model_metrics.dataset_digest
-  static constexpr int64_t kDefaultMaxResults = 100;          // MLflow's SEARCH_LOGGED_MODEL_MAX_RESULTS_DEFAULT
-  static constexpr int64_t kMaxResultsLimit = 50000;
 
   explicit LoggedModelService(LoggedModelStore& store);
 
@@ -46,7 +44,7 @@ class LoggedModelService {
   void set_logged_model_tags(const std::string& model_id, const std::vector<LoggedModelTag>& tags);
   void delete_logged_model_tag(const std::string& model_id, const std::string& key);
   void log_logged_model_params(const std::string& model_id, const std::vector<LoggedModelParameter>& params);
-  // max_results 0 means "not given": kDefaultMaxResults.
+  // max_results within search::page_size_limits(kLoggedModels); 0 asks for the store's default page.
   Page<LoggedModel> search_logged_models(SearchLoggedModelsRequest request);
 
  private:

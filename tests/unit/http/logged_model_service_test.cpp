@@ -1,5 +1,6 @@
 // The logged-model service's rules, in front of a store that records what reaches it.
 
+#include "server/search/page_size.hpp"
 #include "server/service/logged_model_service.hpp"
 
 #include <mlflowcpp/errors.hpp>
@@ -112,7 +113,7 @@ TEST(LoggedModelService, SearchNeedsExperimentsAndBoundsThePage) {
   request.datasets = {};
   service.search_logged_models(request);
   ASSERT_TRUE(store.searched.has_value());
-  EXPECT_EQ(store.searched->max_results, LoggedModelService::kDefaultMaxResults);
+  EXPECT_EQ(store.searched->max_results, search::kLoggedModelStoreDefaultPageSize);
 }
 
 }  // namespace

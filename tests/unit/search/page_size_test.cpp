@@ -67,6 +67,16 @@ TEST(PageSize, RegisteredModelsTakeZeroToThousandDefaultHundred) {
   EXPECT_EQ(page_size_limits(SearchedEntity::kRegisteredModels).default_size, 100);
 }
 
+TEST(PageSize, LoggedModelsTakeZeroToFiftyThousandDefaultFifty) {
+  EXPECT_TRUE(accepted(SearchedEntity::kLoggedModels, 0));  // the store's default page
+  EXPECT_TRUE(accepted(SearchedEntity::kLoggedModels, 50000));
+  EXPECT_TRUE(refused_with(SearchedEntity::kLoggedModels, -1, "non-negative integer, but got -1"));
+  EXPECT_TRUE(refused_with(SearchedEntity::kLoggedModels, 50001, "at most 50000, but got 50001"));
+  EXPECT_TRUE(refused_with(SearchedEntity::kLoggedModels, int64_t{1} << 40, "at most 50000"));
+  EXPECT_EQ(page_size_limits(SearchedEntity::kLoggedModels).default_size, 50);
+  EXPECT_EQ(kLoggedModelStoreDefaultPageSize, 100);
+}
+
 TEST(PageSize, ModelVersionsTakeOneToTwoHundredThousand) {
   EXPECT_TRUE(accepted(SearchedEntity::kModelVersions, 1));
   EXPECT_TRUE(accepted(SearchedEntity::kModelVersions, 200000));
