@@ -91,7 +91,7 @@ class RegistryStore {
   // model's artifact location, and its source run stands in for an empty
   // run_id. A source or model_id naming no active logged model is
   // RESOURCE_DOES_NOT_EXIST; either on a database with MLflow 2.9's schema is
-  // INVALID_PARAMETER_VALUE with store::kUpgradeToMlflow3Hint.
+  // store::mlflow3_schema_required (the upgrade hint).
   virtual ModelVersion create_model_version(const CreateModelVersionRequest& request) = 0;
   virtual ModelVersion get_model_version(const std::string& name, int64_t version) = 0;
   // nullopt stores NULL, as the official server does for an update without description.
@@ -114,7 +114,7 @@ class RegistryStore {
   // The artifact location of an active (not deleted) logged model; nullopt
   // when there is none. Source validation needs it for local sources given
   // with a model_id. On a database with MLflow 2.9's schema:
-  // INVALID_PARAMETER_VALUE with store::kUpgradeToMlflow3Hint.
+  // store::mlflow3_schema_required (the upgrade hint).
   virtual std::optional<std::string> logged_model_artifact_location(const std::string& model_id) = 0;
 };
 

@@ -26,11 +26,13 @@ inline constexpr const char* kUpgradeToMlflow3Hint =
     "the backend database has MLflow 2.9's schema (alembic revision acf3f17fdcc7); upgrade it to MLflow 3's with "
     "`mlflowcpp db upgrade <backend store URI>`";
 
-// The one answer to such a call, whichever layer meets it: 400
-// INVALID_PARAMETER_VALUE ("not with this database as it is"; a 5xx would
-// invite clients to retry), `feature` naming what was asked ("Run outputs").
+// The one answer to such a call, whichever layer meets it: INVALID_STATE (a
+// code clients can tell from a mistake in the request: ours then falls back
+// to MLflow 2's way of logging a model) with status 400 rather than MLflow's
+// 500 for that code, since a 5xx would invite clients to retry. `feature`
+// names what was asked ("Run outputs").
 inline MlflowException mlflow3_schema_required(std::string_view feature) {
-  return MlflowException(ErrorCode::kInvalidParameterValue,
+  return MlflowException(std::string(error_code_name(ErrorCode::kInvalidState)), 400,
                          std::string(feature) + ": MLflow 3's tables are needed, and " + kUpgradeToMlflow3Hint + ".");
 }
 

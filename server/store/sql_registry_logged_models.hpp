@@ -21,7 +21,7 @@ struct RegistrableLoggedModel {
   std::optional<std::string> source_run_id;
 };
 
-// INVALID_PARAMETER_VALUE with kUpgradeToMlflow3Hint on a database with
+// mlflow3_schema_required (the upgrade hint) on a database with
 // MLflow 2.9's schema (it has no logged-model tables). `what` names what
 // needed them: "Registering logged model 'm-...'".
 void require_logged_model_tables(SchemaGeneration generation, const std::string& what);

@@ -274,7 +274,7 @@ TEST_F(Mlflow2Database, EveryLoggedModelCallAnswersWithTheUpgradeHint) {
     SCOPED_TRACE(method + " " + path);
     const HttpResponse response = send(http, method, path, body);
     EXPECT_EQ(response.status, 400) << response.describe();
-    EXPECT_EQ(response.error_code(), "INVALID_PARAMETER_VALUE") << response.describe();
+    EXPECT_EQ(response.error_code(), "INVALID_STATE") << response.describe();
     EXPECT_NE(response.json.value("message", "").find("mlflowcpp db upgrade"), std::string::npos)
         << response.describe();
   }

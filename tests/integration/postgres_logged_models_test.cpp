@@ -94,10 +94,10 @@ TEST_F(PostgresLoggedModels, Mlflow2DatabaseAnswersWithTheUpgradeHint) {
   HttpClient http = server.client();
   const HttpResponse search = http.post("/api/2.0/mlflow/logged-models/search", Json{{"experiment_ids", {"0"}}});
   EXPECT_EQ(search.status, 400) << search.describe();
-  EXPECT_EQ(search.error_code(), "INVALID_PARAMETER_VALUE");
+  EXPECT_EQ(search.error_code(), "INVALID_STATE");
   const HttpResponse create = http.post("/api/2.0/mlflow/logged-models", Json{{"experiment_id", "0"}});
   EXPECT_EQ(create.status, 400) << create.describe();
-  EXPECT_EQ(create.error_code(), "INVALID_PARAMETER_VALUE");
+  EXPECT_EQ(create.error_code(), "INVALID_STATE");
   EXPECT_EQ(http.get("/api/2.0/mlflow/experiments/get?experiment_id=0").status, 200);
 }
 

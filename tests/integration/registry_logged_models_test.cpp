@@ -186,7 +186,7 @@ TEST(RegistryLoggedModels, Mlflow29DatabaseAnswersTheUpgradeHint) {
              {"model_id", "m-56cbf5817a4f40f08034bff98bf7df02"}}}) {
     const HttpResponse response = create_version(http, body);
     EXPECT_EQ(response.status, 400) << response.describe();
-    EXPECT_EQ(response.error_code(), "INVALID_PARAMETER_VALUE");
+    EXPECT_EQ(response.error_code(), "INVALID_STATE");
     EXPECT_NE(response.json.value("message", "").find("mlflowcpp db upgrade"), std::string::npos)
         << response.describe();
   }

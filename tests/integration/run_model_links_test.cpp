@@ -153,7 +153,7 @@ TEST(RunModelLinksOnMlflow2Test, OutputsAskForTheUpgradeAndModelFieldsAreIgnored
   const std::string run_id = api.create_run("0");
   const HttpResponse outputs =
       http.post(kApi + "/runs/outputs", {{"run_id", run_id}, {"models", {{{"model_id", "m-1"}, {"step", 1}}}}});
-  EXPECT_TRUE(IsError(outputs, 400, "INVALID_PARAMETER_VALUE"));
+  EXPECT_TRUE(IsError(outputs, 400, "INVALID_STATE"));
   EXPECT_NE(outputs.json.value("message", "").find("mlflowcpp db upgrade"), std::string::npos) << outputs.describe();
 
   EXPECT_TRUE(IsOk(http.post(kApi + "/runs/log-metric", {{"run_id", run_id},

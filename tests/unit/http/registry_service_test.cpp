@@ -109,7 +109,7 @@ TEST(RegistryServiceOnMlflow29, LoggedModelRegistrationAsksForTheUpgrade) {
     params.source = source;
     params.model_id = model_id;
     const auto [code, message] = error_of([&] { service.create_model_version(params); });
-    EXPECT_EQ(code, "INVALID_PARAMETER_VALUE") << source;
+    EXPECT_EQ(code, "INVALID_STATE") << source;
     EXPECT_NE(message.find(store::kUpgradeToMlflow3Hint), std::string::npos) << message;
   }
 }

@@ -176,7 +176,7 @@ TEST_F(FixtureRegistry, LoggedModelSourcesAskForTheUpgradeOnAnMlflow29Database) 
       call();
       ADD_FAILURE() << "expected the upgrade hint";
     } catch (const MlflowException& error) {
-      EXPECT_EQ(error.error_code(), "INVALID_PARAMETER_VALUE");
+      EXPECT_EQ(error.error_code(), "INVALID_STATE");
       EXPECT_NE(std::string(error.what()).find(kUpgradeToMlflow3Hint), std::string::npos) << error.what();
     }
   };

@@ -241,7 +241,8 @@ TEST_F(Mlflow2RunModelLinksTest, OutputsAnswerTheUpgradeHint) {
     tracking_->log_outputs(run_id_, {{"m-00000000000000000000000000000000", 0}});
     FAIL() << "log_outputs succeeded";
   } catch (const MlflowException& error) {
-    EXPECT_EQ(error.code(), ErrorCode::kInvalidParameterValue);
+    EXPECT_EQ(error.error_code(), "INVALID_STATE");
+    EXPECT_EQ(error.http_status(), 400);
     EXPECT_NE(std::string(error.what()).find("mlflowcpp db upgrade"), std::string::npos) << error.what();
   }
 }
