@@ -106,7 +106,8 @@ void MlflowClient::delete_logged_model(const std::string& model_id) {
 }
 
 void MlflowClient::log_model_params(const std::string& model_id, const std::vector<LoggedModelParameter>& params) {
-  client::post(*connection_, model_endpoint(model_id, "/params"), {{"model_id", model_id}, {"params", key_values(params)}});
+  client::post(*connection_, model_endpoint(model_id, "/params"),
+               {{"model_id", model_id}, {"params", key_values(params)}});
 }
 
 }  // namespace mlflowcpp

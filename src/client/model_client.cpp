@@ -115,6 +115,47 @@ std::vector<LoggedModelParameter> model_params(const Run& run, const std::vector
   return params;
 }
 
+// The logged model for log_model, or nullopt when the server keeps none
+// (`features`, when given, learns which; see NoLoggedModels).
+std::optional<LoggedModel> create_if_supported(MlflowClient& client, client::ServerFeatures* features,
+                                               const CreateLoggedModelRequest& request) {
+  using Support = client::ServerFeatures::LoggedModels;
+  try {
+    LoggedModel model = client.create_logged_model(request);
+    if (features) features->set_logged_models(Support::kSupported);
+    return model;
+  } catch (const MlflowException& error) {
+    const NoLoggedModels reason = reason_for_no_logged_models(error);
+    if (reason == NoLoggedModels::kNo) throw;
+    if (reason == NoLoggedModels::kOldServer && features) features->set_logged_models(Support::kUnsupported);
+    return std::nullopt;
+  }
+}
+
+// MLflow 3's order after creating the model: link it to the run, write the
+// model directory and upload it to the model's own location, finalize. A
+// failure on the way leaves the model marked as failed, so nothing reads half
+// its files as a model, and the caller gets the error that stopped it.
+void link_upload_finalize(MlflowClient& client, const LoggedModel& model, const std::string& run_id, int64_t step,
+                          const fs::path& local_dir, const client::MlmodelDocument& document,
+                          ArtifactProgressCallback progress) {
+  const std::string& model_id = model.info.model_id;
+  try {
+    client.log_outputs(run_id, {{model_id, step}});
+    StagedModel staged(local_dir, document);
+    auto repository = make_artifact_repository(model.info.artifact_uri, client.connection());
+    repository->set_progress_callback(std::move(progress));
+    log_artifact_directory(*repository, staged.path(), "");
+  } catch (...) {
+    try {
+      client.finalize_logged_model(model_id, LoggedModelStatus::kUploadFailed);
+    } catch (const std::exception&) {  // the first error is the one worth reporting
+    }
+    throw;
+  }
+  client.finalize_logged_model(model_id, LoggedModelStatus::kReady);
+}
+
 // How long to wait between two looks at a version still being registered.
 constexpr std::chrono::milliseconds kRegistrationPollInterval{200};
 
@@ -146,40 +187,13 @@ std::string MlflowClient::log_model(const std::string& run_id, const std::filesy
     request.model_type = options.model_type;
     request.params = model_params(run, options.params);
     request.tags = options.tags;
-    std::optional<LoggedModel> model;
-    try {
-      model = create_logged_model(request);
-      if (server_features_) server_features_->set_logged_models(client::ServerFeatures::LoggedModels::kSupported);
-    } catch (const MlflowException& error) {
-      const NoLoggedModels reason = reason_for_no_logged_models(error);
-      if (reason == NoLoggedModels::kNo) throw;
-      if (reason == NoLoggedModels::kOldServer && server_features_) {
-        server_features_->set_logged_models(client::ServerFeatures::LoggedModels::kUnsupported);
-      }
-    }
-    if (model) {
-      const std::string& model_id = model->info.model_id;
+    if (const std::optional<LoggedModel> model = create_if_supported(*this, server_features_.get(), request)) {
       // As MLflow 3's client records it: the model's own location and id.
       document.artifact_path = model->info.artifact_uri;
-      document.model_uuid = model_id;
-      document.model_id = model_id;
-      try {
-        log_outputs(run_id, {{model_id, options.step}});
-        StagedModel staged(local_dir, document);
-        auto repository = make_artifact_repository(model->info.artifact_uri, connection_);
-        repository->set_progress_callback(artifact_progress());
-        log_artifact_directory(*repository, staged.path(), "");
-      } catch (...) {
-        // The model stays, marked as failed, so nothing reads half its files
-        // as a model; the caller gets the error that stopped the upload.
-        try {
-          finalize_logged_model(model_id, LoggedModelStatus::kUploadFailed);
-        } catch (const std::exception&) {  // the first error is the one worth reporting
-        }
-        throw;
-      }
-      finalize_logged_model(model_id, LoggedModelStatus::kReady);
-      return "models:/" + model_id;
+      document.model_uuid = model->info.model_id;
+      document.model_id = model->info.model_id;
+      link_upload_finalize(*this, *model, run_id, options.step, local_dir, document, artifact_progress());
+      return "models:/" + model->info.model_id;
     }
   }
 

@@ -54,8 +54,8 @@ class LogModel : public ::testing::Test {
 
   // A logged model whose files go to `artifact_uri`, in the official server's JSON form.
   static Json model_answer(const std::string& artifact_uri, const std::string& status) {
-    Json info = {{"model_id", kModelId}, {"experiment_id", "1"}, {"name", "model"},
-                 {"artifact_uri", artifact_uri}, {"status", status}, {"source_run_id", "r"}};
+    Json info = {{"model_id", kModelId},         {"experiment_id", "1"}, {"name", "model"},
+                 {"artifact_uri", artifact_uri}, {"status", status},     {"source_run_id", "r"}};
     Json model;
     model["model"]["info"] = info;
     return model;
@@ -79,7 +79,8 @@ TEST_F(LogModel, OnAnMlflow3ServerCreatesLinksUploadsAndFinalizesALoggedModel) {
     bodies.push_back(request.body.empty() ? Json() : Json::parse(request.body));
     const std::string path = request.path.substr(std::string(kApi).size());
     if (path == "runs/get") return json_response(200, run_answer().dump());
-    if (path == "logged-models") return json_response(200, model_answer(model_files.string(), "LOGGED_MODEL_PENDING").dump());
+    if (path == "logged-models")
+      return json_response(200, model_answer(model_files.string(), "LOGGED_MODEL_PENDING").dump());
     if (path == "runs/outputs") return json_response(200, "{}");
     if (path == std::string("logged-models/") + kModelId) {
       return json_response(200, model_answer(model_files.string(), "LOGGED_MODEL_READY").dump());
@@ -96,10 +97,10 @@ TEST_F(LogModel, OnAnMlflow3ServerCreatesLinksUploadsAndFinalizesALoggedModel) {
   EXPECT_EQ(client.log_model("r", root_ / "model", "model", cpp_flavor(), options), std::string("models:/") + kModelId);
 
   const auto requests = connection->requests();
-  ASSERT_EQ(paths(requests), (std::vector<std::string>{"GET /api/2.0/mlflow/runs/get",
-                                                       "POST /api/2.0/mlflow/logged-models",
-                                                       "POST /api/2.0/mlflow/runs/outputs",
-                                                       "PATCH /api/2.0/mlflow/logged-models/" + std::string(kModelId)}));
+  ASSERT_EQ(paths(requests),
+            (std::vector<std::string>{"GET /api/2.0/mlflow/runs/get", "POST /api/2.0/mlflow/logged-models",
+                                      "POST /api/2.0/mlflow/runs/outputs",
+                                      "PATCH /api/2.0/mlflow/logged-models/" + std::string(kModelId)}));
   const Json& create = bodies[1];
   EXPECT_EQ(create["experiment_id"], "1");
   EXPECT_EQ(create["name"], "model");
@@ -108,8 +109,8 @@ TEST_F(LogModel, OnAnMlflow3ServerCreatesLinksUploadsAndFinalizesALoggedModel) {
   // The run's params, then the caller's, which win on a shared key.
   EXPECT_EQ(create["params"], Json::parse(R"([{"key":"depth","value":"3"},{"key":"lr","value":"0.2"}])"));
   EXPECT_EQ(create["tags"], Json::parse(R"([{"key":"team","value":"ml"}])"));
-  EXPECT_EQ(bodies[2], Json::parse(R"({"run_id":"r","models":[{"model_id":")" + std::string(kModelId) +
-                                   R"(","step":2}]})"));
+  EXPECT_EQ(bodies[2],
+            Json::parse(R"({"run_id":"r","models":[{"model_id":")" + std::string(kModelId) + R"(","step":2}]})"));
   EXPECT_EQ(bodies[3]["status"], "LOGGED_MODEL_READY");
 
   // The files are at the model's own location, the MLmodel naming the model; the run's artifacts are untouched.

@@ -236,7 +236,9 @@ TEST_F(LoggedModelCalls, ParamsTagsAndFinalize) {
 TEST_F(LoggedModelCalls, RunOutputsAndMetricsOnAModel) {
   MlflowClient client = client_for({49, 50, 52, 54});
   client.log_outputs(kTrainB, {{kCandidateId, 1}});
-  EXPECT_EQ(error_of([&] { client.log_outputs("ffffffffffffffffffffffffffffffff", {{kCandidateId, 1}}); }),
+  EXPECT_EQ(error_of([&] {
+              client.log_outputs("ffffffffffffffffffffffffffffffff", {{kCandidateId, 1}});
+            }),
             ErrorCode::kResourceDoesNotExist);
 
   MetricOptions on_model;
@@ -261,7 +263,9 @@ TEST_F(LoggedModelCalls, DeleteAndItsErrors) {
   EXPECT_EQ(error_of([&] { client.delete_logged_model(kMissingId); }), ErrorCode::kResourceDoesNotExist);
   EXPECT_EQ(error_of([&] { client.finalize_logged_model(kMissingId, LoggedModelStatus::kReady); }),
             ErrorCode::kResourceDoesNotExist);
-  EXPECT_EQ(error_of([&] { client.set_logged_model_tags(kMissingId, {{"a", "b"}}); }),
+  EXPECT_EQ(error_of([&] {
+              client.set_logged_model_tags(kMissingId, {{"a", "b"}});
+            }),
             ErrorCode::kResourceDoesNotExist);
 }
 
@@ -286,6 +290,30 @@ TEST(LoggedModelRegistration, RegistersFromAModelIdAsMlflow3sClientDoes) {
   EXPECT_EQ(version.source, "models:/" + std::string(kCandidateId));
   EXPECT_EQ(version.run_id, kTrainB);  // the server takes it from the model's source run
   EXPECT_TRUE(replay->done());
+}
+
+TEST(MetricsOnAModel, LogBatchCarriesTheModelAndDatasetOfEachMetric) {
+  auto connection = std::make_shared<testing::RecordingConnection>(
+      [](const HttpRequest&) { return testing::json_response(200, "{}"); });
+  MlflowClient client(connection);
+  Metric on_model("accuracy", 0.9, 1700000000000, 2);
+  on_model.model_id = kCandidateId;
+  on_model.dataset_name = "iris-eval";
+  on_model.dataset_digest = "d1g3st";
+  client.log_batch(kTrainB, {on_model, Metric("loss", 0.1, 1700000000000, 2)});
+  ASSERT_EQ(connection->requests().size(), 1u);
+  Json metrics = Json::parse(connection->requests()[0].body)["metrics"];
+  ASSERT_EQ(metrics.size(), 2u);
+  EXPECT_EQ(metrics[0]["model_id"], kCandidateId);
+  EXPECT_EQ(metrics[0]["dataset_name"], "iris-eval");
+  EXPECT_EQ(metrics[0]["dataset_digest"], "d1g3st");
+  EXPECT_FALSE(metrics[1].contains("model_id"));  // a plain run metric stays as 2.x servers know it
+  EXPECT_FALSE(metrics[1].contains("dataset_name"));
+
+  client.log_metric(kTrainB, "loss", 0.1);
+  Json plain = Json::parse(connection->requests()[1].body);
+  EXPECT_FALSE(plain.contains("model_id"));
+  EXPECT_FALSE(plain.contains("dataset_digest"));
 }
 
 TEST(LoggedModelIdempotency, CreatesAndInsertsAreNotRepeatedSettersAre) {

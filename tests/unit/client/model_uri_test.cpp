@@ -57,9 +57,9 @@ TEST(ParseModelUri, LoggedModelId) {
   EXPECT_EQ(version.kind, ModelUri::Kind::kVersion);
   EXPECT_EQ(version.name, "m-56cbf5817a4f40f08034bff98bf7df02");
   EXPECT_TRUE(client::is_logged_model_id("m-0123456789ABCDEFabcdef0123456789"));
-  for (const char* not_an_id : {"m-", "m-123", "m-56cbf5817a4f40f08034bff98bf7df0", "m-56cbf5817a4f40f08034bff98bf7df02a",
-                                "x-56cbf5817a4f40f08034bff98bf7df02", "m_56cbf5817a4f40f08034bff98bf7df02",
-                                "m-56cbf5817a4f40f08034bff98bf7df0g"}) {
+  for (const char* not_an_id : {"m-", "m-123", "m-56cbf5817a4f40f08034bff98bf7df0",
+                                "m-56cbf5817a4f40f08034bff98bf7df02a", "x-56cbf5817a4f40f08034bff98bf7df02",
+                                "m_56cbf5817a4f40f08034bff98bf7df02", "m-56cbf5817a4f40f08034bff98bf7df0g"}) {
     EXPECT_FALSE(client::is_logged_model_id(not_an_id)) << not_an_id;
   }
 }
