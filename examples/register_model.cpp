@@ -1,7 +1,8 @@
 // Trains a tiny linear model, logs it as an MLflow model and registers it:
-// the weights file plus an MLmodel file go to the run's artifacts under
-// "model", a new version of the registered model "linear-example" is created
-// from it, and the alias "champion" is pointed at that version.
+// the weights file plus an MLmodel file become a logged model "model" of the
+// run (on an MLflow 3 server; on older ones they go to the run's artifacts
+// under "model"), a new version of the registered model "linear-example" is
+// created from it, and the alias "champion" is pointed at that version.
 //
 //   export MLFLOW_TRACKING_URI=http://127.0.0.1:5000
 //   ./register_model          # then ./load_model

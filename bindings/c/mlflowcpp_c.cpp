@@ -224,6 +224,68 @@ int mlflowcpp_log_metrics(mlflowcpp_client* client, const char* run_id, size_t c
   });
 }
 
+int mlflowcpp_log_model_metric(mlflowcpp_client* client, const char* run_id, const char* key, double value,
+                               int64_t timestamp_ms, int64_t step, const char* model_id, const char* dataset_name,
+                               const char* dataset_digest, mlflowcpp_error* error) {
+  return guarded(error, [&] {
+    require(client, "client");
+    require(run_id, "run_id");
+    require(key, "key");
+    require(model_id, "model_id");
+    mlflowcpp::MetricOptions options;
+    options.step = step;
+    if (timestamp_ms != 0) options.timestamp = timestamp_ms;
+    options.model_id = model_id;
+    if (dataset_name != nullptr) options.dataset_name = dataset_name;
+    if (dataset_digest != nullptr) options.dataset_digest = dataset_digest;
+    client->client.log_metric(run_id, key, value, options);
+  });
+}
+
+int mlflowcpp_create_logged_model(mlflowcpp_client* client, const char* experiment_id, const char* name,
+                                  const char* source_run_id, char* model_id, size_t model_id_size,
+                                  char* artifact_uri, size_t artifact_uri_size, mlflowcpp_error* error) {
+  return guarded(error, [&] {
+    require(client, "client");
+    require(experiment_id, "experiment_id");
+    require(model_id, "model_id");
+    mlflowcpp::CreateLoggedModelRequest request;
+    request.experiment_id = experiment_id;
+    request.name = optional_text(name);
+    request.source_run_id = optional_text(source_run_id);
+    const mlflowcpp::LoggedModel model = client->client.create_logged_model(request);
+    // Both sizes are checked before either buffer is written.
+    if (artifact_uri != nullptr && model.info.artifact_uri.size() + 1 > artifact_uri_size) {
+      throw BufferTooSmall{model.info.artifact_uri.size() + 1};
+    }
+    write_out(model.info.model_id, model_id, model_id_size);
+    if (artifact_uri != nullptr) write_out(model.info.artifact_uri, artifact_uri, artifact_uri_size);
+  });
+}
+
+int mlflowcpp_finalize_logged_model(mlflowcpp_client* client, const char* model_id, const char* status,
+                                    mlflowcpp_error* error) {
+  return guarded(error, [&] {
+    require(client, "client");
+    require(model_id, "model_id");
+    auto model_status = mlflowcpp::LoggedModelStatus::kReady;
+    if (status != nullptr) {
+      const std::string text = status;
+      if (text == "FAILED") {
+        model_status = mlflowcpp::LoggedModelStatus::kUploadFailed;
+      } else if (text != "READY") {
+        auto parsed = mlflowcpp::parse_logged_model_status(text);
+        if (!parsed || (*parsed != mlflowcpp::LoggedModelStatus::kReady &&
+                        *parsed != mlflowcpp::LoggedModelStatus::kUploadFailed)) {
+          throw InvalidArgument{"unknown final logged model status '" + text + "'"};
+        }
+        model_status = *parsed;
+      }
+    }
+    client->client.finalize_logged_model(model_id, model_status);
+  });
+}
+
 int mlflowcpp_log_param(mlflowcpp_client* client, const char* run_id, const char* key, const char* value,
                         mlflowcpp_error* error) {
   return set_run_key_value(client, run_id, key, value, error, &mlflowcpp::MlflowClient::log_param);

@@ -50,6 +50,7 @@ module mlflowcpp
   public :: mlflow_create_experiment, mlflow_get_or_create_experiment
   public :: mlflow_create_run, mlflow_set_terminated
   public :: mlflow_log_metric, mlflow_log_param, mlflow_set_tag, mlflow_log_artifact
+  public :: mlflow_log_model_metric, mlflow_create_logged_model, mlflow_finalize_logged_model
 
   ! The C API's mlflowcpp_error, field for field.
   type, bind(c) :: c_error
@@ -147,6 +148,47 @@ module mlflowcpp
       type(c_error) :: error
       integer(c_int) :: code
     end function c_log_metric
+
+    function c_log_model_metric(client, run_id, key, value, timestamp_ms, step, model_id, dataset_name, &
+        dataset_digest, error) bind(c, name="mlflowcpp_log_model_metric") result(code)
+      import :: c_ptr, c_char, c_double, c_int64_t, c_int, c_error
+      type(c_ptr), value :: client
+      character(kind=c_char) :: run_id(*)
+      character(kind=c_char) :: key(*)
+      real(c_double), value :: value
+      integer(c_int64_t), value :: timestamp_ms
+      integer(c_int64_t), value :: step
+      character(kind=c_char) :: model_id(*)
+      type(c_ptr), value :: dataset_name
+      type(c_ptr), value :: dataset_digest
+      type(c_error) :: error
+      integer(c_int) :: code
+    end function c_log_model_metric
+
+    function c_create_logged_model(client, experiment_id, name, source_run_id, model_id, model_id_size, &
+        artifact_uri, artifact_uri_size, error) bind(c, name="mlflowcpp_create_logged_model") result(code)
+      import :: c_ptr, c_char, c_size_t, c_int, c_error
+      type(c_ptr), value :: client
+      character(kind=c_char) :: experiment_id(*)
+      type(c_ptr), value :: name
+      type(c_ptr), value :: source_run_id
+      character(kind=c_char) :: model_id(*)
+      integer(c_size_t), value :: model_id_size
+      type(c_ptr), value :: artifact_uri
+      integer(c_size_t), value :: artifact_uri_size
+      type(c_error) :: error
+      integer(c_int) :: code
+    end function c_create_logged_model
+
+    function c_finalize_logged_model(client, model_id, model_status, error) &
+        bind(c, name="mlflowcpp_finalize_logged_model") result(code)
+      import :: c_ptr, c_char, c_int, c_error
+      type(c_ptr), value :: client
+      character(kind=c_char) :: model_id(*)
+      character(kind=c_char) :: model_status(*)
+      type(c_error) :: error
+      integer(c_int) :: code
+    end function c_finalize_logged_model
 
     function c_log_param(client, run_id, key, value, error) bind(c, name="mlflowcpp_log_param") result(code)
       import :: c_ptr, c_char, c_int, c_error
@@ -362,6 +404,86 @@ contains
     code = c_call(client%handle, c_string(run_id), c_string(key), c_string(value), error)
     call report(code, error, status)
   end subroutine set_run_key_value
+
+  ! MLflow 3: a metric value measured on the logged model `model_id`, optionally on a dataset.
+  ! `step` defaults to 0, `timestamp_ms` to now.
+  subroutine mlflow_log_model_metric(client, run_id, key, value, model_id, step, timestamp_ms, dataset_name, &
+      dataset_digest, status)
+    type(mlflow_client), intent(in) :: client
+    character(len=*), intent(in) :: run_id, key, model_id
+    real(c_double), intent(in) :: value
+    integer(int64), intent(in), optional :: step
+    integer(int64), intent(in), optional :: timestamp_ms
+    character(len=*), intent(in), optional :: dataset_name, dataset_digest
+    type(mlflow_status), intent(out), optional :: status
+    character(kind=c_char, len=:), allocatable, target :: c_dataset_name, c_dataset_digest
+    type(c_ptr) :: dataset_name_ptr, dataset_digest_ptr
+    integer(c_int64_t) :: c_step, c_timestamp
+    type(c_error) :: error
+    integer(c_int) :: code
+    c_step = 0
+    c_timestamp = 0
+    if (present(step)) c_step = step
+    if (present(timestamp_ms)) c_timestamp = timestamp_ms
+    dataset_name_ptr = c_null_ptr
+    dataset_digest_ptr = c_null_ptr
+    if (present(dataset_name)) then
+      c_dataset_name = c_string(dataset_name)
+      dataset_name_ptr = c_loc(c_dataset_name)
+    end if
+    if (present(dataset_digest)) then
+      c_dataset_digest = c_string(dataset_digest)
+      dataset_digest_ptr = c_loc(c_dataset_digest)
+    end if
+    code = c_log_model_metric(client%handle, c_string(run_id), c_string(key), value, c_timestamp, c_step, &
+                              c_string(model_id), dataset_name_ptr, dataset_digest_ptr, error)
+    call report(code, error, status)
+  end subroutine mlflow_log_model_metric
+
+  ! MLflow 3: a new logged model in the experiment, pending until finalized. `name`
+  ! (default: the server picks one) and `source_run_id` (default: none) are optional.
+  subroutine mlflow_create_logged_model(client, experiment_id, model_id, name, source_run_id, status)
+    type(mlflow_client), intent(in) :: client
+    character(len=*), intent(in) :: experiment_id
+    character(len=*), intent(out) :: model_id
+    character(len=*), intent(in), optional :: name, source_run_id
+    type(mlflow_status), intent(out), optional :: status
+    character(kind=c_char, len=:), allocatable, target :: c_name, c_source_run_id
+    type(c_ptr) :: name_ptr, source_run_id_ptr
+    character(kind=c_char) :: id(MLFLOW_ID_LEN)
+    type(c_error) :: error
+    integer(c_int) :: code
+    name_ptr = c_null_ptr
+    source_run_id_ptr = c_null_ptr
+    if (present(name)) then
+      c_name = c_string(name)
+      name_ptr = c_loc(c_name)
+    end if
+    if (present(source_run_id)) then
+      c_source_run_id = c_string(source_run_id)
+      source_run_id_ptr = c_loc(c_source_run_id)
+    end if
+    code = c_create_logged_model(client%handle, c_string(experiment_id), name_ptr, source_run_id_ptr, id, &
+                                 int(size(id), c_size_t), c_null_ptr, 0_c_size_t, error)
+    call from_c_chars(id, model_id)
+    call report(code, error, status)
+  end subroutine mlflow_create_logged_model
+
+  ! `model_status`: "READY" (default) or "FAILED".
+  subroutine mlflow_finalize_logged_model(client, model_id, model_status, status)
+    type(mlflow_client), intent(in) :: client
+    character(len=*), intent(in) :: model_id
+    character(len=*), intent(in), optional :: model_status
+    type(mlflow_status), intent(out), optional :: status
+    type(c_error) :: error
+    integer(c_int) :: code
+    if (present(model_status)) then
+      code = c_finalize_logged_model(client%handle, c_string(model_id), c_string(model_status), error)
+    else
+      code = c_finalize_logged_model(client%handle, c_string(model_id), c_string("READY"), error)
+    end if
+    call report(code, error, status)
+  end subroutine mlflow_finalize_logged_model
 
   ! Stores `local_file` as <artifact_path>/<its file name> in the run's artifacts.
   subroutine mlflow_log_artifact(client, run_id, local_file, artifact_path, status)

@@ -131,6 +131,57 @@ TEST_F(BindingsTest, ArgumentMistakesAreRefusedBeforeAnyRequest) {
   EXPECT_EQ(mlflowcpp_log_param(client.get(), nullptr, "k", "v", nullptr), MLFLOWCPP_ERROR_INVALID_ARGUMENT);
 }
 
+TEST_F(BindingsTest, LoggedModelCallsRefuseArgumentMistakesBeforeAnyRequest) {
+  auto client = connect();
+  char id[MLFLOWCPP_ID_SIZE];
+  EXPECT_EQ(mlflowcpp_log_model_metric(client.get(), "r", "k", 1.0, 0, 0, nullptr, nullptr, nullptr, &error_),
+            MLFLOWCPP_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(error_.message).find("model_id"), std::string::npos);
+  EXPECT_EQ(mlflowcpp_create_logged_model(client.get(), nullptr, nullptr, nullptr, id, sizeof id, nullptr, 0, &error_),
+            MLFLOWCPP_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(mlflowcpp_finalize_logged_model(client.get(), "m-00000000000000000000000000000000", "DONE", &error_),
+            MLFLOWCPP_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(mlflowcpp_finalize_logged_model(client.get(), "m-00000000000000000000000000000000",
+                                            "LOGGED_MODEL_PENDING", &error_),
+            MLFLOWCPP_ERROR_INVALID_ARGUMENT);  // not a final status
+}
+
+// Needs a server with MLflow 3's logged models.
+TEST_F(BindingsTest, CreatesAndFinalizesALoggedModelWithAMetric) {
+  auto client = connect();
+  char experiment_id[MLFLOWCPP_ID_SIZE];
+  char run_id[MLFLOWCPP_ID_SIZE];
+  char model_id[MLFLOWCPP_ID_SIZE];
+  char artifact_uri[512];
+  ASSERT_EQ(mlflowcpp_get_or_create_experiment(client.get(), "c-api-models", experiment_id, sizeof experiment_id,
+                                               &error_),
+            MLFLOWCPP_OK);
+  ASSERT_EQ(mlflowcpp_create_run(client.get(), experiment_id, "c-model-run", run_id, sizeof run_id, &error_),
+            MLFLOWCPP_OK);
+  ASSERT_EQ(mlflowcpp_create_logged_model(client.get(), experiment_id, "c-model", run_id, model_id, sizeof model_id,
+                                          artifact_uri, sizeof artifact_uri, &error_),
+            MLFLOWCPP_OK)
+      << error_.message;
+  EXPECT_EQ(std::string(model_id).rfind("m-", 0), 0u);
+  EXPECT_NE(std::string(artifact_uri).find(model_id), std::string::npos) << artifact_uri;
+  EXPECT_EQ(mlflowcpp_log_model_metric(client.get(), run_id, "accuracy", 0.9, 1700000000000, 1, model_id, "eval",
+                                       nullptr, &error_),
+            MLFLOWCPP_OK)
+      << error_.message;
+  EXPECT_EQ(mlflowcpp_finalize_logged_model(client.get(), model_id, nullptr, &error_), MLFLOWCPP_OK) << error_.message;
+
+  auto answer = server_->client().get(std::string("/api/2.0/mlflow/logged-models/") + model_id);
+  ASSERT_EQ(answer.status, 200);
+  EXPECT_EQ(answer.json["model"]["info"]["status"], "LOGGED_MODEL_READY");
+  EXPECT_EQ(answer.json["model"]["info"]["source_run_id"], run_id);
+  ASSERT_EQ(answer.json["model"]["data"]["metrics"].size(), 1u);
+  EXPECT_EQ(answer.json["model"]["data"]["metrics"][0]["dataset_name"], "eval");
+
+  EXPECT_EQ(mlflowcpp_finalize_logged_model(client.get(), "m-00000000000000000000000000000000", "FAILED", &error_),
+            MLFLOWCPP_ERROR_SERVER);
+  EXPECT_STREQ(error_.error_code, "RESOURCE_DOES_NOT_EXIST");
+}
+
 TEST_F(BindingsTest, ATooSmallBufferSaysTheSizeItNeeds) {
   auto client = connect();
   char tiny[4];

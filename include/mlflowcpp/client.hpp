@@ -9,6 +9,7 @@
 #include <mlflowcpp/connection.hpp>
 #include <mlflowcpp/entities.hpp>
 #include <mlflowcpp/export.hpp>
+#include <mlflowcpp/logged_model.hpp>
 #include <mlflowcpp/model.hpp>
 #include <mlflowcpp/registry_entities.hpp>
 
@@ -21,6 +22,10 @@
 #include <vector>
 
 namespace mlflowcpp {
+
+namespace client {
+class ServerFeatures;
+}
 
 struct SearchExperimentsRequest {
   std::string filter;                 // e.g. "name LIKE 'exp-%'"; empty: all
@@ -55,11 +60,67 @@ struct UpdateRunRequest {
 
 // The optional parts of a logged metric value, in the order of MLflow's Python
 // API (step, then timestamp). A struct rather than more positional arguments, so
-// that later fields (MLflow 3's model_id, dataset_name, dataset_digest) can join
-// without changing what existing calls mean.
+// that later fields can join without changing what existing calls mean.
 struct MetricOptions {
   std::optional<int64_t> step;       // unset: 0
   std::optional<int64_t> timestamp;  // epoch ms; unset: now
+  // MLflow 3: the logged model the value measures ("m-..."), and the dataset it
+  // was measured on. Sent only when set; servers before MLflow 3 ignore them.
+  // (The initializers keep MetricOptions{step, timestamp} free of
+  // missing-initializer warnings in callers' builds.)
+  std::optional<std::string> model_id = std::nullopt;
+  std::optional<std::string> dataset_name = std::nullopt;
+  std::optional<std::string> dataset_digest = std::nullopt;
+};
+
+// --- MLflow 3 logged models -----------------------------------------------------
+
+struct CreateLoggedModelRequest {
+  std::string experiment_id;
+  std::string name;           // empty: the server picks one
+  std::string source_run_id;  // the run that produced the model; empty: none
+  std::string model_type;     // free text, e.g. "classifier"; empty: none
+  std::vector<LoggedModelParameter> params;
+  std::vector<LoggedModelTag> tags;
+};
+
+// One ordering of a logged-model search: "name", "creation_timestamp", ... or
+// "metrics.<key>", optionally the metric's value on one dataset.
+struct LoggedModelOrderBy {
+  std::string field_name;
+  std::optional<bool> ascending;  // unset: the server's default, ascending
+  std::optional<std::string> dataset_name;
+  std::optional<std::string> dataset_digest;
+};
+
+// Limits the metrics a search's filter and order see to those on a dataset.
+struct LoggedModelDatasetFilter {
+  std::string dataset_name;
+  std::optional<std::string> dataset_digest;
+};
+
+struct SearchLoggedModelsRequest {
+  std::vector<std::string> experiment_ids;  // at least one
+  std::string filter;  // comparisons joined by AND, e.g. "metrics.accuracy > 0.9 AND params.alpha = '0.1'"
+  std::vector<LoggedModelDatasetFilter> datasets;
+  std::vector<LoggedModelOrderBy> order_by;
+  std::optional<int64_t> max_results;  // per page; unset: the server's default
+  std::string page_token;
+};
+
+// A model a run produced, at a step of the run (runs/outputs).
+struct LoggedModelOutput {
+  std::string model_id;
+  int64_t step = 0;
+};
+
+// What log_model records about a model on an MLflow 3 server beyond its
+// files; a 2.x server has no logged models and these are not sent.
+struct LogModelOptions {
+  std::string model_type;                       // e.g. "classifier"; empty: none
+  std::vector<LoggedModelParameter> params;     // on top of the run's params, which the model gets too
+  std::vector<LoggedModelTag> tags;
+  int64_t step = 0;                             // the run's step the model belongs to
 };
 
 // Model registry searches. Filters use MLflow's registry grammar, e.g.
@@ -85,6 +146,8 @@ struct CreateModelVersionRequest {
   std::vector<ModelVersionTag> tags;
   std::string run_link;
   std::string description;
+  // MLflow 3: the logged model the version is made from (with source "models:/<model_id>"); empty: none.
+  std::string model_id;
 };
 
 // The tracking API of an MLflow server (the official one or `mlflowcpp server`).
@@ -181,8 +244,32 @@ class MLFLOWCPP_EXPORT MlflowClient {
   void log_batch(const std::string& run_id, const std::vector<Metric>& metrics,
                  const std::vector<Param>& params = {}, const std::vector<RunTag>& tags = {});
   void log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets);
+  // MLflow 3: records that the run produced these logged models (runs/outputs).
+  void log_outputs(const std::string& run_id, const std::vector<LoggedModelOutput>& models);
   // Every recorded point of one metric, all pages.
   std::vector<Metric> get_metric_history(const std::string& run_id, const std::string& key);
+
+  // --- MLflow 3 logged models -------------------------------------------------
+  // Servers before MLflow 3 answer these with ENDPOINT_NOT_FOUND. Model ids are
+  // "m-" + 32 hex digits; an unknown or deleted one is RESOURCE_DOES_NOT_EXIST.
+
+  // A new model, LOGGED_MODEL_PENDING until finalized; its files go below the
+  // returned info.artifact_uri.
+  LoggedModel create_logged_model(const CreateLoggedModelRequest& request);
+  LoggedModel get_logged_model(const std::string& model_id);
+  // A page of the models of the experiments (deleted models excluded).
+  Page<LoggedModel> search_logged_models(const SearchLoggedModelsRequest& request);
+  // Every page of the search, in order; `request.page_token` is the starting point.
+  std::vector<LoggedModel> search_all_logged_models(SearchLoggedModelsRequest request);
+  // Sets the final status: LOGGED_MODEL_READY, or LOGGED_MODEL_UPLOAD_FAILED.
+  LoggedModel finalize_logged_model(const std::string& model_id, LoggedModelStatus status);
+  // Adds the tags, replacing the values of keys the model already has.
+  void set_logged_model_tags(const std::string& model_id, const std::vector<LoggedModelTag>& tags);
+  // RESOURCE_DOES_NOT_EXIST when the model has no such tag.
+  void delete_logged_model_tag(const std::string& model_id, const std::string& key);
+  // The model disappears from get and search; deleting it again is not an error.
+  void delete_logged_model(const std::string& model_id);
+  void log_model_params(const std::string& model_id, const std::vector<LoggedModelParameter>& params);
 
   // --- Model registry: registered models ------------------------------------
   // RESOURCE_ALREADY_EXISTS when the name is taken.
@@ -233,8 +320,10 @@ class MLFLOWCPP_EXPORT MlflowClient {
   void delete_model_version_tag(const std::string& name, const std::string& version, const std::string& key);
 
   // --- models:/ URIs -----------------------------------------------------------
-  // Where the files of the model version a models:/ URI names are to be
-  // downloaded from (get_model_version_download_uri of that version):
+  // Where the files of the model a models:/ URI names are to be downloaded
+  // from: the logged model's artifact_uri for an MLflow 3 model id, else
+  // get_model_version_download_uri of the registered version:
+  //   models:/<model_id>        the logged model ("m-" + 32 hex digits; MLflow 3 servers)
   //   models:/<name>/<version>  that version
   //   models:/<name>/<stage>    the highest version in the stage (None, Staging, Production, Archived; any case)
   //   models:/<name>/latest     the highest version of any stage
@@ -275,22 +364,38 @@ class MLFLOWCPP_EXPORT MlflowClient {
                                                     const std::filesystem::path& local_dst);
 
   // --- Models (MLmodel directories, <mlflowcpp/model.hpp>) ----------------------
-  // Uploads every file below `local_dir` plus an `MLmodel` file written from
-  // `info` (MLflow's YAML format, with a fresh model_uuid, run_id and creation
-  // time) to <artifact_path> in the run's artifacts, and records the model in
-  // the run (runs/log-model, the `mlflow.log-model.history` tag). `local_dir`
-  // itself is not changed. Returns "runs:/<run_id>/<artifact_path>".
+  // Logs the model in `local_dir` plus an `MLmodel` file written from `info`
+  // (MLflow's YAML format, with the model's id or a fresh uuid, the run id and
+  // the creation time). `local_dir` itself is not changed.
+  //
+  // Against an MLflow 3 server, as MLflow 3's Python client does: creates a
+  // logged model named `artifact_path` in the run's experiment with the run as
+  // its source (params: the run's, then options.params), links it to the run at
+  // options.step (runs/outputs), uploads the files to the model's artifact_uri
+  // and finalizes it LOGGED_MODEL_READY, or LOGGED_MODEL_UPLOAD_FAILED when the
+  // upload fails (the upload's error is then thrown). Returns "models:/<model_id>".
+  //
+  // Against an older server (POST logged-models answers ENDPOINT_NOT_FOUND; the
+  // client remembers that, and its copies share the answer): uploads to
+  // <artifact_path> in the run's artifacts and records the model in the run
+  // (runs/log-model, the `mlflow.log-model.history` tag); `options` are not
+  // sent. Returns "runs:/<run_id>/<artifact_path>". The same happens, without
+  // being remembered, when an MLflow 3 server's database still has MLflow 2.9's
+  // schema (NOT_IMPLEMENTED or INVALID_STATE).
   std::string log_model(const std::string& run_id, const std::filesystem::path& local_dir,
-                        const std::string& artifact_path, const ModelInfo& info);
+                        const std::string& artifact_path, const ModelInfo& info,
+                        const LogModelOptions& options = {});
   // Registers the model at `source` as a new version of the registered model
   // `name`, creating the registered model when it does not exist yet. A
   // runs:/<run_id>/<path> source is stored as the run's artifact URI + path,
-  // with the version's run_id set. Waits (polling) until the version leaves
+  // with the version's run_id set. A models:/<model_id> source (MLflow 3) is
+  // sent as it is, with the version's model_id; the server sets the version's
+  // run_id to the logged model's source run. Waits (polling) until the version leaves
   // PENDING_REGISTRATION; DEADLINE_EXCEEDED when that takes longer than
   // `timeout`, INTERNAL_ERROR when the registration failed.
   ModelVersion register_model(const std::string& source, const std::string& name,
                               std::chrono::milliseconds timeout = std::chrono::minutes(5));
-  // Downloads the files of the model a models:/ URI names (resolve_model_uri),
+  // Downloads the files of the model a models:/ URI names (resolve_model_uri, models:/<model_id> too),
   // or of any artifact URI, into the directory `local_dst`; returns the local path.
   std::string download_model(const std::string& model_uri, const std::string& local_dst);
 
@@ -305,6 +410,9 @@ class MLFLOWCPP_EXPORT MlflowClient {
   ArtifactProgressCallback artifact_progress() const;
 
   std::shared_ptr<Connection> connection_;
+  // Whether the server has MLflow 3's logged models, once log_model found out;
+  // shared by copies, which talk to the same server.
+  std::shared_ptr<client::ServerFeatures> server_features_;
   // Replaced whole and read with std::atomic_load/atomic_store, so setting it
   // never races with a transfer reading it. Null only in a moved-from client.
   std::shared_ptr<const ArtifactProgressCallback> artifact_progress_;

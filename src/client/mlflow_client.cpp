@@ -3,6 +3,7 @@
 #include "client/log_batch_planner.hpp"
 #include "client/paging.hpp"
 #include "client/rest_call.hpp"
+#include "client/server_features.hpp"
 #include "protocol/json_lists.hpp"
 
 #include <atomic>
@@ -27,16 +28,21 @@ MlflowClient::MlflowClient() : MlflowClient(ClientOptions{}) {}
 MlflowClient::MlflowClient(const ClientOptions& options) : MlflowClient(make_connection(options)) {}
 
 MlflowClient::MlflowClient(std::shared_ptr<Connection> connection)
-    : connection_(std::move(connection)), artifact_progress_(std::make_shared<const ArtifactProgressCallback>()) {
+    : connection_(std::move(connection)),
+      server_features_(std::make_shared<client::ServerFeatures>()),
+      artifact_progress_(std::make_shared<const ArtifactProgressCallback>()) {
   if (!connection_) throw invalid_parameter("MlflowClient needs a connection, got none");
 }
 
 MlflowClient::MlflowClient(const MlflowClient& other)
-    : connection_(other.connection_), artifact_progress_(std::atomic_load(&other.artifact_progress_)) {}
+    : connection_(other.connection_),
+      server_features_(other.server_features_),
+      artifact_progress_(std::atomic_load(&other.artifact_progress_)) {}
 
 MlflowClient& MlflowClient::operator=(const MlflowClient& other) {
   if (this != &other) {
     connection_ = other.connection_;
+    server_features_ = other.server_features_;
     std::atomic_store(&artifact_progress_, std::atomic_load(&other.artifact_progress_));
   }
   return *this;
@@ -186,18 +192,24 @@ void MlflowClient::log_metric(const std::string& run_id, const std::string& key,
                               const MetricOptions& options) {
   // The timestamp is fixed here, once: a retried request then repeats the same
   // metric row instead of adding a second one (see call_idempotency.cpp).
-  client::post(*connection_, "runs/log-metric",
-               {{"run_id", run_id},
-                {"run_uuid", run_id},
-                {"key", key},
-                {"value", protocol::double_to_json(value)},
-                {"timestamp", options.timestamp.value_or(now_epoch_millis())},
-                {"step", options.step.value_or(0)}});
+  Json body{{"run_id", run_id},
+            {"run_uuid", run_id},
+            {"key", key},
+            {"value", protocol::double_to_json(value)},
+            {"timestamp", options.timestamp.value_or(now_epoch_millis())},
+            {"step", options.step.value_or(0)}};
+  if (options.model_id) body["model_id"] = *options.model_id;
+  if (options.dataset_name) body["dataset_name"] = *options.dataset_name;
+  if (options.dataset_digest) body["dataset_digest"] = *options.dataset_digest;
+  client::post(*connection_, "runs/log-metric", body);
 }
 
 void MlflowClient::log_metric(const std::string& run_id, const std::string& key, double value,
                               std::optional<int64_t> timestamp, int64_t step) {
-  log_metric(run_id, key, value, MetricOptions{step, timestamp});
+  MetricOptions options;
+  options.step = step;
+  options.timestamp = timestamp;
+  log_metric(run_id, key, value, options);
 }
 
 void MlflowClient::log_param(const std::string& run_id, const std::string& key, const std::string& value) {
@@ -227,6 +239,12 @@ void MlflowClient::log_batch(const std::string& run_id, const std::vector<Metric
 
 void MlflowClient::log_inputs(const std::string& run_id, const std::vector<DatasetInput>& datasets) {
   client::post(*connection_, "runs/log-inputs", {{"run_id", run_id}, {"datasets", list_to_json(datasets)}});
+}
+
+void MlflowClient::log_outputs(const std::string& run_id, const std::vector<LoggedModelOutput>& models) {
+  Json outputs = Json::array();
+  for (const auto& model : models) outputs.push_back(Json{{"model_id", model.model_id}, {"step", model.step}});
+  client::post(*connection_, "runs/outputs", {{"run_id", run_id}, {"models", std::move(outputs)}});
 }
 
 std::vector<Metric> MlflowClient::get_metric_history(const std::string& run_id, const std::string& key) {

@@ -113,6 +113,7 @@ Json mlmodel_to_json(const MlmodelDocument& document) {
                              {"outputs", document.info.signature->outputs}};
   }
   if (!document.info.mlflow_version.empty()) dict["mlflow_version"] = document.info.mlflow_version;
+  if (!document.model_id.empty()) dict["model_id"] = document.model_id;
   return dict;
 }
 

@@ -12,8 +12,9 @@
 namespace mlflowcpp::client {
 
 struct MlmodelDocument {
-  std::string artifact_path;     // where the model sits in the run's artifacts
+  std::string artifact_path;     // where the model sits: in the run's artifacts, or a logged model's artifact URI
   std::string run_id;
+  std::string model_id;          // MLflow 3's logged model; written only when set
   std::string model_uuid;        // 32 lowercase hex digits (uuid4 without dashes)
   std::string utc_time_created;  // "YYYY-MM-DD HH:MM:SS.ffffff"
   ModelInfo info;

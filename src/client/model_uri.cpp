@@ -15,7 +15,7 @@ MlflowException improper(const std::string& uri) {
   return invalid_parameter("Not a proper models:/ URI: " + uri +
                            ". Models URIs must be of the form 'models:/<model_name>/<suffix>' or "
                            "'models:/<model_name>@<alias>', where the suffix is a model version, a stage "
-                           "or the string 'latest'.");
+                           "or the string 'latest', or 'models:/<model_id>' for a logged model.");
 }
 
 bool is_blank(const std::string& text) {
@@ -32,6 +32,12 @@ std::string lower(std::string text) {
 }
 
 }  // namespace
+
+bool is_logged_model_id(const std::string& text) {
+  constexpr std::size_t kHexDigits = 32;
+  return text.size() == 2 + kHexDigits && text.compare(0, 2, "m-") == 0 &&
+         std::all_of(text.begin() + 2, text.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
+}
 
 ModelUri parse_model_uri(const std::string& uri) {
   // URI schemes are case-insensitive (RFC 3986), as the official client reads them too.
@@ -50,6 +56,14 @@ ModelUri parse_model_uri(const std::string& uri) {
 
   const std::size_t slash = path.find('/');
   ModelUri parsed;
+  if (slash == std::string::npos && is_logged_model_id(path)) {
+    // MLflow's client reads any lone segment as a model id; only the id's form
+    // is read as one here, so a mistyped "models:/<name>" stays a clear
+    // INVALID_PARAMETER_VALUE rather than a lookup of a model that cannot exist.
+    parsed.kind = ModelUri::Kind::kModelId;
+    parsed.reference = path;
+    return parsed;
+  }
   if (slash == std::string::npos) {
     // No suffix: only the alias form is left, split at the last '@'.
     const std::size_t at = path.rfind('@');

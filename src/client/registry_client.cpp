@@ -132,6 +132,7 @@ ModelVersion MlflowClient::create_model_version(const CreateModelVersionRequest&
   if (!request.tags.empty()) body["tags"] = list_to_json(request.tags);
   if (!request.run_link.empty()) body["run_link"] = request.run_link;
   if (!request.description.empty()) body["description"] = request.description;
+  if (!request.model_id.empty()) body["model_id"] = request.model_id;
   Json response = client::post(*connection_, "model-versions/create", body);
   return protocol::model_version_from_json(object_at(response, "model_version"));
 }
@@ -202,6 +203,8 @@ std::string MlflowClient::resolve_model_uri(const std::string& uri) {
   const client::ModelUri model = client::parse_model_uri(uri);
   std::string version;
   switch (model.kind) {
+    case client::ModelUri::Kind::kModelId:
+      return get_logged_model(model.reference).info.artifact_uri;
     case client::ModelUri::Kind::kVersion:
       version = model.reference;
       break;

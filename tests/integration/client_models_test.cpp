@@ -1,6 +1,8 @@
 // MlflowClient's model calls against the real `mlflowcpp server`: a model
 // logged with its MLmodel file, registered from its runs:/ URI, and downloaded
-// back through every form of models:/ URI.
+// back through every form of models:/ URI. The server runs on a database with
+// MLflow 2.9's schema, which holds no logged models: log_model takes the MLflow
+// 2.x flow here (MLflow 3's is in client_logged_models_test.cpp).
 
 #include <gtest/gtest.h>
 
@@ -23,8 +25,19 @@ constexpr const char* kWeights = "w 0.5\nb -1.25\n";
 
 class ClientModelsTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = std::make_unique<testing::ServerProcess>(); }
-  static void TearDownTestSuite() { server_.reset(); }
+  static void SetUpTestSuite() {
+    data_dir_ = std::make_unique<testing::TempDir>("mlflowcpp-models-2x");
+    const fs::path db = data_dir_->path() / "mlflow.db";
+    fs::copy_file(fs::path(MLFLOWCPP_FIXTURES_DIR) / "mlflow-2.9.2-sample.sqlite", db);
+    testing::ServerOptions options;
+    options.work_dir = data_dir_->path();
+    options.backend_store_uri = "sqlite:///" + db.string();
+    server_ = std::make_unique<testing::ServerProcess>(options);
+  }
+  static void TearDownTestSuite() {
+    server_.reset();
+    data_dir_.reset();
+  }
 
   static MlflowClient client() {
     return MlflowClient(server_->client_options());
@@ -48,9 +61,11 @@ class ClientModelsTest : public ::testing::Test {
     return uri;
   }
 
+  static std::unique_ptr<testing::TempDir> data_dir_;
   static std::unique_ptr<testing::ServerProcess> server_;
 };
 
+std::unique_ptr<testing::TempDir> ClientModelsTest::data_dir_;
 std::unique_ptr<testing::ServerProcess> ClientModelsTest::server_;
 
 // The downloaded model directory has the MLmodel of this run and the weights.

@@ -78,6 +78,9 @@ TEST_F(LogModelRecording, SendsTheModelForTheServerToAppend) {
                                       Field(&HttpRequest::body, HasSubstr("model_json")))))
       .WillOnce(Return(ok(Json::object())));
   EXPECT_CALL(*connection, send(Field(&HttpRequest::path, "/api/2.0/mlflow/runs/set-tag"))).Times(0);
+  // A server before MLflow 3 has no logged models.
+  EXPECT_CALL(*connection, send(Field(&HttpRequest::path, "/api/2.0/mlflow/logged-models")))
+      .WillOnce(Return(HttpResponse{404, R"({"error_code":"ENDPOINT_NOT_FOUND","message":"no such endpoint"})", {}}));
   MlflowClient client(connection);
   EXPECT_EQ(client.log_model("r", root_ / "model", "model", ModelInfo{{{"cpp", {}}}, {}, {}}), "runs:/r/model");
 }
@@ -88,7 +91,7 @@ TEST_F(LogModelRecording, AppendsToTheTagItselfWhenTheServerLacksTheEndpoint) {
   std::string written_history;
   EXPECT_CALL(*connection, send(_)).WillRepeatedly(Invoke([&](const HttpRequest& request) {
     if (request.path == "/api/2.0/mlflow/runs/get") return ok(run_json(earlier));
-    if (request.path == "/api/2.0/mlflow/runs/log-model") {
+    if (request.path == "/api/2.0/mlflow/runs/log-model" || request.path == "/api/2.0/mlflow/logged-models") {
       return HttpResponse{404, R"({"error_code":"ENDPOINT_NOT_FOUND","message":"no such endpoint"})", {}};
     }
     if (request.path == "/api/2.0/mlflow/runs/set-tag") {

@@ -47,10 +47,28 @@ TEST(ParseModelUri, Alias) {
   EXPECT_EQ(parse_model_uri("models:/user@example@prod").name, "user@example");
 }
 
+TEST(ParseModelUri, LoggedModelId) {
+  ModelUri uri = parse_model_uri("models:/m-56cbf5817a4f40f08034bff98bf7df02");
+  EXPECT_EQ(uri.kind, ModelUri::Kind::kModelId);
+  EXPECT_EQ(uri.reference, "m-56cbf5817a4f40f08034bff98bf7df02");
+  EXPECT_TRUE(uri.name.empty());
+  // A registered model named like an id is still reached by version or alias.
+  ModelUri version = parse_model_uri("models:/m-56cbf5817a4f40f08034bff98bf7df02/3");
+  EXPECT_EQ(version.kind, ModelUri::Kind::kVersion);
+  EXPECT_EQ(version.name, "m-56cbf5817a4f40f08034bff98bf7df02");
+  EXPECT_TRUE(client::is_logged_model_id("m-0123456789ABCDEFabcdef0123456789"));
+  for (const char* not_an_id : {"m-", "m-123", "m-56cbf5817a4f40f08034bff98bf7df0",
+                                "m-56cbf5817a4f40f08034bff98bf7df02a", "x-56cbf5817a4f40f08034bff98bf7df02",
+                                "m_56cbf5817a4f40f08034bff98bf7df02", "m-56cbf5817a4f40f08034bff98bf7df0g"}) {
+    EXPECT_FALSE(client::is_logged_model_id(not_an_id)) << not_an_id;
+  }
+}
+
 TEST(ParseModelUri, RefusesMalformedUris) {
   for (const char* bad : {"", "models:", "models:/", "models:fraud/1", "runs:/abc/model", "models:/fraud",
                           "models:/fraud/", "models:/ /1", "models:/fraud/1/extra", "models:/fraud@",
-                          "models:/@champion", "models:/fraud/1?x=y", "models://profile@databricks/fraud/1"}) {
+                          "models:/@champion", "models:/fraud/1?x=y", "models://profile@databricks/fraud/1",
+                          "models:/m-123", "models:/m-56cbf5817a4f40f08034bff98bf7df02?x=y"}) {
     try {
       parse_model_uri(bad);
       ADD_FAILURE() << "accepted " << bad;
@@ -130,6 +148,19 @@ TEST_F(ResolveModelUri, AliasGoesThroughItsVersion) {
   EXPECT_EQ(client_.resolve_model_uri("models:/fraud@champion"), "mlflow-artifacts:/fraud/v4");
   EXPECT_EQ(paths(), (std::vector<std::string>{"GET /api/2.0/mlflow/registered-models/alias",
                                                "GET /api/2.0/mlflow/model-versions/get-download-uri"}));
+}
+
+TEST(ResolveLoggedModelUri, IsTheModelsArtifactLocation) {
+  const std::string id = "m-56cbf5817a4f40f08034bff98bf7df02";
+  auto connection = std::make_shared<RecordingConnection>([&](const HttpRequest&) {
+    return json_response(200, R"({"model": {"info": {"model_id": ")" + id +
+                                  R"(", "artifact_uri": "s3://bucket/1/models/)" + id + R"(/artifacts"}}})");
+  });
+  MlflowClient client(connection);
+  EXPECT_EQ(client.resolve_model_uri("models:/" + id), "s3://bucket/1/models/" + id + "/artifacts");
+  ASSERT_EQ(connection->requests().size(), 1u);
+  EXPECT_EQ(connection->requests()[0].method, "GET");
+  EXPECT_EQ(connection->requests()[0].path, "/api/2.0/mlflow/logged-models/" + id);
 }
 
 TEST_F(ResolveModelUri, MalformedUriSendsNothing) {

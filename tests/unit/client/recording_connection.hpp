@@ -43,13 +43,23 @@ class RecordingConnection : public Connection {
 
 inline HttpResponse json_response(int status, std::string body) { return HttpResponse{status, std::move(body), {}}; }
 
+// The calls of a fixture file recorded from an official server (tests/fixtures/<file_name>).
+inline nlohmann::json read_recorded_calls(const std::string& file_name) {
+  std::ifstream file(std::string(MLFLOWCPP_FIXTURES_DIR) + "/" + file_name);
+  return nlohmann::json::parse(file)["calls"];
+}
+
 // The calls recorded from the official MLflow 2.9.2 server
 // (tests/fixtures/mlflow-2.9.2-sample.answers.json), read once.
 inline const nlohmann::json& recorded_calls() {
-  static const nlohmann::json calls = [] {
-    std::ifstream file(std::string(MLFLOWCPP_FIXTURES_DIR) + "/mlflow-2.9.2-sample.answers.json");
-    return nlohmann::json::parse(file)["calls"];
-  }();
+  static const nlohmann::json calls = read_recorded_calls("mlflow-2.9.2-sample.answers.json");
+  return calls;
+}
+
+// The calls recorded from the official MLflow 3.6 server
+// (tests/fixtures/mlflow-3-sample.answers.json), read once.
+inline const nlohmann::json& recorded_mlflow3_calls() {
+  static const nlohmann::json calls = read_recorded_calls("mlflow-3-sample.answers.json");
   return calls;
 }
 

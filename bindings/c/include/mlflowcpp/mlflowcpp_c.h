@@ -88,10 +88,30 @@ MLFLOWCPP_C_EXPORT int mlflowcpp_log_metric(mlflowcpp_client* client, const char
 MLFLOWCPP_C_EXPORT int mlflowcpp_log_metrics(mlflowcpp_client* client, const char* run_id, size_t count,
                                              const char* const* keys, const double* values, int64_t timestamp_ms,
                                              int64_t step, mlflowcpp_error* error);
+/* MLflow 3: a metric value measured on the logged model `model_id`, optionally on a
+ * dataset (`dataset_name`, `dataset_digest` may be NULL). Servers before MLflow 3 store
+ * it as a plain run metric. */
+MLFLOWCPP_C_EXPORT int mlflowcpp_log_model_metric(mlflowcpp_client* client, const char* run_id, const char* key,
+                                                  double value, int64_t timestamp_ms, int64_t step,
+                                                  const char* model_id, const char* dataset_name,
+                                                  const char* dataset_digest, mlflowcpp_error* error);
 MLFLOWCPP_C_EXPORT int mlflowcpp_log_param(mlflowcpp_client* client, const char* run_id, const char* key,
                                            const char* value, mlflowcpp_error* error);
 MLFLOWCPP_C_EXPORT int mlflowcpp_set_tag(mlflowcpp_client* client, const char* run_id, const char* key,
                                          const char* value, mlflowcpp_error* error);
+
+/* MLflow 3 logged models (servers before MLflow 3 answer ENDPOINT_NOT_FOUND). A new
+ * model in the experiment, pending until finalized; `name` and `source_run_id` may be
+ * NULL. Its id ("m-" + 32 hex digits) goes into `model_id`; where its files belong
+ * (an artifact URI) into `artifact_uri` unless that is NULL. */
+MLFLOWCPP_C_EXPORT int mlflowcpp_create_logged_model(mlflowcpp_client* client, const char* experiment_id,
+                                                     const char* name, const char* source_run_id, char* model_id,
+                                                     size_t model_id_size, char* artifact_uri,
+                                                     size_t artifact_uri_size, mlflowcpp_error* error);
+/* `status`: "READY" or "FAILED" (or the protocol's names, LOGGED_MODEL_READY and
+ * LOGGED_MODEL_UPLOAD_FAILED); NULL: READY. */
+MLFLOWCPP_C_EXPORT int mlflowcpp_finalize_logged_model(mlflowcpp_client* client, const char* model_id,
+                                                       const char* status, mlflowcpp_error* error);
 
 /* Artifacts: stores `local_file` as <artifact_path>/<its file name> (`artifact_path` NULL or "": the run's root). */
 MLFLOWCPP_C_EXPORT int mlflowcpp_log_artifact(mlflowcpp_client* client, const char* run_id, const char* local_file,
