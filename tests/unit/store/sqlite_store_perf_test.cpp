@@ -111,7 +111,8 @@ TEST_F(SqliteStorePerfTest, HistoryOfAHundredThousandPoints) {
   std::sort(cpu_times.begin(), cpu_times.end());
   std::printf("get_metric_history of 100000 points: median %.1f ms (%.1f ms CPU)\n", times[times.size() / 2],
               cpu_times[cpu_times.size() / 2]);
-  EXPECT_LT(times[times.size() / 2], allowed_millis(100));
+  // Asserted on CPU time: on a shared machine the wall clock also counts other processes' turns.
+  EXPECT_LT(cpu_times[cpu_times.size() / 2], allowed_millis(100));
 }
 
 TEST_F(SqliteStorePerfTest, SearchOverTwoThousandRuns) {
@@ -167,7 +168,7 @@ TEST_F(SqliteStorePerfTest, SearchOverTwoThousandRuns) {
     std::sort(cpu_times.begin(), cpu_times.end());
     std::printf("search_runs over 2000 runs (%s): p50 %.2f ms (%.2f ms CPU)\n", c.name, times[times.size() / 2],
                 cpu_times[cpu_times.size() / 2]);
-    EXPECT_LT(times[times.size() / 2], allowed_millis(10)) << c.name;
+    EXPECT_LT(cpu_times[cpu_times.size() / 2], allowed_millis(10)) << c.name;  // CPU time, as above
   }
 }
 
