@@ -87,11 +87,12 @@ ssize_t ConnectionStream::read(char* ptr, size_t size) {
 ssize_t ConnectionStream::write(const char* ptr, size_t size) {
   // After a broken head httplib would answer 400: the server answers for itself instead.
   if (head_failure_ != HeadFailure::kNone) return -1;
-  if (!answer_head_written_) {
-    // httplib writes an answer's status line and headers in one piece, first.
+  in_head_ = false;
+  const std::string_view head(ptr, size);
+  // httplib writes an answer's status line and headers in one piece, first; an
+  // interim "100 Continue" comes before it and says nothing about the connection.
+  if (!answer_head_written_ && head.rfind("HTTP/1.1 1", 0) != 0) {
     answer_head_written_ = true;
-    in_head_ = false;
-    const std::string_view head(ptr, size);
     const auto head_end = head.find("\r\n\r\n");
     answer_closes_connection_ = head.substr(0, head_end == std::string_view::npos ? head.size() : head_end + 2)
                                     .find("\r\nConnection: close\r\n") != std::string_view::npos;

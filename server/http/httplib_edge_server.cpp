@@ -70,10 +70,7 @@ HttplibEdgeServer::HttplibEdgeServer(const ConnectionLimits& limits, std::size_t
     accepting_thread_ = std::this_thread::get_id();
     return new ConnectionQueue(threads, max_connections);
   };
-  set_keep_alive_max_count(limits_.max_keep_alive_requests);
-  set_keep_alive_timeout(limits_.keep_alive_timeout.count());
-  set_read_timeout(limits_.read_timeout.count(), 0);
-  set_write_timeout(limits_.write_timeout.count(), 0);
+  // httplib's own keep-alive and timeout settings are not used: serve_requests() and the channels apply the limits.
 }
 
 bool HttplibEdgeServer::stopping() const { return svr_sock_ == INVALID_SOCKET; }
