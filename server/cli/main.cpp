@@ -10,6 +10,7 @@
 #include "server/http/logged_model_handlers.hpp"
 #include "server/http/registry_handlers.hpp"
 #include "server/http/server_handlers.hpp"
+#include "server/http/tls_context.hpp"
 #include "server/http/tracking_handlers.hpp"
 #include "server/service/logged_model_service.hpp"
 #include "server/service/registry_service.hpp"
@@ -26,6 +27,8 @@
 #include <csignal>
 #include <ctime>
 #include <exception>
+#include <functional>
+#include <memory>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -45,7 +48,7 @@ constexpr const char* kUsage =
     "  server   Run the MLflow tracking server (see `mlflowcpp server --help`)\n"
     "  db       Create or check a backend store's schema (see `mlflowcpp db --help`)\n";
 
-// Stops the server on SIGINT or SIGTERM. The signals are blocked in every
+// Stops the server on SIGINT or SIGTERM, and calls `on_reload` on SIGHUP. The signals are blocked in every
 // thread (the mask is inherited by the server's threads, so block them before
 // creating any) and taken synchronously by one watcher thread, so no handler
 // runs in signal context.
@@ -55,6 +58,7 @@ class SignalWatcher {
     sigemptyset(&signals_);
     sigaddset(&signals_, SIGINT);
     sigaddset(&signals_, SIGTERM);
+    sigaddset(&signals_, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
   }
   ~SignalWatcher() { finish(); }
@@ -66,11 +70,15 @@ class SignalWatcher {
   SignalWatcher(const SignalWatcher&) = delete;
   SignalWatcher& operator=(const SignalWatcher&) = delete;
 
-  void watch(server::http::HttpServer& server) {
-    thread_ = std::thread([this, &server] {
+  void watch(server::http::HttpServer& server, std::function<void()> on_reload) {
+    thread_ = std::thread([this, &server, on_reload = std::move(on_reload)] {
       const timespec poll_interval{0, 200 * 1000 * 1000};
       while (!done_) {
         const int signal = sigtimedwait(&signals_, nullptr, &poll_interval);
+        if (signal == SIGHUP) {
+          if (on_reload) on_reload();
+          continue;
+        }
         if (signal == SIGINT || signal == SIGTERM) {
           std::cerr << "mlflowcpp: shutting down\n";
           // A signal that arrives while the server is still starting must not be
@@ -123,6 +131,17 @@ int run_server(const std::vector<std::string>& arguments) {
     return 1;
   }
 
+  // Before the store opens: a certificate that cannot be used is a configuration error, like a bad flag.
+  std::shared_ptr<server::http::TlsContext> tls;
+  if (!options.tls_cert.empty()) {
+    try {
+      tls = std::make_shared<server::http::TlsContext>(options.tls_cert, options.tls_key);
+    } catch (const server::http::TlsSetupError& error) {
+      std::cerr << "mlflowcpp server: " << error.what() << "\n";
+      return 2;
+    }
+  }
+
   server::ArtifactLister artifacts(options.artifacts_destination);
   server::TrackingService service(*stores.tracking, artifacts);
   server::RegistryService registry(*stores.registry);
@@ -132,6 +151,15 @@ int run_server(const std::vector<std::string>& arguments) {
   http_options.serving.artifacts_only = options.artifacts_only;
   http_options.serving.serve_artifacts = options.serve_artifacts;
   http_options.worker_threads = options.workers;
+  http_options.max_connections = options.max_connections;
+  http_options.limits.read_timeout = std::chrono::seconds(options.read_timeout_seconds);
+  http_options.limits.write_timeout = std::chrono::seconds(options.write_timeout_seconds);
+  http_options.limits.keep_alive_timeout = std::chrono::seconds(options.keep_alive_timeout_seconds);
+  http_options.limits.max_keep_alive_requests = options.max_keep_alive_requests;
+  http_options.limits.max_header_bytes = options.max_header_bytes;
+  http_options.allowed_ips = options.allowed_ips;
+  http_options.trusted_proxies = options.trusted_proxies;
+  http_options.tls = tls;
   // The handler groups outlive the server that calls them.
   server::http::ServerHandlers server_handlers(options.static_dir);
   server::http::TrackingHandlers tracking_handlers(service);
@@ -151,13 +179,22 @@ int run_server(const std::vector<std::string>& arguments) {
                              options.host, options.port);
     return 1;
   }
-  std::cout << fmt::format("mlflowcpp {} (MLflow {} protocol) listening on http://{}:{} | backend store {} | "
+  std::cout << fmt::format("mlflowcpp {} (MLflow {} protocol) listening on {}://{}:{} | backend store {} | "
                            "default artifact root {} | {} workers\n",
-                           kVersion, kMlflowProtocolVersion, options.host, http_server.port(),
+                           kVersion, kMlflowProtocolVersion, tls ? "https" : "http", options.host, http_server.port(),
                            server::store::postgres::redact_password(options.backend_store_uri),
                            options.default_artifact_root, options.workers)
             << std::flush;
-  signal_watcher.watch(http_server);
+  signal_watcher.watch(http_server, [&tls] {
+    if (!tls) return;
+    // New connections get the new certificate; open ones keep theirs, and a failed reload keeps the old one.
+    try {
+      tls->reload();
+      std::cerr << "mlflowcpp server: reloaded the TLS certificate and key\n";
+    } catch (const server::http::TlsSetupError& error) {
+      std::cerr << "mlflowcpp server: kept the previous TLS certificate: " << error.what() << "\n";
+    }
+  });
   const bool served = http_server.run();
   signal_watcher.finish();
   if (!served) {

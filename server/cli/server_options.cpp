@@ -98,6 +98,21 @@ std::string server_usage() {
          "  --static-prefix PREFIX          URL prefix of the UI, ajax-api, health and version\n"
          "                                  [MLFLOW_STATIC_PREFIX]; starts with '/', no trailing '/'\n"
          "  --static-dir DIR                A static build of the MLflow 2.9 web UI to serve at /\n"
+         "\n"
+         "Network edge (see README, Security):\n"
+         "  --allowed-ips LIST              Only these clients, e.g. 10.0.0.0/8,192.168.1.7,::1; others get 403\n"
+         "                                  [MLFLOW_ALLOWED_IPS] (default: everyone)\n"
+         "  --trusted-proxies LIST          Proxies whose X-Forwarded-For names the client\n"
+         "                                  [MLFLOW_TRUSTED_PROXIES] (default: none)\n"
+         "  --tls-cert PATH, --tls-key PATH PEM certificate chain and private key: HTTPS only; SIGHUP reloads them\n"
+         "  --read-timeout SECONDS          Longest wait for request bytes; a request's headers must arrive whole\n"
+         "                                  within it (default 30)\n"
+         "  --write-timeout SECONDS         Longest wait for the client to take answer bytes (default 30)\n"
+         "  --keep-alive-timeout SECONDS    Idle time before an open connection is closed (default 5)\n"
+         "  --max-keep-alive-requests N     Requests per connection (default 1000)\n"
+         "  --max-connections N             Connections served or waiting for a worker; more get 503\n"
+         "                                  (default 512, at least --workers)\n"
+         "  --max-header-bytes N            Request line and headers together; beyond, 414 or 431 (default 65536)\n"
          "  --help                          Show this message\n";
 }
 
@@ -107,7 +122,10 @@ ServerOptions parse_server_options(const std::vector<std::string>& arguments, co
   const std::set<std::string> value_flags = {"--host",          "--port",          "--backend-store-uri",
                                              "--registry-store-uri", "--default-artifact-root",
                                              "--artifacts-destination", "--workers", "--static-prefix",
-                                             "--static-dir", "--db-pool-size", "--db-max-overflow"};
+                                             "--static-dir", "--db-pool-size", "--db-max-overflow",
+                                             "--allowed-ips", "--trusted-proxies", "--tls-cert", "--tls-key",
+                                             "--read-timeout", "--write-timeout", "--keep-alive-timeout",
+                                             "--max-keep-alive-requests", "--max-connections", "--max-header-bytes"};
   const std::map<std::string, std::string> short_flags = {{"-h", "--host"}, {"-p", "--port"}, {"-w", "--workers"}};
 
   for (std::size_t i = 0; i < arguments.size(); ++i) {
@@ -192,6 +210,53 @@ ServerOptions parse_server_options(const std::vector<std::string>& arguments, co
       throw std::invalid_argument(fmt::format("--static-dir '{}' is not a directory.", *dir));
     }
     options.static_dir = absolute_path(*dir);
+  }
+
+  const auto network_list = [](const std::string& flag, const std::string& text) {
+    try {
+      return server::http::IpNetworkList::parse(text);
+    } catch (const std::invalid_argument& error) {
+      throw std::invalid_argument(fmt::format("{}: {}", flag, error.what()));
+    }
+  };
+  if (auto allowed = setting("--allowed-ips", "MLFLOW_ALLOWED_IPS")) {
+    options.allowed_ips = network_list("--allowed-ips", *allowed);
+  }
+  if (auto proxies = setting("--trusted-proxies", "MLFLOW_TRUSTED_PROXIES")) {
+    options.trusted_proxies = network_list("--trusted-proxies", *proxies);
+  }
+  const auto tls_cert = setting("--tls-cert", "");
+  const auto tls_key = setting("--tls-key", "");
+  if (tls_cert.has_value() != tls_key.has_value()) {
+    throw std::invalid_argument("--tls-cert and --tls-key go together: give both (HTTPS) or neither (HTTP).");
+  }
+  if (tls_cert) {
+    if (tls_cert->empty() || tls_key->empty()) throw std::invalid_argument("--tls-cert and --tls-key need a path.");
+    options.tls_cert = absolute_path(*tls_cert);
+    options.tls_key = absolute_path(*tls_key);
+  }
+  const auto seconds = [&](const std::string& flag, int& value) {
+    if (auto text = setting(flag, "")) value = static_cast<int>(parse_integer(flag, *text, 1, 3600));
+  };
+  seconds("--read-timeout", options.read_timeout_seconds);
+  seconds("--write-timeout", options.write_timeout_seconds);
+  seconds("--keep-alive-timeout", options.keep_alive_timeout_seconds);
+  if (auto count = setting("--max-keep-alive-requests", "")) {
+    options.max_keep_alive_requests =
+        static_cast<std::size_t>(parse_integer("--max-keep-alive-requests", *count, 1, 1000000));
+  }
+  if (auto count = setting("--max-connections", "")) {
+    options.max_connections = static_cast<std::size_t>(parse_integer("--max-connections", *count, 1, 100000));
+    if (options.max_connections < options.workers) {
+      throw std::invalid_argument(fmt::format("--max-connections ({}) must be at least --workers ({}).",
+                                              options.max_connections, options.workers));
+    }
+  } else {
+    options.max_connections = std::max(options.max_connections, options.workers);
+  }
+  if (auto bytes = setting("--max-header-bytes", "")) {
+    options.max_header_bytes =
+        static_cast<std::size_t>(parse_integer("--max-header-bytes", *bytes, 1024, 1024 * 1024));
   }
 
   const std::string destination =

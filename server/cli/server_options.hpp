@@ -3,6 +3,8 @@
 // The options of `mlflowcpp server`, read like those of `mlflow server` 2.9:
 // flags first, then MLFLOW_* environment variables, then defaults.
 
+#include "server/http/ip_allowlist.hpp"
+
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -26,6 +28,19 @@ struct ServerOptions {
   // load (MLflow's SQLAlchemy pool settings and defaults).
   std::size_t db_pool_size = 5;
   std::size_t db_max_overflow = 10;
+
+  // The network edge (README, "Security"). Empty lists: everyone allowed, no proxy believed.
+  server::http::IpNetworkList allowed_ips;
+  server::http::IpNetworkList trusted_proxies;
+  // Both or neither: HTTPS only when set.
+  std::string tls_cert;
+  std::string tls_key;
+  int read_timeout_seconds = 30;
+  int write_timeout_seconds = 30;
+  int keep_alive_timeout_seconds = 5;
+  std::size_t max_keep_alive_requests = 1000;
+  std::size_t max_connections = 512;
+  std::size_t max_header_bytes = 64 * 1024;
 };
 
 // Reads the environment; injectable so parsing can be tested.

@@ -1,14 +1,19 @@
 #include "server/http/http_server.hpp"
 
 #include "server/http/body_limit_filter.hpp"
+#include "server/http/client_address.hpp"
 #include "server/http/error_answer_filter.hpp"
+#include "server/http/httplib_edge_server.hpp"
 #include "server/http/httplib_exchange.hpp"
+#include "server/http/ip_allowlist_filter.hpp"
 #include "server/http/serving_mode_filter.hpp"
 
 #include <httplib.h>
 #include <sys/socket.h>
 
 #include <limits>
+#include <string>
+#include <vector>
 
 namespace mlflowcpp::server::http {
 
@@ -16,7 +21,9 @@ HttpServer::HttpServer(HttpServerOptions options, std::ostream& error_log)
     : options_(std::move(options)),
       router_(options_.serving.static_prefix, options_.max_body_bytes),
       dispatcher_(router_, filters_),
-      server_(std::make_unique<httplib::Server>()) {
+      server_(std::make_unique<HttplibEdgeServer>(options_.limits, options_.worker_threads, options_.max_connections,
+                                                  options_.tls)) {
+  if (!options_.allowed_ips.empty()) filters_.add(std::make_unique<IpAllowlistFilter>(options_.allowed_ips));
   filters_.add(std::make_unique<ErrorAnswerFilter>(error_log));
   filters_.add(std::make_unique<BodyLimitFilter>(options_.max_body_bytes));
   filters_.add(std::make_unique<ServingModeFilter>(options_.serving));
@@ -31,14 +38,8 @@ HttpServer::HttpServer(HttpServerOptions options, std::ostream& error_log)
     setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
     listening_socket_ = socket;
   });
-  server_->set_keep_alive_max_count(1000000);
-  server_->set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
-  server_->set_read_timeout(options_.read_timeout_seconds, 0);
-  server_->set_write_timeout(options_.write_timeout_seconds, 0);
   // Bodies are read by the dispatcher, within each route's cap (BodyLimitFilter).
   server_->set_payload_max_length(std::numeric_limits<std::size_t>::max());
-  const std::size_t threads = options_.worker_threads == 0 ? 1 : options_.worker_threads;
-  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   install_handlers();
 }
 
@@ -50,14 +51,14 @@ void HttpServer::install_handlers() {
   // body unread and each route decides: read whole within its cap, or streamed.
   const auto without_body = [this](const httplib::Request& request, httplib::Response& response) {
     memory_trimmer_.note_activity();
-    HttplibRequest view(request, nullptr);
+    HttplibRequest view(request, nullptr, client_address_of(request));
     HttplibReply reply(request, response);
     dispatcher_.dispatch(view, reply);
   };
   const auto with_body = [this](const httplib::Request& request, httplib::Response& response,
                                 const httplib::ContentReader& reader) {
     memory_trimmer_.note_activity();
-    HttplibRequest view(request, &reader);
+    HttplibRequest view(request, &reader, client_address_of(request));
     HttplibReply reply(request, response);
     dispatcher_.dispatch(view, reply);
   };
@@ -77,6 +78,7 @@ void HttpServer::install_handlers() {
     const char* code = status == 413 ? "RESOURCE_EXHAUSTED" : status == 404 ? "ENDPOINT_NOT_FOUND" : "BAD_REQUEST";
     const char* reason = status == 413   ? "the request body is too large"
                          : status == 414 ? "the request URI is too long"
+                         : status == 431 ? "the request headers are too large"
                          : status == 404 ? "the requested URL was not found on the server"
                                          : "the request is malformed";
     HttplibReply(request, response).error(status, code, std::string("Request rejected: ") + reason + ".");
@@ -86,6 +88,15 @@ void HttpServer::install_handlers() {
       [](const httplib::Request& request, httplib::Response& response, std::exception_ptr) {
         HttplibReply(request, response).error(500, "INTERNAL_ERROR", "An internal error occurred.");
       });
+}
+
+std::string HttpServer::client_address_of(const httplib::Request& request) const {
+  std::vector<std::string> forwarded_for;
+  if (!options_.trusted_proxies.empty()) {
+    const std::size_t count = request.get_header_value_count("X-Forwarded-For");
+    for (std::size_t i = 0; i < count; ++i) forwarded_for.push_back(request.get_header_value("X-Forwarded-For", i));
+  }
+  return client_address(request.remote_addr, forwarded_for, options_.trusted_proxies);
 }
 
 bool HttpServer::bind(const std::string& host, int port) {

@@ -5,12 +5,15 @@
 // (Router), passes it through the filters (FilterChain) and calls its handler.
 // Handler groups add their routes, and filters their checks, before run().
 
+#include "server/http/connection_limits.hpp"
 #include "server/http/filter_chain.hpp"
 #include "server/http/idle_memory_trimmer.hpp"
+#include "server/http/ip_allowlist.hpp"
 #include "server/http/request_dispatcher.hpp"
 #include "server/http/route_group.hpp"
 #include "server/http/router.hpp"
 #include "server/http/serving_options.hpp"
+#include "server/http/tls_context.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -19,26 +22,33 @@
 
 namespace httplib {
 class Server;
-}
+struct Request;
+}  // namespace httplib
 
 namespace mlflowcpp::server::http {
 
 struct HttpServerOptions {
   ServingOptions serving;
-  // cpp-httplib keeps one pool thread per open keep-alive connection, so the
-  // pool bounds the number of concurrent clients served without queueing.
+  // One thread serves one open connection at a time, so the pool bounds the
+  // number of concurrent clients served without queueing.
   std::size_t worker_threads = 32;
+  // Connections served or waiting for a thread; one more is answered 503 (TLS: closed) at once.
+  std::size_t max_connections = 512;
+  ConnectionLimits limits;
   // Bodies read into memory (JSON calls): the cap of routes that take the default.
   std::size_t max_body_bytes = 64 * 1024 * 1024;
-  int keep_alive_timeout_seconds = 5;
-  int read_timeout_seconds = 30;
-  int write_timeout_seconds = 30;
+  // Clients allowed in (empty: everyone); others get 403 before anything else happens.
+  IpNetworkList allowed_ips;
+  // Peers whose X-Forwarded-For names the client (see client_address.hpp).
+  IpNetworkList trusted_proxies;
+  // HTTPS only when set; reload it to change the certificate of new connections.
+  std::shared_ptr<TlsContext> tls;
 };
 
 class HttpServer {
  public:
-  // Installs the standard filters: error answers (causes logged to `error_log`),
-  // body limits, the serving-mode gates. `error_log` must outlive the server.
+  // Installs the standard filters: the IP allowlist (when one is given), error
+  // answers (causes logged to `error_log`), body limits, the serving-mode gates. `error_log` must outlive the server.
   explicit HttpServer(HttpServerOptions options, std::ostream& error_log);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
@@ -65,6 +75,9 @@ class HttpServer {
   void install_handlers();
   // Lets more connections wait to be accepted than httplib's default allows.
   void raise_listen_backlog();
+
+  // The client a request comes from, through the trusted proxies.
+  std::string client_address_of(const httplib::Request& request) const;
 
   HttpServerOptions options_;
   Router router_;

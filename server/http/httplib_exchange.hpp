@@ -13,25 +13,28 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace mlflowcpp::server::http {
 
 class HttplibRequest : public Request {
  public:
   // `reader` is null for requests whose body httplib does not read (GET, HEAD, OPTIONS).
-  HttplibRequest(const httplib::Request& request, const httplib::ContentReader* reader)
-      : request_(request), reader_(reader) {}
+  // `peer_address`: the client, as the trusted proxies name it.
+  HttplibRequest(const httplib::Request& request, const httplib::ContentReader* reader, std::string peer_address)
+      : request_(request), reader_(reader), peer_address_(std::move(peer_address)) {}
 
   const std::string& method() const override { return request_.method; }
   const std::string& path() const override { return request_.path; }
   const QueryParams& query() const override { return request_.params; }
   std::optional<std::string> header(const std::string& name) const override;
-  const std::string& peer_address() const override { return request_.remote_addr; }
+  const std::string& peer_address() const override { return peer_address_; }
   bool read_body(const BodyChunkSink& sink) override;
 
  private:
   const httplib::Request& request_;
   const httplib::ContentReader* reader_;
+  std::string peer_address_;
 };
 
 class HttplibReply : public Reply {

@@ -17,9 +17,10 @@ namespace {
 
 constexpr int kStartAttempts = 4;
 
-// One GET <prefix>/health with short timeouts; true on 200.
-bool health_answers(int port, const std::string& static_prefix) {
-  httplib::Client probe("127.0.0.1", port);
+// One GET <prefix>/health with short timeouts; true on 200. Over HTTPS (any certificate) with `tls`.
+bool health_answers(int port, const std::string& static_prefix, bool tls) {
+  httplib::Client probe((tls ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port));
+  probe.enable_server_certificate_verification(false);
   probe.set_connection_timeout(0, 200000);
   probe.set_read_timeout(1, 0);
   auto result = probe.Get((static_prefix + "/health").c_str());
@@ -98,7 +99,7 @@ bool ServerProcess::try_start_on(int port) {
           exited = true;
           return true;
         }
-        return health_answers(port, options_.static_prefix);
+        return health_answers(port, options_.static_prefix, options_.tls);
       },
       options_.startup_timeout);
   // A healthy answer from a process that then turns out dead came from someone
@@ -156,6 +157,10 @@ ClientOptions ServerProcess::client_options() const {
   options.max_retries = 0;
   options.timeout_seconds = 60;
   return options;
+}
+
+void ServerProcess::signal(int signal_number) {
+  if (child_ && child_->running()) ::kill(child_->id(), signal_number);
 }
 
 HttpClient ServerProcess::client(std::chrono::seconds timeout) const { return HttpClient(port_, timeout); }

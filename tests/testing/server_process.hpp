@@ -35,6 +35,8 @@ struct ServerOptions {
   EnvironmentOverrides environment;
   // Prefix of /health: the server's --static-prefix (taken from extra_args when empty).
   std::string static_prefix;
+  // The server speaks HTTPS (extra_args carry --tls-cert and --tls-key): its health is asked over TLS.
+  bool tls = false;
   std::chrono::milliseconds startup_timeout = std::chrono::seconds(20);
   std::chrono::milliseconds stop_timeout = std::chrono::seconds(10);
 };
@@ -68,6 +70,8 @@ class ServerProcess {
   // stop() if running, then start again with the same options and data (same DB).
   void restart();
   bool running();
+  // Sends `signal_number` (e.g. SIGHUP) to the running server.
+  void signal(int signal_number);
 
   int port() const { return port_; }
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }

@@ -1,0 +1,45 @@
+#pragma once
+
+// cpp-httplib's server with the connection handling of the network edge:
+// httplib still parses requests and writes answers (process_request), but each
+// connection runs here, over a ConnectionChannel (TLS when a TlsContext is
+// given) and a ConnectionStream, within the ConnectionLimits: the keep-alive
+// loop, deadlines on the head of every request and on the TLS handshake, the
+// requests per connection, and the bound on connections (ConnectionQueue),
+// beyond which a new connection is answered 503 (plain HTTP) or closed (TLS).
+
+#include "server/http/connection_limits.hpp"
+#include "server/http/tls_context.hpp"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <thread>
+
+namespace mlflowcpp::server::http {
+
+class ConnectionChannel;
+class ConnectionStream;
+
+class HttplibEdgeServer : public httplib::Server {
+ public:
+  // `tls`: null for plain HTTP.
+  HttplibEdgeServer(const ConnectionLimits& limits, std::size_t threads, std::size_t max_connections,
+                    std::shared_ptr<TlsContext> tls);
+
+ private:
+  // Called by httplib for every accepted connection, on a serving thread, or on
+  // the accepting thread when the ConnectionQueue refused it.
+  bool process_and_close_socket(socket_t sock) override;
+  std::unique_ptr<ConnectionChannel> open_channel(int socket);
+  void serve_requests(ConnectionStream& stream);
+  bool stopping() const;
+
+  const ConnectionLimits limits_;
+  const std::shared_ptr<TlsContext> tls_;
+  std::atomic<std::thread::id> accepting_thread_{};
+};
+
+}  // namespace mlflowcpp::server::http
