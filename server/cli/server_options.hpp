@@ -26,6 +26,10 @@ struct ServerOptions {
   // load (MLflow's SQLAlchemy pool settings and defaults).
   std::size_t db_pool_size = 5;
   std::size_t db_max_overflow = 10;
+  // Artifact roots beyond the destination and the default root; or none at all
+  // (every location served, as the official server does) for trusted setups.
+  std::vector<std::string> allowed_artifact_roots;
+  bool allow_any_artifact_location = false;
 };
 
 // Reads the environment; injectable so parsing can be tested.
