@@ -2,9 +2,12 @@
 
 #include "server/artifacts/artifact_path.hpp"
 
+#include <utility>
+
 namespace mlflowcpp::server {
 
-ArtifactLister::ArtifactLister(std::string artifacts_destination) : locator_(std::move(artifacts_destination)) {}
+ArtifactLister::ArtifactLister(std::string artifacts_destination, ArtifactRoots roots)
+    : locator_(std::move(artifacts_destination), std::move(roots)) {}
 
 std::vector<FileInfo> ArtifactLister::list(const std::string& artifact_root_uri,
                                            const std::string& relative_path) const {

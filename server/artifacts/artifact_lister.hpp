@@ -17,8 +17,9 @@ namespace mlflowcpp::server {
 
 class ArtifactLister {
  public:
-  // `artifacts_destination`: where mlflow-artifacts: URIs live (a path or a URI).
-  explicit ArtifactLister(std::string artifacts_destination);
+  // `artifacts_destination`: where mlflow-artifacts: URIs live (a path or a URI);
+  // `roots`: where other artifact roots may lie.
+  ArtifactLister(std::string artifacts_destination, ArtifactRoots roots);
 
   // Direct children of `relative_path` ("" = the root) under `artifact_root_uri`,
   // sorted by path; each path is relative to the root ("dir/file.txt"). A missing

@@ -46,8 +46,8 @@ bool is_proxied_scheme(const std::string& scheme) {
 
 }  // namespace
 
-ArtifactLocator::ArtifactLocator(std::string artifacts_destination)
-    : artifacts_destination_(std::move(artifacts_destination)) {
+ArtifactLocator::ArtifactLocator(std::string artifacts_destination, ArtifactRoots roots)
+    : artifacts_destination_(std::move(artifacts_destination)), roots_(std::move(roots)) {
   const std::string scheme = uri_scheme(artifacts_destination_);
   // A destination that names the proxy itself would resolve forever.
   if (is_proxied_scheme(scheme)) return;
@@ -97,7 +97,13 @@ std::shared_ptr<const ArtifactStore> ArtifactLocator::store_for(const std::strin
 
 ArtifactLocation ArtifactLocator::resolve(const std::string& root_uri, const std::string& relative) const {
   const std::string scheme = uri_scheme(root_uri);
-  if (!is_proxied_scheme(scheme)) return {store_for(root_uri), relative};
+  if (!is_proxied_scheme(scheme)) {
+    // Stored locations may predate the roots (or the server's flags may have
+    // changed): the client is refused access, the data stays as it is.
+    std::shared_ptr<const ArtifactStore> store = store_for(root_uri);  // a malformed root answers 400 first
+    roots_.require_allowed(root_uri, ErrorCode::kPermissionDenied, "Artifact location");
+    return {std::move(store), relative};
+  }
 
   // Proxied roots: the path after the scheme (or after the proxy route of an
   // http(s) URL) is relative to the artifacts destination.

@@ -29,6 +29,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -105,8 +106,14 @@ int run_server(const std::vector<std::string>& arguments) {
     }
   }
   cli::ServerOptions options;
+  std::optional<server::ArtifactRoots> artifact_roots;
   try {
     options = cli::parse_server_options(arguments, cli::process_environment);
+    artifact_roots = options.allow_any_artifact_location
+                         ? server::ArtifactRoots::any()
+                         : server::ArtifactRoots::of_server(options.artifacts_destination,
+                                                            options.default_artifact_root,
+                                                            options.allowed_artifact_roots);
   } catch (const std::invalid_argument& error) {
     std::cerr << "mlflowcpp server: " << error.what() << "\n";
     return 2;
@@ -142,9 +149,9 @@ int run_server(const std::vector<std::string>& arguments) {
     }
   }
 
-  server::ArtifactLister artifacts(options.artifacts_destination);
+  server::ArtifactLister artifacts(options.artifacts_destination, *artifact_roots);
   server::TrackingService service(*stores.tracking, artifacts);
-  server::RegistryService registry(*stores.registry);
+  server::RegistryService registry(*stores.registry, *artifact_roots);
   server::LoggedModelService logged_models(*stores.logged_models);
   server::http::HttpServerOptions http_options;
   http_options.serving.static_prefix = options.static_prefix;

@@ -92,6 +92,11 @@ std::string server_usage() {
          "                                  Resolve mlflow-artifacts: URIs locally [MLFLOW_SERVE_ARTIFACTS] (on)\n"
          "  --artifacts-destination URI     Where mlflow-artifacts: URIs live: a directory or s3://bucket/prefix\n"
          "                                  [MLFLOW_ARTIFACTS_DESTINATION] (default ./mlartifacts)\n"
+         "  --allowed-artifact-roots LIST   More roots experiments' artifact locations may lie below (comma-\n"
+         "                                  separated paths, file: or s3://bucket/prefix URIs) besides the\n"
+         "                                  destination and the default root [MLFLOW_ALLOWED_ARTIFACT_ROOTS]\n"
+         "  --allow-any-artifact-location   Trusted setups only: serve artifacts wherever a client's experiment\n"
+         "                                  points, as `mlflow server` does [MLFLOW_ALLOW_ANY_ARTIFACT_LOCATION]\n"
          "  --artifacts-only                Answer tracking calls with 503 [MLFLOW_ARTIFACTS_ONLY]\n"
          "  -w, --workers N                 Request threads; one per open client connection\n"
          "                                  [MLFLOW_WORKERS] (default 32)\n"
@@ -125,7 +130,8 @@ ServerOptions parse_server_options(const std::vector<std::string>& arguments, co
                                              "--static-dir", "--db-pool-size", "--db-max-overflow",
                                              "--allowed-ips", "--trusted-proxies", "--tls-cert", "--tls-key",
                                              "--read-timeout", "--write-timeout", "--keep-alive-timeout",
-                                             "--max-keep-alive-requests", "--max-connections", "--max-header-bytes"};
+                                             "--max-keep-alive-requests", "--max-connections", "--max-header-bytes",
+                                             "--allowed-artifact-roots"};
   const std::map<std::string, std::string> short_flags = {{"-h", "--host"}, {"-p", "--port"}, {"-w", "--workers"}};
 
   for (std::size_t i = 0; i < arguments.size(); ++i) {
@@ -142,9 +148,10 @@ ServerOptions parse_server_options(const std::vector<std::string>& arguments, co
                                               "support.",
                                               flag));
     }
-    if (flag == "--serve-artifacts" || flag == "--no-serve-artifacts" || flag == "--artifacts-only") {
+    if (flag == "--serve-artifacts" || flag == "--no-serve-artifacts" || flag == "--artifacts-only" ||
+        flag == "--allow-any-artifact-location") {
       if (inline_value) throw std::invalid_argument(fmt::format("{} takes no value.", flag));
-      if (flag == "--artifacts-only") {
+      if (flag == "--artifacts-only" || flag == "--allow-any-artifact-location") {
         given[flag] = "true";
       } else {
         given["--serve-artifacts"] = flag == "--serve-artifacts" ? "true" : "false";
@@ -196,6 +203,20 @@ ServerOptions parse_server_options(const std::vector<std::string>& arguments, co
   }
   if (auto overflow = setting("--db-max-overflow", "MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW")) {
     options.db_max_overflow = static_cast<std::size_t>(parse_integer("--db-max-overflow", *overflow, 0, 1000));
+  }
+  if (auto any = setting("--allow-any-artifact-location", "MLFLOW_ALLOW_ANY_ARTIFACT_LOCATION")) {
+    options.allow_any_artifact_location = parse_bool("--allow-any-artifact-location", *any);
+  }
+  if (auto roots = setting("--allowed-artifact-roots", "MLFLOW_ALLOWED_ARTIFACT_ROOTS")) {
+    std::size_t start = 0;
+    while (start <= roots->size()) {
+      const std::size_t comma = std::min(roots->find(',', start), roots->size());
+      std::string root = roots->substr(start, comma - start);
+      root.erase(0, root.find_first_not_of(" \t"));
+      root.erase(root.find_last_not_of(" \t") + 1);
+      if (!root.empty()) options.allowed_artifact_roots.push_back(has_uri_scheme(root) ? root : absolute_path(root));
+      start = comma + 1;
+    }
   }
   if (auto prefix = setting("--static-prefix", "MLFLOW_STATIC_PREFIX")) {
     if (prefix->empty() || prefix->front() != '/') {

@@ -41,6 +41,11 @@ struct ServerOptions {
   std::size_t max_keep_alive_requests = 1000;
   std::size_t max_connections = 512;
   std::size_t max_header_bytes = 64 * 1024;
+
+  // Artifact roots beyond the destination and the default root; or none at all
+  // (every location served, as the official server does) for trusted setups.
+  std::vector<std::string> allowed_artifact_roots;
+  bool allow_any_artifact_location = false;
 };
 
 // Reads the environment; injectable so parsing can be tested.

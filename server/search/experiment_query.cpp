@@ -2,6 +2,7 @@
 // parameterised SELECT; tag filters are EXISTS lookups by the primary key
 // (key, experiment_id) of experiment_tags.
 #include "server/search/search.hpp"
+#include "server/search/search_limits.hpp"
 #include "server/search/sql_fragment.hpp"
 
 #include <mlflowcpp/errors.hpp>
@@ -82,6 +83,8 @@ SqlFragment ordering(const std::vector<OrderBy>& order_by) {
 
 SqlQuery compile_experiment_query(const ExperimentQuery& query, Dialect dialect) {
   detail::assert_valid_page(query.limit, query.offset);
+  check_filter_clause_count(query.filter.clauses.size());
+  check_order_by_count(query.order_by.size());
   SqlFragment sql;
   sql.text("SELECT experiments.experiment_id FROM experiments WHERE experiments.lifecycle_stage IN ");
   sql.text(detail::lifecycle_stages(query.view_type));
@@ -91,6 +94,7 @@ SqlQuery compile_experiment_query(const ExperimentQuery& query, Dialect dialect)
   }
   sql.text(" ORDER BY ").append(ordering(query.order_by));
   sql.text(" LIMIT ").bind(query.limit).text(" OFFSET ").bind(query.offset);
+  check_bound_value_count(sql.bindings.size());
   return SqlQuery{std::move(sql.sql), std::move(sql.bindings)};
 }
 

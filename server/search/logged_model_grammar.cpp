@@ -1,5 +1,6 @@
 // The filter grammar of SearchLoggedModels: parse_logged_model_filter.
 #include "server/search/logged_model_search.hpp"
+#include "server/search/search_limits.hpp"
 #include "server/search/python_text.hpp"
 #include "server/search/syntax.hpp"
 #include "server/search/tokenizer.hpp"
@@ -89,6 +90,7 @@ class LoggedModelFilterParser {
     if (peek().kind == TokenKind::kEnd) return clauses;
     while (true) {
       clauses.push_back(comparison());
+      check_filter_clause_count(clauses.size());
       if (peek().kind == TokenKind::kEnd) return clauses;
       if (!detail::is_keyword(peek(), "AND")) not_a_list_of_comparisons();
       ++next_;
@@ -240,6 +242,7 @@ class LoggedModelFilterParser {
 }  // namespace
 
 std::vector<LoggedModelClause> parse_logged_model_filter(std::string_view filter) {
+  check_filter_length(filter);  // before the tokenizer spends time on it
   return LoggedModelFilterParser(filter).run();
 }
 

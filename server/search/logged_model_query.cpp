@@ -12,6 +12,7 @@
 //   ORDER BY (<latest accuracy>) DESC NULLS LAST, lm.creation_timestamp_ms DESC, lm.model_id ASC
 //   LIMIT ? OFFSET ?
 #include "server/search/logged_model_search.hpp"
+#include "server/search/search_limits.hpp"
 #include "server/search/sql_fragment.hpp"
 
 #include <mlflowcpp/errors.hpp>
@@ -178,6 +179,8 @@ SqlFragment ordering(const std::vector<LoggedModelOrderBy>& order_by) {
 
 SqlQuery compile_logged_model_query(const LoggedModelQuery& query, Dialect dialect) {
   detail::assert_valid_page(query.limit, query.offset);
+  check_filter_clause_count(query.filter.size());
+  check_order_by_count(query.order_by.size());
   SqlFragment where = experiment_condition(query.experiment_ids);
   where.text(" AND lm.lifecycle_stage = 'active'");
   bool has_metric_clause = false;
@@ -205,6 +208,7 @@ SqlQuery compile_logged_model_query(const LoggedModelQuery& query, Dialect diale
   sql.text("SELECT lm.model_id FROM logged_models AS lm WHERE ").append(where);
   sql.text(" ORDER BY ").append(ordering(query.order_by));
   sql.text(" LIMIT ").bind(query.limit).text(" OFFSET ").bind(query.offset);
+  check_bound_value_count(sql.bindings.size());
   return SqlQuery{std::move(sql.sql), std::move(sql.bindings)};
 }
 

@@ -1,6 +1,7 @@
 // Registry search (MLflow's SearchModelUtils / SearchModelVersionUtils rules)
 // compiled to SQL over registered_models, model_versions and their tag tables.
 #include "server/search/registry_search.hpp"
+#include "server/search/search_limits.hpp"
 
 #include <fmt/format.h>
 
@@ -279,6 +280,7 @@ void append_page(const RegistryQuery& query, std::string& sql, std::vector<SqlVa
 
 SqlQuery compile_registered_model_query(const RegistryQuery& query, Dialect dialect) {
   detail::assert_valid_page(query.limit, query.offset);
+  check_order_by_count(query.order_by.size());
   WhereBuilder where(kRegisteredModels, dialect);
   for (const auto& clause : detail::parse_filter_syntax(query.filter)) {
     add_registered_model_clause(clause, where, dialect);
@@ -306,11 +308,13 @@ SqlQuery compile_registered_model_query(const RegistryQuery& query, Dialect dial
   where.finish({}, result.sql, result.bindings);
   result.sql += order;
   append_page(query, result.sql, result.bindings);
+  check_bound_value_count(result.bindings.size());
   return result;
 }
 
 SqlQuery compile_model_version_query(const RegistryQuery& query, Dialect dialect) {
   detail::assert_valid_page(query.limit, query.offset);
+  check_order_by_count(query.order_by.size());
   WhereBuilder where(kModelVersions, dialect);
   for (const auto& clause : detail::parse_filter_syntax(query.filter)) {
     add_model_version_clause(clause, where, dialect);
@@ -345,6 +349,7 @@ SqlQuery compile_model_version_query(const RegistryQuery& query, Dialect dialect
   where.finish({"mv.current_stage != 'Deleted_Internal'"}, result.sql, result.bindings);
   result.sql += order;
   append_page(query, result.sql, result.bindings);
+  check_bound_value_count(result.bindings.size());
   return result;
 }
 

@@ -12,6 +12,7 @@
 //            runs.start_time DESC, runs.run_uuid ASC
 //   LIMIT ? OFFSET ?
 #include "server/search/search.hpp"
+#include "server/search/search_limits.hpp"
 #include "server/search/sql_fragment.hpp"
 
 #include <mlflowcpp/errors.hpp>
@@ -215,6 +216,8 @@ Ordering ordering(const std::vector<OrderBy>& order_by) {
 
 SqlQuery compile_run_query(const RunQuery& query, Dialect dialect) {
   detail::assert_valid_page(query.limit, query.offset);
+  check_filter_clause_count(query.filter.clauses.size());
+  check_order_by_count(query.order_by.size());
   const std::string_view stages = detail::lifecycle_stages(query.view_type);
   const Ordering order = ordering(query.order_by);
 
@@ -230,6 +233,7 @@ SqlQuery compile_run_query(const RunQuery& query, Dialect dialect) {
   sql.text(" WHERE ").append(where);
   sql.text(" ORDER BY ").append(order.terms);
   sql.text(" LIMIT ").bind(query.limit).text(" OFFSET ").bind(query.offset);
+  check_bound_value_count(sql.bindings.size());
   return SqlQuery{std::move(sql.sql), std::move(sql.bindings)};
 }
 

@@ -1,4 +1,5 @@
 #include "server/search/syntax.hpp"
+#include "server/search/search_limits.hpp"
 
 #include <mlflowcpp/errors.hpp>
 
@@ -21,6 +22,7 @@ class FilterParser {
     if (peek().kind == TokenKind::kEnd) return clauses;
     while (true) {
       clauses.push_back(clause());
+      check_filter_clause_count(clauses.size());
       const Token& after = peek();
       if (after.kind == TokenKind::kEnd) return clauses;
       if (after.kind == TokenKind::kSemicolon) {
@@ -137,6 +139,7 @@ class FilterParser {
             filter_, describe(item.source)));
       }
       result.items.push_back(item.text);
+      check_in_list_size(result.items.size());
       result.source += item.source;
       const Token& separator = take();
       result.source += separator.source;
@@ -166,7 +169,10 @@ class FilterParser {
 
 }  // namespace
 
-std::vector<SyntaxClause> parse_filter_syntax(std::string_view filter) { return FilterParser(filter).run(); }
+std::vector<SyntaxClause> parse_filter_syntax(std::string_view filter) {
+  check_filter_length(filter);  // before the tokenizer spends time on it
+  return FilterParser(filter).run();
+}
 
 SyntaxOrderBy parse_order_by_syntax(std::string_view order_by) {
   const std::vector<Token> tokens = tokenize(order_by, "order_by clause");

@@ -8,6 +8,7 @@
 #include <limits>
 #include <mlflowcpp/errors.hpp>
 #include <system_error>
+#include <utility>
 
 #include "server/artifacts/artifact_path.hpp"
 #include "server/artifacts/uri_parts.hpp"
@@ -220,7 +221,7 @@ void validate_alias(const std::string& alias) {
 
 }  // namespace registry_rules
 
-RegistryService::RegistryService(RegistryStore& store) : store_(store) {}
+RegistryService::RegistryService(RegistryStore& store, ArtifactRoots roots) : store_(store), roots_(std::move(roots)) {}
 
 // ---------------------------------------------------------------------------
 // Registered models
@@ -313,7 +314,11 @@ void RegistryService::validate_source(const std::string& source, const std::stri
   if (!run_id.empty()) {
     const auto artifact_uri = store_.run_artifact_uri(run_id);
     if (!artifact_uri) throw not_found(fmt::format("Run with id={} not found", run_id));
-    if (lies_within_local_root(source, *artifact_uri)) return;
+    if (lies_within_local_root(source, *artifact_uri)) {
+      // A run created before the roots were set (or changed) may lie outside them.
+      roots_.require_allowed(source, ErrorCode::kInvalidParameterValue, "Model version source");
+      return;
+    }
   }
   throw invalid_parameter(fmt::format(
       "Invalid model version source: '{}'. To use a local path as a model version source, the run_id request "
@@ -329,7 +334,10 @@ void RegistryService::validate_source_of_logged_model(const std::string& source,
   }
   const auto artifact_location = store_.logged_model_artifact_location(model_id);
   if (!artifact_location) throw not_found(fmt::format("Logged model with ID '{}' not found.", model_id));
-  if (lies_within_local_root(source, *artifact_location)) return;
+  if (lies_within_local_root(source, *artifact_location)) {
+    roots_.require_allowed(source, ErrorCode::kInvalidParameterValue, "Model version source");
+    return;
+  }
   throw invalid_parameter(fmt::format(
       "Invalid model version source: '{}'. To use a local path as a model version source, the model_id request "
       "parameter has to be specified and the local path has to be contained within the artifact directory of the "

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "server/artifacts/artifact_roots.hpp"
 #include "server/store/registry_store.hpp"
 
 namespace mlflowcpp::server {
@@ -37,7 +38,9 @@ struct CreateModelVersionParams {
 
 class RegistryService {
  public:
-  explicit RegistryService(RegistryStore& store);
+  // `roots`: where a local model version source may lie (on top of MLflow's
+  // rule that it lies in its run's or logged model's artifacts).
+  RegistryService(RegistryStore& store, ArtifactRoots roots);
 
   // Registered models.
   RegisteredModel create_registered_model(const std::string& name, const std::vector<RegisteredModelTag>& tags,
@@ -81,6 +84,7 @@ class RegistryService {
 
  private:
   RegistryStore& store_;
+  ArtifactRoots roots_;
 };
 
 // Single rules of the registry, for callers that check a value on its own.

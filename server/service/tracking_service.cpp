@@ -23,7 +23,11 @@ TrackingService::TrackingService(TrackingStore& store, const ArtifactLister& art
 std::string TrackingService::create_experiment(const std::string& name, const std::string& artifact_location,
                                                const std::vector<ExperimentTag>& tags) {
   validation::validate_experiment_name(name);
-  if (!artifact_location.empty()) validation::validate_artifact_location(artifact_location);
+  if (!artifact_location.empty()) {
+    validation::validate_artifact_location(artifact_location);
+    artifacts_.locator().roots().require_allowed(artifact_location, ErrorCode::kInvalidParameterValue,
+                                                 "Artifact location");
+  }
   for (const auto& tag : tags) validation::validate_experiment_tag(tag);
   return store_.create_experiment(name, artifact_location, tags);
 }

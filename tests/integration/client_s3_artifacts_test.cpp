@@ -85,7 +85,10 @@ class ClientS3ArtifactsTest : public ::testing::Test {
     environment_.push_back(
         std::make_unique<ScopedEnvironment>("MLFLOW_MULTIPART_DOWNLOAD_CHUNK_SIZE", std::to_string(kDownloadChunk)));
     // The tracking server gets no S3 settings: the client alone talks to S3.
-    server_ = std::make_unique<testing::ServerProcess>();
+    testing::ServerOptions options;
+    options.extra_args = {"--allowed-artifact-roots",
+                          std::string("s3://") + kBucket + "/experiments,s3://no-such-bucket"};
+    server_ = std::make_unique<testing::ServerProcess>(options);
   }
   static void TearDownTestSuite() {
     server_.reset();

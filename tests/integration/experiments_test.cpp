@@ -7,6 +7,7 @@
 #include <set>
 
 #include "integration/tracking_api.hpp"
+#include "testing/temp_dir.hpp"
 
 namespace mlflowcpp::integration {
 namespace {
@@ -15,8 +16,18 @@ using testing::url_encode;
 
 class ExperimentsTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = std::make_unique<testing::ServerProcess>(); }
-  static void TearDownTestSuite() { server_.reset(); }
+  static void SetUpTestSuite() {
+    work_dir_ = std::make_unique<testing::TempDir>();
+    testing::ServerOptions options;
+    options.work_dir = work_dir_->path();
+    // One root beyond the server's own, for the tests of given artifact locations.
+    options.extra_args = {"--allowed-artifact-roots", (work_dir_->path() / "custom-root").string()};
+    server_ = std::make_unique<testing::ServerProcess>(options);
+  }
+  static void TearDownTestSuite() {
+    server_.reset();
+    work_dir_.reset();
+  }
 
   // Names unique across the tests of this file (they share one server).
   std::string unique_name(const std::string& stem) {
@@ -26,9 +37,11 @@ class ExperimentsTest : public ::testing::Test {
 
   HttpClient http_ = server_->client();
   TrackingApi api_{http_};
+  static std::unique_ptr<testing::TempDir> work_dir_;
   static std::unique_ptr<testing::ServerProcess> server_;
 };
 
+std::unique_ptr<testing::TempDir> ExperimentsTest::work_dir_;
 std::unique_ptr<testing::ServerProcess> ExperimentsTest::server_;
 
 TEST_F(ExperimentsTest, HealthAnswersOk) {
@@ -96,6 +109,21 @@ TEST_F(ExperimentsTest, CreateKeepsAGivenArtifactLocation) {
   const std::string location = (server_->work_dir() / "custom-root").string();
   std::string id = api_.create_experiment(unique_name("e"), {{"artifact_location", location}});
   EXPECT_EQ(api_.get_experiment(id).value("artifact_location", ""), location);
+}
+
+TEST_F(ExperimentsTest, CreateRefusesLocationsOutsideTheArtifactRoots) {
+  const std::string root = (server_->work_dir() / "custom-root").string();
+  for (const std::string& location : std::vector<std::string>{"/etc", "file:///etc", root + "-other", root + "/../mlflow.db", "file://" + root + "/%2e%2e/x",
+        "s3://bucket/x", "gs://bucket/x", server_->work_dir().string()}) {
+    auto refused = http_.post(kApi + "/experiments/create", {{"name", unique_name(location)}, {"artifact_location", location}});
+    EXPECT_TRUE(IsError(refused, 400, "INVALID_PARAMETER_VALUE")) << location;
+    EXPECT_NE(refused.json.value("message", "").find("outside the artifact roots"), std::string::npos) << refused.body;
+  }
+  for (const std::string& location : std::vector<std::string>{root + "/a", "file://" + root + "/b/", "mlflow-artifacts:/x"}) {
+    EXPECT_TRUE(IsOk(http_.post(kApi + "/experiments/create",
+                                {{"name", unique_name(location)}, {"artifact_location", location}})))
+        << location;
+  }
 }
 
 TEST_F(ExperimentsTest, UnknownExperimentsAreNotFound) {

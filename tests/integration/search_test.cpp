@@ -263,5 +263,35 @@ TEST_F(SearchTest, SearchIsPostOnly) {
   EXPECT_EQ(response.status, 405) << response.describe();
 }
 
+// Searches beyond the limits of search_limits.hpp answer 400 naming the limit, never a database error.
+TEST_F(SearchTest, SearchesBeyondTheLimitsAreInvalid) {
+  const auto anded = [](const std::string& clause, int count) {
+    std::string filter;
+    for (int i = 0; i < count; ++i) filter += (i == 0 ? "" : " AND ") + clause;
+    return filter;
+  };
+  const Json ids = Json::array({"0"});
+  EXPECT_TRUE(IsOk(http_.post(kApi + "/runs/search", {{"experiment_ids", ids}, {"filter", anded("params.p = 'v'", 100)}})));
+  const std::vector<std::pair<std::string, Json>> too_large = {
+      {"/runs/search", {{"experiment_ids", ids}, {"filter", anded("params.p = 'v'", 3000)}}},
+      {"/runs/search", {{"experiment_ids", ids}, {"filter", "params.p = '" + std::string(100000, 'x') + "'"}}},
+      {"/runs/search", {{"experiment_ids", ids}, {"order_by", Json(std::vector<std::string>(300, "metrics.m"))}}},
+      {"/runs/search", {{"experiment_ids", Json(std::vector<std::string>(40000, "1"))}}},
+      {"/experiments/search", {{"max_results", 10}, {"filter", anded("tags.t = 'v'", 3000)}}},
+      {"/logged-models/search", {{"experiment_ids", ids}, {"filter", anded("params.p = 'v'", 3000)}}},
+  };
+  for (const auto& [path, body] : too_large) {
+    auto response = http_.post(kApi + path, body);
+    EXPECT_TRUE(IsError(response, 400, "INVALID_PARAMETER_VALUE")) << path << ": " << response.describe();
+    EXPECT_NE(response.json.value("message", "").find("exceeds the limit"), std::string::npos) << path << response.body;
+  }
+  // The registry's searches are GETs.
+  for (const std::string path : {"/registered-models/search", "/model-versions/search"}) {
+    auto response = http_.get(kApi + path + "?filter=" + testing::url_encode(anded("tags.t = 'v'", 101)));
+    EXPECT_TRUE(IsError(response, 400, "INVALID_PARAMETER_VALUE")) << path << ": " << response.describe();
+    EXPECT_NE(response.json.value("message", "").find("exceeds the limit"), std::string::npos) << path;
+  }
+}
+
 }  // namespace
 }  // namespace mlflowcpp::integration

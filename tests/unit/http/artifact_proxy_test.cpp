@@ -95,9 +95,10 @@ class ArtifactServer {
     destination_ = directory_.path() / "mlartifacts";
     if (setup.artifacts_destination.empty()) setup.artifacts_destination = destination_.string();
     stores_ = open_backend_stores("sqlite:///" + (directory_.path() / "mlflow.db").string(), setup.default_artifact_root);
-    lister_ = std::make_unique<ArtifactLister>(setup.artifacts_destination);
+    // Every artifact location allowed: the roots have their own tests (artifact_roots_test, artifact_roots_http_test).
+    lister_ = std::make_unique<ArtifactLister>(setup.artifacts_destination, ArtifactRoots::any());
     tracking_ = std::make_unique<TrackingService>(*stores_.tracking, *lister_);
-    registry_ = std::make_unique<RegistryService>(*stores_.registry);
+    registry_ = std::make_unique<RegistryService>(*stores_.registry, ArtifactRoots::any());
     tracking_handlers_ = std::make_unique<TrackingHandlers>(*tracking_);
     registry_handlers_ = std::make_unique<RegistryHandlers>(*registry_);
     artifact_handlers_ =

@@ -93,7 +93,7 @@ TEST(ArtifactS3Store, RootsThatCouldNameOtherKeysAreRefused) {
 }
 
 TEST(ArtifactS3Store, LocatorResolvesProxiedAndDirectRoots) {
-  const ArtifactLocator locator("s3://artifacts/proxy");
+  const ArtifactLocator locator("s3://artifacts/proxy", ArtifactRoots::any());
   const auto destination = std::dynamic_pointer_cast<const S3ArtifactStore>(locator.destination_store());
   ASSERT_NE(destination, nullptr);
   EXPECT_EQ(destination->bucket(), "artifacts");
@@ -118,9 +118,9 @@ TEST(ArtifactS3Store, LocatorResolvesProxiedAndDirectRoots) {
 }
 
 TEST(ArtifactS3Store, UnusableDestinationsFailTheCallsThatNeedThem) {
-  const ArtifactLocator malformed("s3://");
+  const ArtifactLocator malformed("s3://", ArtifactRoots::any());
   EXPECT_EQ(error_code_of([&] { malformed.destination_store(); }), "INVALID_PARAMETER_VALUE");
-  const ArtifactLocator unsupported("gs://bucket/x");
+  const ArtifactLocator unsupported("gs://bucket/x", ArtifactRoots::any());
   EXPECT_EQ(error_code_of([&] { unsupported.destination_store(); }), "NOT_IMPLEMENTED");
   // Roots that do not need the destination still resolve.
   EXPECT_NO_THROW(unsupported.resolve("s3://bucket/x", "f"));

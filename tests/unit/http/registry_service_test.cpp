@@ -54,7 +54,7 @@ class RegistryServiceOnLoggedModels : public ::testing::Test {
   TempDirectory directory_;
   BackendStores stores_ =
       open_backend_stores("sqlite:///" + (directory_.path() / "mlflow.db").string(), "mlflow-artifacts:/");
-  RegistryService service_{*stores_.registry};
+  RegistryService service_{*stores_.registry, ArtifactRoots::any()};
   std::string artifact_root_;
   LoggedModel model_;
 };
@@ -99,7 +99,7 @@ TEST(RegistryServiceOnMlflow29, LoggedModelRegistrationAsksForTheUpgrade) {
   const auto copy = directory.path() / "mlflow.db";
   std::filesystem::copy_file(std::string(MLFLOWCPP_FIXTURES_DIR) + "/mlflow-2.9.2-sample.sqlite", copy);
   BackendStores stores = open_backend_stores("sqlite:///" + copy.string(), "mlflow-artifacts:/");
-  RegistryService service(*stores.registry);
+  RegistryService service(*stores.registry, ArtifactRoots::any());
   for (const auto& [source, model_id] :
        std::vector<std::pair<std::string, std::string>>{{"models:/m-56cbf5817a4f40f08034bff98bf7df02", ""},
                                                         {"s3://bucket/model", "m-56cbf5817a4f40f08034bff98bf7df02"},
