@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "testing/expect_mlflow_error.hpp"
 #include "testing/server_process.hpp"
 #include "testing/temp_dir.hpp"
 
@@ -23,15 +24,7 @@ namespace fs = std::filesystem;
 
 constexpr const char* kWeights = "w 0.5\nb -1.25\n";
 
-ErrorCode error_of(const std::function<void()>& call) {
-  try {
-    call();
-  } catch (const MlflowException& error) {
-    return error.code().value_or(ErrorCode::kInternalError);
-  }
-  ADD_FAILURE() << "expected an error";
-  return ErrorCode::kInternalError;
-}
+using testing::thrown_error_code;
 
 class ClientLoggedModelsTest : public ::testing::Test {
  protected:
@@ -77,7 +70,7 @@ TEST_F(ClientLoggedModelsTest, CreateTagParamsFinalizeSearchDelete) {
   mlflow.log_model_params(id, {{"top_p", "0.9"}});
   mlflow.set_logged_model_tags(id, {{"owner", "bo"}, {"stage", "qa"}});
   mlflow.delete_logged_model_tag(id, "tmp");
-  EXPECT_EQ(error_of([&] { mlflow.delete_logged_model_tag(id, "no-such-tag"); }), ErrorCode::kResourceDoesNotExist);
+  EXPECT_EQ(thrown_error_code([&] { mlflow.delete_logged_model_tag(id, "no-such-tag"); }), ErrorCode::kResourceDoesNotExist);
 
   const LoggedModel ready = mlflow.finalize_logged_model(id, LoggedModelStatus::kReady);
   EXPECT_EQ(ready.info.status, LoggedModelStatus::kReady);
@@ -111,13 +104,13 @@ TEST_F(ClientLoggedModelsTest, CreateTagParamsFinalizeSearchDelete) {
   SearchLoggedModelsRequest bad;
   bad.experiment_ids = {experiment_id};
   bad.filter = "name = 'a' OR name = 'b'";
-  EXPECT_EQ(error_of([&] { mlflow.search_logged_models(bad); }), ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(thrown_error_code([&] { mlflow.search_logged_models(bad); }), ErrorCode::kInvalidParameterValue);
 
   mlflow.delete_logged_model(id);
-  EXPECT_EQ(error_of([&] { mlflow.get_logged_model(id); }), ErrorCode::kResourceDoesNotExist);
+  EXPECT_EQ(thrown_error_code([&] { mlflow.get_logged_model(id); }), ErrorCode::kResourceDoesNotExist);
   mlflow.delete_logged_model(id);  // again: not an error
   EXPECT_EQ(
-      error_of([&] { mlflow.finalize_logged_model("m-00000000000000000000000000000000", LoggedModelStatus::kReady); }),
+      thrown_error_code([&] { mlflow.finalize_logged_model("m-00000000000000000000000000000000", LoggedModelStatus::kReady); }),
       ErrorCode::kResourceDoesNotExist);
 }
 
@@ -131,7 +124,7 @@ TEST_F(ClientLoggedModelsTest, RunOutputsAndMetricsOnAModel) {
   const std::string id = mlflow.create_logged_model(request).info.model_id;
 
   mlflow.log_outputs(run.info.run_id, {{id, 1}});
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(thrown_error_code([&] {
               mlflow.log_outputs("ffffffffffffffffffffffffffffffff", {{id, 1}});
             }),
             ErrorCode::kResourceDoesNotExist);
@@ -217,13 +210,13 @@ TEST_F(ClientLoggedModelsTest, UserMistakesAreClientErrors) {
   MlflowClient mlflow = client();
   CreateLoggedModelRequest nowhere;
   nowhere.experiment_id = "987654321";
-  EXPECT_EQ(error_of([&] { mlflow.create_logged_model(nowhere); }), ErrorCode::kResourceDoesNotExist);
-  EXPECT_EQ(error_of([&] { mlflow.get_logged_model("m-00000000000000000000000000000000"); }),
+  EXPECT_EQ(thrown_error_code([&] { mlflow.create_logged_model(nowhere); }), ErrorCode::kResourceDoesNotExist);
+  EXPECT_EQ(thrown_error_code([&] { mlflow.get_logged_model("m-00000000000000000000000000000000"); }),
             ErrorCode::kResourceDoesNotExist);
-  EXPECT_EQ(error_of([&] { mlflow.resolve_model_uri("models:/m-00000000000000000000000000000000"); }),
+  EXPECT_EQ(thrown_error_code([&] { mlflow.resolve_model_uri("models:/m-00000000000000000000000000000000"); }),
             ErrorCode::kResourceDoesNotExist);
   SearchLoggedModelsRequest no_experiments;
-  EXPECT_EQ(error_of([&] { mlflow.search_logged_models(no_experiments); }), ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(thrown_error_code([&] { mlflow.search_logged_models(no_experiments); }), ErrorCode::kInvalidParameterValue);
 }
 
 }  // namespace

@@ -19,22 +19,13 @@ using testing::recorded_calls;
 
 class FixtureAnswers : public ::testing::TestWithParam<size_t> {
  protected:
-  static void SetUpTestSuite() {
-    data_dir_ = std::make_unique<testing::TempDir>("mlflowcpp-fixture");
-    server_ = std::make_unique<testing::ServerProcess>(
-        testing::on_fixture_copy("mlflow-2.9.2-sample.sqlite", data_dir_->path()));
-  }
-  static void TearDownTestSuite() {
-    server_.reset();
-    data_dir_.reset();
-  }
+  static void SetUpTestSuite() { server_ = std::make_unique<testing::FixtureServer>("mlflow-2.9.2-sample.sqlite"); }
+  static void TearDownTestSuite() { server_.reset(); }
 
-  static std::unique_ptr<testing::TempDir> data_dir_;
-  static std::unique_ptr<testing::ServerProcess> server_;
+  static std::unique_ptr<testing::FixtureServer> server_;
 };
 
-std::unique_ptr<testing::TempDir> FixtureAnswers::data_dir_;
-std::unique_ptr<testing::ServerProcess> FixtureAnswers::server_;
+std::unique_ptr<testing::FixtureServer> FixtureAnswers::server_;
 
 TEST_P(FixtureAnswers, MatchesOfficialServer) {
   ASSERT_TRUE(server_) << "server did not start";

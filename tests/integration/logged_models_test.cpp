@@ -235,22 +235,13 @@ TEST(LoggedModelsOddInputs, AnswerClearErrors) {
 
 class Mlflow2Database : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    data_dir_ = std::make_unique<testing::TempDir>("mlflowcpp-logged-models-2.9");
-    server_ = std::make_unique<testing::ServerProcess>(
-        testing::on_fixture_copy("mlflow-2.9.2-sample.sqlite", data_dir_->path()));
-  }
-  static void TearDownTestSuite() {
-    server_.reset();
-    data_dir_.reset();
-  }
+  static void SetUpTestSuite() { server_ = std::make_unique<testing::FixtureServer>("mlflow-2.9.2-sample.sqlite"); }
+  static void TearDownTestSuite() { server_.reset(); }
 
-  static std::unique_ptr<testing::TempDir> data_dir_;
-  static std::unique_ptr<testing::ServerProcess> server_;
+  static std::unique_ptr<testing::FixtureServer> server_;
 };
 
-std::unique_ptr<testing::TempDir> Mlflow2Database::data_dir_;
-std::unique_ptr<testing::ServerProcess> Mlflow2Database::server_;
+std::unique_ptr<testing::FixtureServer> Mlflow2Database::server_;
 
 TEST_F(Mlflow2Database, EveryLoggedModelCallAnswersWithTheUpgradeHint) {
   ASSERT_TRUE(server_);

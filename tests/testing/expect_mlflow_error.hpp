@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 
 // Expects `statement` to throw MlflowException with error code `code_name`
@@ -32,3 +33,19 @@
       EXPECT_EQ(error.http_status(), 400) << #statement;                                               \
     }                                                                                                  \
   } while (false)
+
+namespace mlflowcpp::testing {
+
+// The error code of the MlflowException `call` throws; a test failure (and
+// kInternalError) when it throws none.
+inline ErrorCode thrown_error_code(const std::function<void()>& call) {
+  try {
+    call();
+  } catch (const MlflowException& error) {
+    return error.code().value_or(ErrorCode::kInternalError);
+  }
+  ADD_FAILURE() << "expected an MLflow error";
+  return ErrorCode::kInternalError;
+}
+
+}  // namespace mlflowcpp::testing

@@ -112,4 +112,18 @@ std::filesystem::path copy_fixture_database(const std::string& fixture_file, con
 // Options for a server on such a copy (made here) in `work_dir`.
 ServerOptions on_fixture_copy(const std::string& fixture_file, const std::filesystem::path& work_dir);
 
+// A server on its own copy of a fixture database, in a temporary directory
+// that goes with it: what a test suite shares to replay recorded calls.
+class FixtureServer {
+ public:
+  explicit FixtureServer(const std::string& fixture_file)
+      : dir_("mlflowcpp-fixture"), server_(on_fixture_copy(fixture_file, dir_.path())) {}
+  ServerProcess& process() { return server_; }
+  HttpClient client() const { return server_.client(); }
+
+ private:
+  TempDir dir_;
+  ServerProcess server_;
+};
+
 }  // namespace mlflowcpp::testing

@@ -9,6 +9,7 @@
 #include "client/url.hpp"
 #include "protocol/json_codec.hpp"
 #include "recording_connection.hpp"
+#include "testing/expect_mlflow_error.hpp"
 
 #include <gtest/gtest.h>
 
@@ -70,16 +71,7 @@ class FixtureReplay : public Connection {
   std::deque<int> calls_;
 };
 
-// The error a call throws, or none.
-ErrorCode error_of(const std::function<void()>& call) {
-  try {
-    call();
-  } catch (const MlflowException& error) {
-    return error.code().value_or(ErrorCode::kInternalError);
-  }
-  ADD_FAILURE() << "expected an error";
-  return ErrorCode::kInternalError;
-}
+using testing::thrown_error_code;
 
 class LoggedModelCalls : public ::testing::Test {
  protected:
@@ -120,9 +112,9 @@ TEST_F(LoggedModelCalls, GetReadsEveryField) {
   EXPECT_EQ(draft.info.model_type, "");  // present but empty, as the server sends it
   EXPECT_TRUE(draft.data.params.empty());
 
-  EXPECT_EQ(error_of([&] { client.get_logged_model("m-f3c6f43a535c450dbd14c17e26a16dfb"); }),
+  EXPECT_EQ(thrown_error_code([&] { client.get_logged_model("m-f3c6f43a535c450dbd14c17e26a16dfb"); }),
             ErrorCode::kResourceDoesNotExist);  // deleted
-  EXPECT_EQ(error_of([&] { client.get_logged_model(kMissingId); }), ErrorCode::kResourceDoesNotExist);
+  EXPECT_EQ(thrown_error_code([&] { client.get_logged_model(kMissingId); }), ErrorCode::kResourceDoesNotExist);
 }
 
 TEST_F(LoggedModelCalls, SearchSendsFiltersOrderingsAndDatasets) {
@@ -186,12 +178,12 @@ TEST_F(LoggedModelCalls, SearchMistakesAreInvalidParameters) {
   SearchLoggedModelsRequest request;
   request.experiment_ids = {"1"};
   request.filter = "bogus.key = 'x'";
-  EXPECT_EQ(error_of([&] { client.search_logged_models(request); }), ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(thrown_error_code([&] { client.search_logged_models(request); }), ErrorCode::kInvalidParameterValue);
   request.filter = "name = 'a' OR name = 'b'";
-  EXPECT_EQ(error_of([&] { client.search_logged_models(request); }), ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(thrown_error_code([&] { client.search_logged_models(request); }), ErrorCode::kInvalidParameterValue);
   request.filter.clear();
   request.order_by = {{"params.alpha", std::nullopt, std::nullopt, std::nullopt}};
-  EXPECT_EQ(error_of([&] { client.search_logged_models(request); }), ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(thrown_error_code([&] { client.search_logged_models(request); }), ErrorCode::kInvalidParameterValue);
 }
 
 TEST_F(LoggedModelCalls, CreateSendsWhatIsGiven) {
@@ -217,7 +209,7 @@ TEST_F(LoggedModelCalls, CreateSendsWhatIsGiven) {
   CreateLoggedModelRequest nowhere;
   nowhere.experiment_id = "987654321";
   nowhere.name = "x";
-  EXPECT_EQ(error_of([&] { client.create_logged_model(nowhere); }), ErrorCode::kResourceDoesNotExist);
+  EXPECT_EQ(thrown_error_code([&] { client.create_logged_model(nowhere); }), ErrorCode::kResourceDoesNotExist);
 }
 
 TEST_F(LoggedModelCalls, ParamsTagsAndFinalize) {
@@ -225,7 +217,7 @@ TEST_F(LoggedModelCalls, ParamsTagsAndFinalize) {
   client.log_model_params(kCandidateId, {{"top_p", "0.9"}});
   client.set_logged_model_tags(kCandidateId, {{"owner", "bo"}, {"stage", "qa"}});
   client.delete_logged_model_tag(kCandidateId, "tmp");
-  EXPECT_EQ(error_of([&] { client.delete_logged_model_tag(kCandidateId, "no-such-tag"); }),
+  EXPECT_EQ(thrown_error_code([&] { client.delete_logged_model_tag(kCandidateId, "no-such-tag"); }),
             ErrorCode::kResourceDoesNotExist);
   LoggedModel ready = client.finalize_logged_model(kCandidateId, LoggedModelStatus::kReady);
   EXPECT_EQ(ready.info.status, LoggedModelStatus::kReady);
@@ -236,7 +228,7 @@ TEST_F(LoggedModelCalls, ParamsTagsAndFinalize) {
 TEST_F(LoggedModelCalls, RunOutputsAndMetricsOnAModel) {
   MlflowClient client = client_for({49, 50, 52, 54});
   client.log_outputs(kTrainB, {{kCandidateId, 1}});
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(thrown_error_code([&] {
               client.log_outputs("ffffffffffffffffffffffffffffffff", {{kCandidateId, 1}});
             }),
             ErrorCode::kResourceDoesNotExist);
@@ -258,12 +250,12 @@ TEST_F(LoggedModelCalls, RunOutputsAndMetricsOnAModel) {
 TEST_F(LoggedModelCalls, DeleteAndItsErrors) {
   MlflowClient client = client_for({59, 60, 61, 62, 63, 64});
   client.delete_logged_model(kCandidateId);
-  EXPECT_EQ(error_of([&] { client.get_logged_model(kCandidateId); }), ErrorCode::kResourceDoesNotExist);
+  EXPECT_EQ(thrown_error_code([&] { client.get_logged_model(kCandidateId); }), ErrorCode::kResourceDoesNotExist);
   client.delete_logged_model(kCandidateId);  // again: not an error
-  EXPECT_EQ(error_of([&] { client.delete_logged_model(kMissingId); }), ErrorCode::kResourceDoesNotExist);
-  EXPECT_EQ(error_of([&] { client.finalize_logged_model(kMissingId, LoggedModelStatus::kReady); }),
+  EXPECT_EQ(thrown_error_code([&] { client.delete_logged_model(kMissingId); }), ErrorCode::kResourceDoesNotExist);
+  EXPECT_EQ(thrown_error_code([&] { client.finalize_logged_model(kMissingId, LoggedModelStatus::kReady); }),
             ErrorCode::kResourceDoesNotExist);
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(thrown_error_code([&] {
               client.set_logged_model_tags(kMissingId, {{"a", "b"}});
             }),
             ErrorCode::kResourceDoesNotExist);
@@ -346,8 +338,8 @@ TEST(LoggedModelIdempotency, EmptyIdsAreRefusedBeforeAnythingIsSent) {
   auto connection = std::make_shared<testing::RecordingConnection>(
       [](const HttpRequest&) { return testing::json_response(200, "{}"); });
   MlflowClient client(connection);
-  EXPECT_EQ(error_of([&] { client.get_logged_model(""); }), ErrorCode::kInvalidParameterValue);
-  EXPECT_EQ(error_of([&] { client.delete_logged_model_tag(kCandidateId, ""); }), ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(thrown_error_code([&] { client.get_logged_model(""); }), ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(thrown_error_code([&] { client.delete_logged_model_tag(kCandidateId, ""); }), ErrorCode::kInvalidParameterValue);
   EXPECT_TRUE(connection->requests().empty());
 }
 
