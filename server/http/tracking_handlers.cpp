@@ -3,6 +3,7 @@
 #include "server/http/reply.hpp"
 #include "server/http/router.hpp"
 #include "protocol/json_lists.hpp"
+#include "server/search/page_size.hpp"
 #include "server/service/validation.hpp"
 
 #include <mlflowcpp/errors.hpp>
@@ -248,7 +249,8 @@ Json TrackingHandlers::search_runs(const Request&, const RequestMessage& message
   request.experiment_ids = message.string_list("experiment_ids");
   request.filter = message.string_or_empty("filter");
   request.view_type = view_type_of(message, "run_view_type").value_or(ViewType::kActiveOnly);
-  request.max_results = message.optional_int64("max_results").value_or(1000);
+  request.max_results = message.optional_int64("max_results")
+                            .value_or(search::page_size_limits(search::SearchedEntity::kRuns).default_size);
   request.order_by = message.string_list("order_by");
   request.page_token = message.string_or_empty("page_token");
   const Page<Run> page = service_.search_runs(request);
