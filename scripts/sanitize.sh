@@ -20,5 +20,5 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1:abort_on_erro
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 # Speed and resident-memory checks are left to the normal build: under the sanitizers timings mean
 # nothing, and ASan's quarantine keeps freed memory resident on purpose.
-ctest --test-dir "$sanitize_dir" -L unit -E 'PerfTest\.|LargeTransfersAreStreamedBothWays' --output-on-failure -j 2 \
+ctest --test-dir "$sanitize_dir" -L unit -E 'PerfTest\.|ManyRuns\.TypicalSearch|LargeTransfersAreStreamedBothWays' --output-on-failure -j 2 \
   --timeout 600 "$@"
