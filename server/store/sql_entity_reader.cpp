@@ -286,31 +286,25 @@ std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::s
   // the source: one query per kind of link for the whole page of runs. Each
   // run's links are listed by model id, the order of the table's primary key
   // in which the official server reads them.
-  if (model_links.outputs) {
-    auto query = connection.statement(
-        "SELECT source_id, destination_id, step FROM inputs WHERE source_type = 'RUN_OUTPUT' "
-        "AND destination_type = 'MODEL_OUTPUT' AND source_id" + in_bound_strings +
-        " ORDER BY source_id, destination_id");
+  const auto read_model_links = [&](const char* source_type, const char* destination_type, auto&& add) {
+    auto query = connection.statement(std::string("SELECT source_id, destination_id, step FROM inputs WHERE ") +
+                                      "source_type = '" + source_type + "' AND destination_type = '" +
+                                      destination_type + "' AND source_id" + in_bound_strings +
+                                      " ORDER BY source_id, destination_id");
     query->bind(1, ids);
     RunFinder runs(by_id);
     while (query->step()) {
-      Run* run = runs.find(query->column(0).as_string());
-      if (run == nullptr) continue;
-      run->outputs.model_outputs.push_back({query->column(1).as_string(), integer_or_zero(query->column(2))});
+      if (Run* run = runs.find(query->column(0).as_string())) add(*run, *query);
     }
+  };
+  if (model_links.outputs) {
+    read_model_links("RUN_OUTPUT", "MODEL_OUTPUT", [](Run& run, auto& row) {
+      run.outputs.model_outputs.push_back({row.column(1).as_string(), integer_or_zero(row.column(2))});
+    });
   }
   if (model_links.inputs) {
-    auto query = connection.statement(
-        "SELECT source_id, destination_id FROM inputs WHERE source_type = 'RUN_INPUT' "
-        "AND destination_type = 'MODEL_INPUT' AND source_id" + in_bound_strings +
-        " ORDER BY source_id, destination_id");
-    query->bind(1, ids);
-    RunFinder runs(by_id);
-    while (query->step()) {
-      Run* run = runs.find(query->column(0).as_string());
-      if (run == nullptr) continue;
-      run->inputs.model_inputs.push_back({query->column(1).as_string()});
-    }
+    read_model_links("RUN_INPUT", "MODEL_INPUT",
+                     [](Run& run, auto& row) { run.inputs.model_inputs.push_back({row.column(1).as_string()}); });
   }
 
   std::vector<Run> runs;
