@@ -18,7 +18,7 @@ packages=(
   libpq-dev libpqxx-dev sqlite3 gfortran
 )
 if $with_tests; then
-  packages+=(postgresql nodejs npm)
+  packages+=(postgresql nodejs npm openssl)  # openssl: throwaway certificates for the TLS tests
 fi
 
 as_root=()
