@@ -14,7 +14,7 @@ namespace mlflowcpp::server::http {
 class FilterChain {
  public:
   // Before the first request is served.
-  void add(std::unique_ptr<Filter> filter) { filters_.push_back(std::move(filter)); }
+  void add(std::shared_ptr<Filter> filter) { filters_.push_back(std::move(filter)); }
 
   // before() of each filter until one stops the chain (then true). `filters_run`
   // counts the filters whose before() ran (they get after()), also when one throws.
@@ -27,7 +27,7 @@ class FilterChain {
                         const std::exception_ptr& error) const;
 
  private:
-  std::vector<std::unique_ptr<Filter>> filters_;
+  std::vector<std::shared_ptr<Filter>> filters_;
 };
 
 }  // namespace mlflowcpp::server::http

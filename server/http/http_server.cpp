@@ -25,6 +25,7 @@ HttpServer::HttpServer(HttpServerOptions options, std::ostream& error_log)
                                                   options_.tls)) {
   if (!options_.allowed_ips.empty()) filters_.add(std::make_unique<IpAllowlistFilter>(options_.allowed_ips));
   filters_.add(std::make_unique<ErrorAnswerFilter>(error_log));
+  if (options_.authentication) filters_.add(options_.authentication);
   filters_.add(std::make_unique<BodyLimitFilter>(options_.max_body_bytes));
   filters_.add(std::make_unique<ServingModeFilter>(options_.serving));
 

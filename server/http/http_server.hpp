@@ -43,12 +43,16 @@ struct HttpServerOptions {
   IpNetworkList trusted_proxies;
   // HTTPS only when set; reload it to change the certificate of new connections.
   std::shared_ptr<TlsContext> tls;
+  // Finds out who sends each request (the basic-auth app); runs after the IP
+  // allowlist and before body limits, so no body is read for a stranger.
+  std::shared_ptr<Filter> authentication;
 };
 
 class HttpServer {
  public:
   // Installs the standard filters: the IP allowlist (when one is given), error
-  // answers (causes logged to `error_log`), body limits, the serving-mode gates. `error_log` must outlive the server.
+  // answers (causes logged to `error_log`), authentication (when given), body
+  // limits, the serving-mode gates. `error_log` must outlive the server.
   explicit HttpServer(HttpServerOptions options, std::ostream& error_log);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
@@ -58,7 +62,7 @@ class HttpServer {
   void add_routes(RouteGroup& group) { group.register_routes(router_); }
   Router& router() { return router_; }
   // Before run(); runs after the filters added before it.
-  void add_filter(std::unique_ptr<Filter> filter) { filters_.add(std::move(filter)); }
+  void add_filter(std::shared_ptr<Filter> filter) { filters_.add(std::move(filter)); }
 
   // Binds the listening socket; port 0 picks a free one. False when the address
   // cannot be bound (port in use, bad host).

@@ -6,6 +6,8 @@
 // the peer, and what the dispatcher found out (request id, matched route,
 // the path after a prefix route). One object per request, on the serving thread.
 
+#include "server/http/caller.hpp"
+#include "server/http/read_scope.hpp"
 #include "server/http/request_message.hpp"
 
 #include <cstddef>
@@ -71,6 +73,13 @@ class Request {
   // What a prefix route left of the path ("dir/f.txt"); empty for exact routes.
   std::string_view route_remainder() const { return route_remainder_; }
 
+  // Who sent the request: set by authentication; nullopt when it is off or the route is open.
+  const std::optional<Caller>& caller() const { return caller_; }
+  void set_caller(Caller caller) { caller_ = std::move(caller); }
+  // What searches may return for this caller (everything unless narrowed by authorization).
+  const ReadScope& read_scope() const { return read_scope_; }
+  void set_read_scope(ReadScope scope) { read_scope_ = std::move(scope); }
+
  protected:
   Request() = default;
   void note_body_consumed() { body_consumed_ = true; }
@@ -90,6 +99,8 @@ class Request {
   std::uint64_t body_size_ = 0;
   bool body_consumed_ = false;
   mutable std::optional<RequestMessage> message_;
+  std::optional<Caller> caller_;
+  ReadScope read_scope_;
 };
 
 }  // namespace mlflowcpp::server::http

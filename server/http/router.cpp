@@ -30,6 +30,15 @@ void Router::add(Route route) {
   for (const auto& method : methods) routes->by_method[method] = route;
 }
 
+void Router::for_each_route(const std::function<void(Route& route)>& visit) {
+  for (auto& [pattern, routes] : exact_) {
+    for (auto& [method, route] : routes.by_method) visit(route);
+  }
+  for (auto& routes : prefixes_) {
+    for (auto& [method, route] : routes.by_method) visit(route);
+  }
+}
+
 RouteMatch Router::match(const std::string& method, const std::string& path) const {
   const auto exact = exact_.find(path);
   if (exact != exact_.end()) return match_in(exact->second, method);

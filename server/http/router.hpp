@@ -8,6 +8,7 @@
 #include "server/http/route.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -37,6 +38,9 @@ class Router {
 
   // One route; a later route for the same pattern and method replaces the earlier.
   void add(Route route);
+
+  // Calls `visit` with every route, so a layer can wrap their handlers (before the server runs).
+  void for_each_route(const std::function<void(Route& route)>& visit);
 
   // `path` must outlive the match (the remainder points into it).
   RouteMatch match(const std::string& method, const std::string& path) const;

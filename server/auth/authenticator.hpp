@@ -1,0 +1,36 @@
+#pragma once
+
+// Checks a username and password against the auth store, fast: the slow hash
+// is computed once per user and password, then a keyed digest of the password
+// is remembered with the stored hash it matched. Every request still reads the
+// user's row (one indexed lookup), so a password change, an admin flag change
+// or a deletion counts at once, on every replica sharing the database.
+// An unknown user costs the same slow hash as a wrong password, and both give
+// the same answer, so neither timing nor replies tell which usernames exist.
+// Thread-safe.
+
+#include "server/auth/auth_store.hpp"
+#include "server/http/caller.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace mlflowcpp::server::auth {
+
+class Authenticator {
+ public:
+  explicit Authenticator(AuthStore& store);
+  ~Authenticator();
+  Authenticator(const Authenticator&) = delete;
+  Authenticator& operator=(const Authenticator&) = delete;
+
+  // The caller when `password` is `username`'s; nullopt otherwise.
+  std::optional<http::Caller> authenticate(const std::string& username, const std::string& password);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mlflowcpp::server::auth
