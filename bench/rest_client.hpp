@@ -24,6 +24,11 @@ class RestClient {
   // GETs a path outside the API (e.g. "/health") and returns the response body.
   std::string get_outside_api(const std::string& path);
 
+  // Sends HTTP basic credentials with every later request (the basic-auth app).
+  void set_basic_auth(const std::string& username, const std::string& password) {
+    client_.set_basic_auth(username.c_str(), password.c_str());
+  }
+
   // How many responses asked to close the connection (the client then opens a
   // new one): a keep-alive benchmark is only one if this stays near zero.
   long closed_by_server() const { return closed_by_server_; }
