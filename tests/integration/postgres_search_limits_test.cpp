@@ -82,7 +82,7 @@ constexpr const char* kOrderBy = "the number of order_by keys";
 TEST_F(PostgresSearchLimits, ThousandsOfAndedClausesAreRefused) {
   const std::vector<std::pair<std::string, Json>> searches = {
       {"/runs/search", {{"experiment_ids", ids()}, {"filter", anded("params.p = 'v'", 3000)}}},
-      {"/runs/search", {{"experiment_ids", ids()}, {"filter", anded("metrics.m > 0", 5000)}}},
+      {"/runs/search", {{"experiment_ids", ids()}, {"filter", anded("metrics.m > 0", 3000)}}},
       {"/experiments/search", {{"max_results", 10}, {"filter", anded("tags.t = 'v'", 3000)}}},
       {"/logged-models/search", {{"experiment_ids", ids()}, {"filter", anded("params.p = 'v'", 3000)}}},
   };
@@ -109,8 +109,15 @@ TEST_F(PostgresSearchLimits, HundredsOfOrderByKeysAreRefused) {
   for (const auto& [path, body] : searches) {
     EXPECT_TRUE(RefusedNaming(http_.post(kApi + path, body), kOrderBy)) << path;
   }
+  // In a URL, under cpp-httplib's 8 KiB, and distinct: cpp-httplib keeps one of identical query pairs.
   std::vector<std::pair<std::string, std::string>> order_by;
-  for (int i = 0; i < 300; ++i) order_by.emplace_back("order_by", "name");
+  for (const std::string key : {"name", "creation_timestamp", "last_updated_timestamp"}) {
+    for (const std::string direction : {"", " ASC", " DESC", " asc", " desc"}) {
+      for (int spaces = 0; spaces < 4; ++spaces) {
+        order_by.emplace_back("order_by", std::string(spaces, ' ') + key + direction);
+      }
+    }
+  }
   for (const std::string path : {"/registered-models/search", "/model-versions/search"}) {
     EXPECT_TRUE(RefusedNaming(http_.get(kApi + path + "?" + testing::query_string(order_by)), kOrderBy)) << path;
   }
@@ -119,7 +126,7 @@ TEST_F(PostgresSearchLimits, HundredsOfOrderByKeysAreRefused) {
 
 TEST_F(PostgresSearchLimits, HugeInListsAndIdListsAreRefused) {
   EXPECT_TRUE(RefusedNaming(http_.post(kApi + "/runs/search", {{"experiment_ids", ids()},
-                                                               {"filter", "params.p IN " + in_list(5000)}}),
+                                                               {"filter", "attributes.run_id IN " + in_list(5000)}}),
                             "the number of values in an IN list"));
   EXPECT_TRUE(RefusedNaming(
       http_.post(kApi + "/runs/search", {{"experiment_ids", Json(std::vector<std::string>(40000, experiment_id_))}}),
@@ -133,7 +140,7 @@ TEST_F(PostgresSearchLimits, SearchesAtTheLimitsRun) {
   const std::vector<std::pair<std::string, Json>> searches = {
       {"/runs/search", {{"experiment_ids", ids()}, {"filter", anded("params.p != 'v'", 100)}}},
       {"/runs/search", {{"experiment_ids", ids()}, {"order_by", order_by}}},
-      {"/runs/search", {{"experiment_ids", ids()}, {"filter", "params.p IN " + in_list(1000)}}},
+      {"/runs/search", {{"experiment_ids", ids()}, {"filter", "attributes.run_id IN " + in_list(1000)}}},
       {"/experiments/search", {{"max_results", 10}, {"filter", anded("tags.t != 'v'", 100)}}},
       {"/logged-models/search", {{"experiment_ids", ids()}, {"filter", anded("params.p = 'v'", 100)}}},
   };
