@@ -48,17 +48,17 @@ struct RawSections {
 
 RawSections read_sections(std::ifstream& stream) {
   RawSections sections;
-  Section* current = nullptr;  // nullptr: before any section, or in one we do not read
-  bool in_any_section = false;
+  Section* current = nullptr;         // nullptr: before any section, or in one we do not read
   std::string* last_value = nullptr;  // what an indented line continues
   std::string line;
   while (std::getline(stream, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     const std::string content = trimmed(line);
-    if (content.empty() || content[0] == '#' || content[0] == ';') {
-      if (content.empty()) last_value = nullptr;
+    if (content.empty()) {
+      last_value = nullptr;
       continue;
     }
+    if (content[0] == '#' || content[0] == ';') continue;  // a comment, even between continuation lines
     const bool indented = line[0] == ' ' || line[0] == '\t';
     if (indented && last_value != nullptr) {
       *last_value += "\n" + content;
@@ -67,13 +67,12 @@ RawSections read_sections(std::ifstream& stream) {
     last_value = nullptr;
     if (content[0] == '[' && content.find(']') != std::string::npos) {
       const std::string name = content.substr(1, content.rfind(']') - 1);
-      in_any_section = true;
       if (name == "mlflow") sections.has_mlflow = true;
       current = name == "mlflow" ? &sections.mlflow : name == "DEFAULT" ? &sections.defaults : nullptr;
       continue;
     }
     const auto separator = content.find_first_of("=:");
-    if (!in_any_section || current == nullptr || separator == std::string::npos) continue;
+    if (current == nullptr || separator == std::string::npos) continue;
     const std::string key = to_lower_ascii(trimmed(content.substr(0, separator)));
     std::string& value = (*current)[key];
     value = trimmed(content.substr(separator + 1));
