@@ -277,7 +277,8 @@ contains
     end do
   end function mlflow_version
 
-  ! `tracking_uri` absent: MLFLOW_TRACKING_URI and the other MLFLOW_* variables.
+  ! `tracking_uri` absent: MLFLOW_TRACKING_URI. Either way the other MLFLOW_* variables apply
+  ! (credentials, TLS, retries), as for mlflowcpp_client_new.
   subroutine mlflow_client_init(client, tracking_uri, status)
     type(mlflow_client), intent(inout) :: client
     character(len=*), intent(in), optional :: tracking_uri

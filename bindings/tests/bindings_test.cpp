@@ -3,12 +3,16 @@
 
 #include "mlflowcpp/mlflowcpp_c.h"
 
+#include "integration/client_tcp_proxy.hpp"
 #include "testing/process_runner.hpp"
+#include "testing/scoped_environment.hpp"
 #include "testing/server_process.hpp"
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -208,6 +212,85 @@ TEST_F(BindingsTest, AMalformedTrackingUriIsRefused) {
   EXPECT_NE(mlflowcpp_client_new("not a uri", &client, &error_), MLFLOWCPP_OK);
   EXPECT_EQ(client, nullptr);
   EXPECT_GT(std::string(error_.message).size(), 0u);
+}
+
+// Credentials reach the server as the official client sends them: a proxy in
+// front of the server keeps the request heads each client wrote.
+class BindingsCredentialsTest : public BindingsTest {
+ protected:
+  BindingsCredentialsTest() { std::filesystem::create_directories(home_.path() / ".mlflow"); }
+
+  void write_credentials_file(const std::string& text) {
+    std::ofstream(home_.path() / ".mlflow" / "credentials") << text;
+  }
+
+  // Makes one call (creating an experiment) through a client of the C API.
+  void call_through_c_api(const char* tracking_uri) {
+    mlflowcpp_client* raw = nullptr;
+    ASSERT_EQ(mlflowcpp_client_new(tracking_uri, &raw, &error_), MLFLOWCPP_OK) << error_.message;
+    ClientHandle client(raw);
+    char id[MLFLOWCPP_ID_SIZE];
+    const std::string name = "credentials-" + std::to_string(++experiments_);
+    ASSERT_EQ(mlflowcpp_create_experiment(client.get(), name.c_str(), nullptr, id, sizeof id, &error_), MLFLOWCPP_OK)
+        << error_.message;
+  }
+
+  bool sent(const std::string& header_line) const {
+    return proxy_.client_bytes().find(header_line + "\r\n") != std::string::npos;
+  }
+
+  TempDir home_{"mlflowcpp-home"};
+  integration::CountingTcpProxy proxy_{server_->port()};
+  int experiments_ = 0;
+};
+
+TEST_F(BindingsCredentialsTest, AClientForAUriTakesTheEnvironmentsCredentials) {
+  ScopedEnvironment environment({{"HOME", home_.path().string()},
+                                 {"MLFLOW_TRACKING_USERNAME", "alice"},
+                                 {"MLFLOW_TRACKING_PASSWORD", "secret"},
+                                 {"MLFLOW_TRACKING_TOKEN", "not-sent-when-basic-is-set"}});
+  call_through_c_api(proxy_.url().c_str());
+  EXPECT_TRUE(sent("Authorization: Basic YWxpY2U6c2VjcmV0")) << proxy_.client_bytes();  // alice:secret
+  EXPECT_FALSE(sent("Authorization: Bearer not-sent-when-basic-is-set"));
+}
+
+TEST_F(BindingsCredentialsTest, AClientFromTheEnvironmentSendsTheToken) {
+  ScopedEnvironment environment(
+      {{"HOME", home_.path().string()}, {"MLFLOW_TRACKING_URI", proxy_.url()}, {"MLFLOW_TRACKING_TOKEN", "c-token"}});
+  call_through_c_api(nullptr);
+  EXPECT_TRUE(sent("Authorization: Bearer c-token")) << proxy_.client_bytes();
+}
+
+TEST_F(BindingsCredentialsTest, TheCredentialsFileFillsWhatTheEnvironmentLeavesOpen) {
+  write_credentials_file("[mlflow]\nmlflow_tracking_username = file-user\nmlflow_tracking_password = file-pass\n");
+  {
+    ScopedEnvironment environment({{"HOME", home_.path().string()}});
+    call_through_c_api(proxy_.url().c_str());
+  }
+  EXPECT_TRUE(sent("Authorization: Basic ZmlsZS11c2VyOmZpbGUtcGFzcw==")) << proxy_.client_bytes();
+  {
+    ScopedEnvironment environment({{"HOME", home_.path().string()}, {"MLFLOW_TRACKING_USERNAME", "alice"}});
+    call_through_c_api(proxy_.url().c_str());
+  }
+  EXPECT_TRUE(sent("Authorization: Basic YWxpY2U6ZmlsZS1wYXNz")) << proxy_.client_bytes();  // alice:file-pass
+}
+
+TEST_F(BindingsCredentialsTest, TheFortranModuleSendsTheEnvironmentsCredentials) {
+  const std::string program = MLFLOWCPP_FORTRAN_EXAMPLE;
+  if (program.empty()) GTEST_SKIP() << "built without a Fortran compiler";
+  auto result = run_command(program, {},
+                            {{"MLFLOW_TRACKING_URI", proxy_.url()},
+                             {"MLFLOW_TRACKING_TOKEN", "fortran-token"},
+                             {"HOME", home_.path().string()}},
+                            std::chrono::seconds(60));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_TRUE(sent("Authorization: Bearer fortran-token")) << proxy_.client_bytes();
+
+  write_credentials_file("[mlflow]\nmlflow_tracking_username = file-user\nmlflow_tracking_password = file-pass\n");
+  result = run_command(program, {}, {{"MLFLOW_TRACKING_URI", proxy_.url()}, {"HOME", home_.path().string()}},
+                       std::chrono::seconds(60));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_TRUE(sent("Authorization: Basic ZmlsZS11c2VyOmZpbGUtcGFzcw==")) << proxy_.client_bytes();
 }
 
 // The example programs, as a user builds them, run against the server and the

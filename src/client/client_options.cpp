@@ -1,5 +1,6 @@
 #include <mlflowcpp/client_options.hpp>
 #include <mlflowcpp/errors.hpp>
+#include "client/credentials_file.hpp"
 #include "text/ascii.hpp"
 
 #include <algorithm>
@@ -7,7 +8,6 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 
 namespace mlflowcpp {
 namespace {
@@ -64,44 +64,6 @@ std::optional<int> env_int(const EnvironmentLookup& env, const char* variable) {
   return static_cast<int>(parsed);
 }
 
-std::string trimmed(const std::string& text) {
-  auto first = text.find_first_not_of(" \t\r");
-  if (first == std::string::npos) return {};
-  auto last = text.find_last_not_of(" \t\r");
-  return text.substr(first, last - first + 1);
-}
-
-// mlflow_tracking_username / mlflow_tracking_password from the [mlflow] section
-// of ~/.mlflow/credentials (INI), where the official client also looks.
-struct CredentialsFile {
-  std::optional<std::string> username;
-  std::optional<std::string> password;
-};
-
-CredentialsFile read_credentials_file(const EnvironmentLookup& env) {
-  CredentialsFile credentials;
-  auto home = env("HOME");
-  if (!home || home->empty()) return credentials;
-  std::ifstream file(*home + "/.mlflow/credentials");
-  std::string line;
-  bool in_mlflow_section = false;
-  while (std::getline(file, line)) {
-    line = trimmed(line);
-    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
-    if (line.front() == '[') {
-      in_mlflow_section = line == "[mlflow]";
-      continue;
-    }
-    auto separator = line.find_first_of("=:");
-    if (!in_mlflow_section || separator == std::string::npos) continue;
-    std::string key = trimmed(line.substr(0, separator));
-    std::string value = trimmed(line.substr(separator + 1));
-    if (key == "mlflow_tracking_username") credentials.username = value;
-    if (key == "mlflow_tracking_password") credentials.password = value;
-  }
-  return credentials;
-}
-
 template <typename T>
 T first_of(const std::optional<T>& from_code, const std::optional<T>& from_env, T fallback) {
   if (from_code) return *from_code;
@@ -142,10 +104,13 @@ ResolvedClientOptions resolve_client_options(const ClientOptions& options, const
 
   resolved.username = pick_string(options.username, env, "MLFLOW_TRACKING_USERNAME");
   resolved.password = pick_string(options.password, env, "MLFLOW_TRACKING_PASSWORD");
+  // ~/.mlflow/credentials fills in, field by field, what code and environment leave open.
   if (!resolved.username || !resolved.password) {
-    CredentialsFile file = read_credentials_file(env);
-    if (!resolved.username) resolved.username = file.username;
-    if (!resolved.password) resolved.password = file.password;
+    if (auto path = client::credentials_file_path(env)) {
+      client::FileCredentials file = client::read_credentials_file(*path);
+      if (!resolved.username) resolved.username = file.username;
+      if (!resolved.password) resolved.password = file.password;
+    }
   }
   resolved.token = pick_string(options.token, env, "MLFLOW_TRACKING_TOKEN");
   resolved.server_cert_path = pick_string(options.server_cert_path, env, "MLFLOW_TRACKING_SERVER_CERT_PATH");

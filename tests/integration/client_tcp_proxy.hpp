@@ -1,8 +1,9 @@
 #pragma once
 
 // A TCP proxy on a loopback port in front of a real server, for client tests:
-// counts the TCP connections the client opens and can drop the first few
-// connections (accept, then close at once) to inject connection failures.
+// counts the TCP connections the client opens, can drop the first few
+// connections (accept, then close at once) to inject connection failures, and
+// keeps every byte the client sent (to see the request heads it wrote).
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -62,6 +63,11 @@ class CountingTcpProxy {
     std::lock_guard<std::mutex> lock(mutex_);
     return accept_times_;
   }
+  // Everything clients sent through the proxy, all connections in arrival order.
+  std::string client_bytes() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return client_bytes_;
+  }
 
  private:
   static sockaddr_in loopback(int port) {
@@ -116,6 +122,10 @@ class CountingTcpProxy {
           open = false;
           break;
         }
+        if (fds[i].fd == client) {
+          std::lock_guard<std::mutex> lock(mutex_);
+          client_bytes_.append(buffer, static_cast<std::size_t>(received));
+        }
         ssize_t sent = 0;
         while (sent < received) {
           ssize_t written = ::send(fds[1 - i].fd, buffer + sent, received - sent, MSG_NOSIGNAL);
@@ -142,6 +152,7 @@ class CountingTcpProxy {
   std::atomic<int> connections_{0};
   mutable std::mutex mutex_;
   std::vector<std::chrono::steady_clock::time_point> accept_times_;
+  std::string client_bytes_;
   std::vector<int> open_fds_;
   std::vector<std::thread> pumps_;
   std::thread acceptor_;

@@ -1,7 +1,8 @@
 // The server at its network edge, as the real binary behaves: the IP allowlist
 // and trusted proxies, HTTPS with a certificate reloaded on SIGHUP, the startup
 // errors of a bad configuration, and the limits that keep slow or greedy
-// clients from taking the server: head size, head deadline, connection bound.
+// clients from taking the server: head size, head deadline, connection bound,
+// floods of connections and the memory they leave behind.
 
 #include <gtest/gtest.h>
 
@@ -21,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "testing/process_runner.hpp"
@@ -87,6 +89,92 @@ class RawConnection {
   int socket_;
   bool connected_ = false;
   bool closed_ = false;
+};
+
+// The server's resident memory in KiB (VmRSS of /proc/<pid>/status); -1 when unreadable.
+long resident_kib(int pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+// Opens connections one after another until stopped, each doing something no
+// well-behaved client does: closing at once, sending garbage, or sending a
+// request (`request`) and leaving without reading the answer.
+class ConnectionFlood {
+ public:
+  ConnectionFlood(int port, int threads, std::string request) : request_(std::move(request)) {
+    for (int i = 0; i < threads; ++i) {
+      threads_.emplace_back([this, port] {
+        for (int n = 0; !stopping_; ++n) {
+          RawConnection connection(port);
+          if (!connection.connected()) continue;
+          if (n % 3 == 1) connection.send("\x16\x03\x01 not http at all\r\n\r\n");
+          if (n % 3 == 2) connection.send(request_);
+          ++opened_;
+        }
+      });
+    }
+  }
+  ~ConnectionFlood() { stop(); }
+  ConnectionFlood(const ConnectionFlood&) = delete;
+  ConnectionFlood& operator=(const ConnectionFlood&) = delete;
+
+  // Connections opened so far (and closed again).
+  int opened() const { return opened_.load(); }
+  void stop() {
+    stopping_ = true;
+    for (auto& thread : threads_) {
+      if (thread.joinable()) thread.join();
+    }
+  }
+
+ private:
+  std::string request_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> opened_{0};
+  std::vector<std::thread> threads_;
+};
+
+// Connections that send a request head a byte at a time (every 100 ms) and never finish it.
+class SlowLoris {
+ public:
+  SlowLoris(int port, int connections) {
+    for (int i = 0; i < connections; ++i) {
+      connections_.push_back(std::make_unique<RawConnection>(port));
+      connections_.back()->send("GET /health HTTP/1.1\r\n");
+    }
+    trickler_ = std::thread([this] {
+      while (!stopping_) {
+        for (auto& connection : connections_) connection->send("X");
+        std::this_thread::sleep_for(milliseconds(100));
+      }
+    });
+  }
+  ~SlowLoris() {
+    stopping_ = true;
+    trickler_.join();
+  }
+  SlowLoris(const SlowLoris&) = delete;
+  SlowLoris& operator=(const SlowLoris&) = delete;
+
+  int open() const {
+    int count = 0;
+    for (const auto& connection : connections_) count += connection->closed_by_server() ? 0 : 1;
+    return count;
+  }
+  // Polls until the server closed every connection; whether it did within `timeout`.
+  bool all_closed_within(milliseconds timeout) const {
+    return testing::wait_until([&] { return open() == 0; }, timeout);
+  }
+
+ private:
+  std::vector<std::unique_ptr<RawConnection>> connections_;
+  std::atomic<bool> stopping_{false};
+  std::thread trickler_;
 };
 
 testing::ServerOptions with_flags(std::vector<std::string> flags) {
@@ -374,6 +462,76 @@ TEST(NetworkEdgeLimitsTest, IdleConnectionsCloseAfterTheKeepAliveTimeout) {
   idle.read_until_closed(seconds(5));
   EXPECT_TRUE(idle.closed_by_server());
   EXPECT_LT(Clock::now() - started, seconds(3));
+}
+
+TEST(NetworkEdgeLimitsTest, SlowHeadsAreClosedAfterTheReadTimeoutNotBefore) {
+  testing::ServerProcess server(
+      with_flags({"--workers", "8", "--max-connections", "64", "--read-timeout", "1", "--keep-alive-timeout", "2"}));
+  const auto started = Clock::now();
+  SlowLoris slow(server.port(), 8);  // one per worker: none waits for a worker, each gets its full read timeout
+  std::this_thread::sleep_for(milliseconds(600));
+  EXPECT_EQ(slow.open(), 8) << "closed before the read timeout";
+  EXPECT_TRUE(slow.all_closed_within(seconds(5)));
+  EXPECT_GE(Clock::now() - started, milliseconds(900));
+  EXPECT_EQ(server.client(seconds(5)).get("/health").status, 200);
+}
+
+// A flood faster than the workers drain it fills --max-connections; then new
+// clients are told 503 at once rather than queued or left hanging, and slots
+// freed between flood connections still let a client that retries through.
+TEST(NetworkEdgeLimitsTest, AConnectionFloodLeavesOthersAnsweredPromptly) {
+  testing::ServerProcess server(
+      with_flags({"--workers", "4", "--max-connections", "16", "--read-timeout", "1", "--keep-alive-timeout", "1"}));
+  ConnectionFlood flood(server.port(), 3, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(testing::wait_until([&] { return flood.opened() > 100; }, seconds(10)));
+  int served = 0;
+  for (int i = 0; i < 20; ++i) {
+    const auto started = Clock::now();
+    const auto answer = server.client(seconds(10)).get("/health");
+    EXPECT_LT(Clock::now() - started, seconds(2)) << "request " << i;
+    if (answer.status == 200) {
+      ++served;
+    } else {
+      EXPECT_EQ(answer.status, 503) << answer.describe();
+      EXPECT_EQ(answer.error_code(), "TEMPORARILY_UNAVAILABLE") << answer.describe();
+      std::this_thread::sleep_for(milliseconds(50));  // a client's retry delay
+    }
+  }
+  const int flood_connections = flood.opened();
+  flood.stop();
+  EXPECT_GT(served, 0) << "no request got through among " << flood_connections << " flood connections";
+  // Once the flood ends, every client is served again.
+  const auto started = Clock::now();
+  EXPECT_TRUE(testing::wait_until([&] { return server.client(seconds(5)).get("/health").status == 200; }, seconds(5)));
+  EXPECT_LT(Clock::now() - started, seconds(3));
+  EXPECT_TRUE(server.running());
+}
+
+// Round after round of slow and flooding clients, the server gives back what
+// each round took: memory does not grow with the number of connections served.
+TEST(NetworkEdgeLimitsTest, MemoryStaysBoundedUnderRepeatedAttacks) {
+  testing::ServerProcess server(
+      with_flags({"--workers", "8", "--max-connections", "64", "--read-timeout", "1", "--keep-alive-timeout", "1"}));
+  // Heads near --max-header-bytes (64 KiB) in lines under cpp-httplib's 8 KiB each: the most a head may hold.
+  std::string big_head = "GET /health HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 8; ++i) big_head += "X-Filler-" + std::to_string(i) + ": " + std::string(7000, 'f') + "\r\n";
+  big_head += "\r\n";
+  const auto attack_round = [&] {
+    SlowLoris slow(server.port(), 16);
+    ConnectionFlood flood(server.port(), 2, big_head);
+    testing::wait_until([&] { return flood.opened() >= 300; }, seconds(10));
+    flood.stop();
+    EXPECT_TRUE(slow.all_closed_within(seconds(10)));
+    EXPECT_EQ(server.client(seconds(10)).get("/health").status, 200);
+  };
+  attack_round();  // warms up what the server keeps for good (worker stacks, arenas, caches)
+  const long after_first = resident_kib(server.pid());
+  ASSERT_GT(after_first, 0);
+  for (int round = 0; round < 3; ++round) attack_round();
+  const long after_last = resident_kib(server.pid());
+  // Three more rounds sent ~3 x 300 x 56 KiB (about 50 MiB) of heads; a leak per connection would show.
+  EXPECT_LT(after_last - after_first, 16 * 1024) << "VmRSS grew from " << after_first << " to " << after_last << " KiB";
+  EXPECT_TRUE(server.running());
 }
 
 TEST(NetworkEdgeLimitsTest, BadLimitFlagsAreStartupErrors) {

@@ -122,6 +122,8 @@ bool ServerProcess::try_start_on(int port) {
 
 bool ServerProcess::running() { return child_ && child_->running(); }
 
+int ServerProcess::pid() const { return child_ ? static_cast<int>(child_->id()) : -1; }
+
 int ServerProcess::stop() {
   if (!child_) return last_exit_code_;
   if (child_->running()) {

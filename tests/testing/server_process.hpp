@@ -70,6 +70,8 @@ class ServerProcess {
   // stop() if running, then start again with the same options and data (same DB).
   void restart();
   bool running();
+  // The server's process id (to read /proc/<pid>); -1 when it is not running.
+  int pid() const;
   // Sends `signal_number` (e.g. SIGHUP) to the running server.
   void signal(int signal_number);
 

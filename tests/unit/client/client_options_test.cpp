@@ -1,7 +1,9 @@
 #include <mlflowcpp/client_options.hpp>
 #include <mlflowcpp/errors.hpp>
+#include "client/credentials_file.hpp"
 
 #include <gtest/gtest.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -141,6 +143,78 @@ TEST(ClientOptions, CredentialsFileFillsWhatTheEnvironmentLeavesOpen) {
                                                                {"HOME", home.string()}}));
   EXPECT_EQ(resolved.password, "code-pass");
   std::filesystem::remove_all(home);
+}
+
+// ~/.mlflow/credentials read as Python's configparser reads it for the official client.
+class CredentialsFileTest : public ::testing::Test {
+ protected:
+  CredentialsFileTest()
+      : file_(std::filesystem::temp_directory_path() / ("mlflowcpp-credentials-" + std::to_string(::getpid()))) {}
+  ~CredentialsFileTest() override { std::filesystem::remove(file_); }
+
+  client::FileCredentials read(const std::string& text) {
+    std::ofstream(file_) << text;
+    return client::read_credentials_file(file_);
+  }
+
+  std::filesystem::path file_;
+};
+
+TEST_F(CredentialsFileTest, ReadsTheMlflowSectionAsConfigparserDoes) {
+  auto credentials = read(
+      "# a comment\n[other]\nmlflow_tracking_username = wrong\n"
+      "[mlflow]\n  ; an indented comment\nMLFLOW_TRACKING_USERNAME : alice  \nmlflow_tracking_password=p%%ss\n");
+  EXPECT_EQ(credentials.username, "alice");  // option names in any case, ':' too, spaces trimmed
+  EXPECT_EQ(credentials.password, "p%ss");   // %% is one percent sign
+}
+
+TEST_F(CredentialsFileTest, DefaultsReferencesAndContinuationLines) {
+  auto credentials = read(
+      "[DEFAULT]\nmlflow_tracking_username = shared-user\nprefix = team\n"
+      "[mlflow]\nmlflow_tracking_password = %(prefix)s-secret\n");
+  EXPECT_EQ(credentials.username, "shared-user");
+  EXPECT_EQ(credentials.password, "team-secret");
+  credentials = read("[mlflow]\nmlflow_tracking_password = first\n  second\n");
+  EXPECT_EQ(credentials.password, "first\nsecond");
+}
+
+TEST_F(CredentialsFileTest, EmptyMissingOrSectionlessGiveNothing) {
+  auto credentials = read("[mlflow]\nmlflow_tracking_username =\n");
+  EXPECT_EQ(credentials.username, std::nullopt);  // the official client's `or` skips an empty value
+  // [DEFAULT] alone is not read: the official client wants an [mlflow] section.
+  credentials = read("[DEFAULT]\nmlflow_tracking_username = u\nmlflow_tracking_password = p\n");
+  EXPECT_EQ(credentials.username, std::nullopt);
+  credentials = read("[MLflow]\nmlflow_tracking_username = u\n");  // section names are case-sensitive
+  EXPECT_EQ(credentials.username, std::nullopt);
+  std::filesystem::remove(file_);
+  credentials = client::read_credentials_file(file_);
+  EXPECT_EQ(credentials.username, std::nullopt);
+  EXPECT_EQ(credentials.password, std::nullopt);
+}
+
+TEST_F(CredentialsFileTest, AStrayPercentSignIsAnError) {
+  try {
+    read("[mlflow]\nmlflow_tracking_username = u\nmlflow_tracking_password = 50%off\n");
+    FAIL() << "a lone % was accepted";
+  } catch (const MlflowException& error) {
+    EXPECT_EQ(error.error_code(), "INVALID_PARAMETER_VALUE");
+    EXPECT_NE(std::string(error.what()).find(file_.string()), std::string::npos) << error.what();
+  }
+  EXPECT_THROW(read("[mlflow]\nmlflow_tracking_password = %(nowhere)s\n"), MlflowException);
+  EXPECT_THROW(read("[mlflow]\nmlflow_tracking_password = %(mlflow_tracking_password)s\n"), MlflowException);
+}
+
+TEST(CredentialsFilePath, HomeAsPythonsExpanduserFindsIt) {
+  EXPECT_EQ(client::credentials_file_path(fake_environment({{"HOME", "/home/ana/"}})),
+            std::filesystem::path("/home/ana/.mlflow/credentials"));
+  EXPECT_EQ(client::credentials_file_path(fake_environment({{"HOME", ""}})),
+            std::filesystem::path("/.mlflow/credentials"));
+  // Without HOME: the home directory of the password database.
+  const passwd* entry = ::getpwuid(::getuid());
+  ASSERT_NE(entry, nullptr);
+  std::string home = entry->pw_dir;
+  while (!home.empty() && home.back() == '/') home.pop_back();
+  EXPECT_EQ(client::credentials_file_path(fake_environment({})), std::filesystem::path(home + "/.mlflow/credentials"));
 }
 
 }  // namespace

@@ -5,10 +5,18 @@
 #include <mlflowcpp/connection.hpp>
 
 #include "fake_http_server.hpp"
+#include "testing/scoped_environment.hpp"
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <string>
 #include <thread>
 
 namespace mlflowcpp {
@@ -215,6 +223,74 @@ TEST(CurlTransport, TimeoutIsATransportErrorAndRetried) {
   MlflowClient client(options);
   EXPECT_NO_THROW(client.delete_run("r"));
   EXPECT_EQ(server.requests().size(), 2u);
+}
+
+// Credentials as the official client finds them, in the Authorization header of what is sent.
+class CurlTransportCredentials : public ::testing::Test {
+ protected:
+  CurlTransportCredentials()
+      : home_(std::filesystem::temp_directory_path() / ("mlflowcpp-credentials-" + std::to_string(::getpid()))) {
+    std::filesystem::create_directories(home_ / ".mlflow");
+  }
+  ~CurlTransportCredentials() override { std::filesystem::remove_all(home_); }
+
+  void write_credentials_file(const std::string& text) { std::ofstream(home_ / ".mlflow/credentials") << text; }
+
+  // The Authorization header of one call made by a client configured from `variables` (HOME is ours).
+  std::optional<std::string> authorization_sent(std::map<std::string, std::string> variables) {
+    variables["HOME"] = home_.string();
+    variables["MLFLOW_TRACKING_URI"] = server_.url();
+    const EnvironmentLookup environment = [variables](const std::string& name) -> std::optional<std::string> {
+      auto found = variables.find(name);
+      if (found == variables.end()) return std::nullopt;
+      return found->second;
+    };
+    const std::size_t before = server_.requests().size();
+    MlflowClient(make_connection(resolve_client_options({}, environment))).delete_run("r");
+    return server_.requests().at(before).header("authorization");
+  }
+
+  std::filesystem::path home_;
+  FakeHttpServer server_{[](const FakeRequest&, int) { return FakeResponse{}; }};
+};
+
+TEST_F(CurlTransportCredentials, UserAndPasswordFromTheEnvironmentGoAsBasicAuth) {
+  EXPECT_EQ(authorization_sent({{"MLFLOW_TRACKING_USERNAME", "alice"}, {"MLFLOW_TRACKING_PASSWORD", "secret"}}),
+            "Basic YWxpY2U6c2VjcmV0");
+  // Both set: basic auth wins over the token, as in the official client.
+  EXPECT_EQ(authorization_sent({{"MLFLOW_TRACKING_USERNAME", "alice"},
+                                {"MLFLOW_TRACKING_PASSWORD", "secret"},
+                                {"MLFLOW_TRACKING_TOKEN", "t0k3n"}}),
+            "Basic YWxpY2U6c2VjcmV0");
+  // A user without a password is no basic auth; the token is what remains.
+  EXPECT_EQ(authorization_sent({{"MLFLOW_TRACKING_USERNAME", "alice"}, {"MLFLOW_TRACKING_TOKEN", "t0k3n"}}),
+            "Bearer t0k3n");
+  EXPECT_EQ(authorization_sent({}), std::nullopt);
+}
+
+TEST_F(CurlTransportCredentials, TheCredentialsFileFillsInFieldByField) {
+  write_credentials_file("[mlflow]\nmlflow_tracking_username = file-user\nmlflow_tracking_password = file-pass\n");
+  EXPECT_EQ(authorization_sent({}), "Basic ZmlsZS11c2VyOmZpbGUtcGFzcw==");  // file-user:file-pass
+  EXPECT_EQ(authorization_sent({{"MLFLOW_TRACKING_USERNAME", "alice"}}),
+            "Basic YWxpY2U6ZmlsZS1wYXNz");  // alice:file-pass
+  EXPECT_EQ(authorization_sent({{"MLFLOW_TRACKING_PASSWORD", "secret"}}),
+            "Basic ZmlsZS11c2VyOnNlY3JldA==");  // file-user:secret
+  // The file's user and password win over a token, as the environment's would.
+  EXPECT_EQ(authorization_sent({{"MLFLOW_TRACKING_TOKEN", "t0k3n"}}), "Basic ZmlsZS11c2VyOmZpbGUtcGFzcw==");
+}
+
+TEST_F(CurlTransportCredentials, AHalfFileGivesNoBasicAuth) {
+  write_credentials_file("[mlflow]\nmlflow_tracking_username = file-user\n");
+  EXPECT_EQ(authorization_sent({{"MLFLOW_TRACKING_TOKEN", "t0k3n"}}), "Bearer t0k3n");
+}
+
+TEST_F(CurlTransportCredentials, AClientMadeWithoutOptionsReadsTheProcessEnvironment) {
+  testing::ScopedEnvironment environment({{"MLFLOW_TRACKING_URI", server_.url()},
+                                 {"MLFLOW_TRACKING_TOKEN", "from-the-process"},
+                                 {"MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0"},
+                                 {"HOME", home_.string()}});
+  MlflowClient().delete_run("r");
+  EXPECT_EQ(server_.requests().at(0).header("authorization"), "Bearer from-the-process");
 }
 
 }  // namespace

@@ -59,8 +59,10 @@ typedef struct mlflowcpp_client mlflowcpp_client;
 /* The library's version, e.g. "0.1.0". */
 MLFLOWCPP_C_EXPORT const char* mlflowcpp_version(void);
 
-/* A client for `tracking_uri` ("http://host:5000"); NULL takes MLFLOW_TRACKING_URI
- * and the other MLFLOW_* variables, as the Python client does. Nothing is sent yet. */
+/* A client for `tracking_uri` ("http://host:5000"); NULL takes MLFLOW_TRACKING_URI.
+ * Either way the other MLFLOW_* variables apply, as in the Python client: credentials
+ * (MLFLOW_TRACKING_USERNAME and _PASSWORD, else ~/.mlflow/credentials; or
+ * MLFLOW_TRACKING_TOKEN), TLS settings and retries. Nothing is sent yet. */
 MLFLOWCPP_C_EXPORT int mlflowcpp_client_new(const char* tracking_uri, mlflowcpp_client** client,
                                             mlflowcpp_error* error);
 MLFLOWCPP_C_EXPORT void mlflowcpp_client_free(mlflowcpp_client* client);
