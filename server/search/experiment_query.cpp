@@ -89,8 +89,8 @@ SqlQuery compile_experiment_query(const ExperimentQuery& query, Dialect dialect)
   SqlFragment sql;
   sql.text("SELECT experiments.experiment_id FROM experiments WHERE experiments.lifecycle_stage IN ");
   sql.text(detail::lifecycle_stages(query.view_type));
-  const SqlFragment in_scope = detail::scope_condition("experiments.experiment_id", detail::ScopedColumn::kInteger,
-                                                       query.scope, dialect);
+  const SqlFragment in_scope =
+      detail::scope_condition("experiments.experiment_id", detail::ScopedColumn::kInteger, query.scope, dialect);
   if (!in_scope.empty()) sql.text(" AND ").append(in_scope);
   int alias_number = 0;
   for (const Clause& clause : query.filter.clauses) {

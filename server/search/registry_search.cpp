@@ -272,8 +272,7 @@ std::string order_clause(const std::vector<OrderTerm>& terms, const std::vector<
 }
 
 void add_scope(const IdScope& models, const char* name_column, WhereBuilder& where, Dialect dialect) {
-  detail::SqlFragment condition =
-      detail::scope_condition(name_column, detail::ScopedColumn::kText, models, dialect);
+  detail::SqlFragment condition = detail::scope_condition(name_column, detail::ScopedColumn::kText, models, dialect);
   if (!condition.empty()) where.add(std::move(condition.sql), std::move(condition.bindings));
 }
 

@@ -30,7 +30,9 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
-std::size_t placeholders(const std::string& sql) { return static_cast<std::size_t>(std::count(sql.begin(), sql.end(), '?')); }
+std::size_t placeholders(const std::string& sql) {
+  return static_cast<std::size_t>(std::count(sql.begin(), sql.end(), '?'));
+}
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -92,8 +94,8 @@ TEST(ScopeSql, RegistryScopeIsOneBoundJsonListOfNames) {
   const IdScope scope = IdScope::only({"a", "b'; DROP TABLE x; --"});
   const std::string list = R"(["a","b'; DROP TABLE x; --"])";
   for (Dialect dialect : {Dialect::kSqlite, Dialect::kPostgres}) {
-    const std::string subquery =
-        dialect == Dialect::kSqlite ? "SELECT value FROM json_each(?)" : "SELECT json_array_elements_text(CAST(? AS json))";
+    const std::string subquery = dialect == Dialect::kSqlite ? "SELECT value FROM json_each(?)"
+                                                             : "SELECT json_array_elements_text(CAST(? AS json))";
     const SqlQuery models = compile_registered_model_query(registry_query(scope, "tags.t = 'v'"), dialect);
     EXPECT_TRUE(contains(models.sql, "rm.name IN (" + subquery + ")")) << models.sql;
     EXPECT_FALSE(contains(models.sql, "DROP"));
@@ -126,8 +128,9 @@ class ScopedSearches : public ::testing::Test {
       insert.exec();
     }
     for (const char* name : {"alpha", "beta", "gamma", "delta"}) {
-      SQLite::Statement model(db_, "INSERT INTO registered_models (name, creation_time, last_updated_time) "
-                                   "VALUES (?, 1, 1)");
+      SQLite::Statement model(db_,
+                              "INSERT INTO registered_models (name, creation_time, last_updated_time) "
+                              "VALUES (?, 1, 1)");
       model.bind(1, name);
       model.exec();
       for (int version = 1; version <= 2; ++version) {
@@ -190,9 +193,9 @@ TEST_F(ScopedSearches, TwentyThousandIdsAreOneBinding) {
 }
 
 TEST_F(ScopedSearches, RegisteredModelsAndTheirVersions) {
-  EXPECT_EQ(rows(compile_registered_model_query(registry_query(IdScope::only({"beta", "delta", "omega"})),
-                                                Dialect::kSqlite)),
-            (Ids{"beta", "delta"}));
+  EXPECT_EQ(
+      rows(compile_registered_model_query(registry_query(IdScope::only({"beta", "delta", "omega"})), Dialect::kSqlite)),
+      (Ids{"beta", "delta"}));
   EXPECT_EQ(rows(compile_registered_model_query(registry_query(IdScope::all_except({"beta"}), "name LIKE '%a'"),
                                                 Dialect::kSqlite)),
             (Ids{"alpha", "delta", "gamma"}));
