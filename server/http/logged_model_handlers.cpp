@@ -124,7 +124,7 @@ void LoggedModelHandlers::call(const LoggedModelPath& path, Request& request, Re
   const std::string& model_id = path.model_id;
   switch (path.call) {
     case LoggedModelCall::kSearch:
-      reply.json(200, search(request.message()));
+      reply.json(200, search(request.message(), request.read_scope()));
       return;
     case LoggedModelCall::kGet:
       reply.json(200, protocol::logged_model_response(service_.get_logged_model(model_id)));
@@ -160,9 +160,10 @@ void LoggedModelHandlers::call(const LoggedModelPath& path, Request& request, Re
   }
 }
 
-Json LoggedModelHandlers::search(const RequestMessage& message) {
+Json LoggedModelHandlers::search(const RequestMessage& message, const ReadScope& read_scope) {
   SearchLoggedModelsRequest search;
   search.experiment_ids = message.string_list("experiment_ids");
+  search.experiment_scope = read_scope.experiments;
   search.filter = message.string_or_empty("filter");
   for (const auto& dataset : message.message_list("datasets")) {
     std::optional<std::string> digest = dataset.optional_string("dataset_digest");

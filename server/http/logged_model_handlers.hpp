@@ -13,6 +13,7 @@
 // upgrade hint). MLflow itself never meets that case.
 
 #include "server/artifacts/artifact_lister.hpp"
+#include "server/http/read_scope.hpp"
 #include "server/http/request_message.hpp"
 #include "server/http/route_group.hpp"
 #include "server/service/logged_model_service.hpp"
@@ -46,7 +47,7 @@ class LoggedModelHandlers : public RouteGroup {
   void call(const LoggedModelPath& path, Request& request, Reply& reply);
   void require_mlflow3_schema() const;
 
-  protocol::Json search(const RequestMessage& message);
+  protocol::Json search(const RequestMessage& message, const ReadScope& read_scope);
   protocol::Json finalize(const std::string& model_id, const RequestMessage& message);
   protocol::Json list_artifacts(const std::string& model_id, const Request& request);
   void download_artifact(const std::string& model_id, const Request& request, Reply& reply);

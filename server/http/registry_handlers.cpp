@@ -21,6 +21,8 @@ namespace {
 using protocol::Json;
 using protocol::put_list;
 using Endpoint = std::function<Json(RegistryService&, const RequestMessage&)>;
+// The searches also read the request's read scope.
+using SearchEndpoint = std::function<Json(RegistryService&, const Request&)>;
 
 void put_token(Json& object, const std::string& token) {
   if (!token.empty()) object["next_page_token"] = token;
@@ -42,8 +44,9 @@ std::vector<ModelVersionTag> model_version_tags_of(const RequestMessage& message
   return tags;
 }
 
-SearchRegistryParams search_params_of(const RequestMessage& message) {
+SearchRegistryParams search_params_of(const RequestMessage& message, const ReadScope& read_scope) {
   SearchRegistryParams params;
+  params.model_scope = read_scope.registered_models;
   params.filter = message.string_or_empty("filter");
   params.max_results = message.optional_int64("max_results");
   params.order_by = message.string_list("order_by");
@@ -83,8 +86,9 @@ Json get_registered_model(RegistryService& service, const RequestMessage& messag
   return Json{{"registered_model", protocol::to_json(service.get_registered_model(message.required_string("name")))}};
 }
 
-Json search_registered_models(RegistryService& service, const RequestMessage& message) {
-  const Page<RegisteredModel> page = service.search_registered_models(search_params_of(message));
+Json search_registered_models(RegistryService& service, const Request& request) {
+  const Page<RegisteredModel> page =
+      service.search_registered_models(search_params_of(request.message(), request.read_scope()));
   Json body = Json::object();
   put_list(body, "registered_models", page.items);
   put_token(body, page.next_page_token);
@@ -176,8 +180,9 @@ Json get_model_version(RegistryService& service, const RequestMessage& message) 
   return Json{{"model_version", protocol::to_json(service.get_model_version(name, version))}};
 }
 
-Json search_model_versions(RegistryService& service, const RequestMessage& message) {
-  const Page<ModelVersion> page = service.search_model_versions(search_params_of(message));
+Json search_model_versions(RegistryService& service, const Request& request) {
+  const Page<ModelVersion> page =
+      service.search_model_versions(search_params_of(request.message(), request.read_scope()));
   Json body = Json::object();
   put_list(body, "model_versions", page.items);
   put_token(body, page.next_page_token);
@@ -213,12 +218,19 @@ Handler wrap(RegistryService& service, Endpoint endpoint) {
   };
 }
 
+Handler wrap(RegistryService& service, SearchEndpoint endpoint) {
+  return [&service, endpoint = std::move(endpoint)](Request& request, Reply& reply) {
+    reply.json(200, endpoint(service, request));
+  };
+}
+
 }  // namespace
 
 void RegistryHandlers::register_routes(Router& router) {
   const std::string api = "/api/2.0/mlflow/";
   const std::string ajax = router.static_prefix() + "/ajax-api/2.0/mlflow/";
-  const auto both = [&](const std::vector<std::string>& methods, const std::string& path, Endpoint endpoint) {
+  // `endpoint`: an Endpoint or a SearchEndpoint.
+  const auto both = [&](const std::vector<std::string>& methods, const std::string& path, auto endpoint) {
     Route route;
     route.methods = methods;
     route.family = ApiFamily::kRegistry;

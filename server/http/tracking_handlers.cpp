@@ -163,8 +163,9 @@ Json TrackingHandlers::get_experiment_by_name(const Request&, const RequestMessa
   return Json{{"experiment", to_json(service_.get_experiment_by_name(message.required_string("experiment_name")))}};
 }
 
-Json TrackingHandlers::search_experiments(const Request&, const RequestMessage& message) {
+Json TrackingHandlers::search_experiments(const Request& http_request, const RequestMessage& message) {
   SearchExperimentsRequest request;
+  request.experiment_scope = http_request.read_scope().experiments;
   // Absent max_results reaches the rules as 0, which they refuse ("got 0"), as upstream.
   request.max_results = message.optional_int64("max_results").value_or(0);
   request.page_token = message.string_or_empty("page_token");
@@ -244,9 +245,10 @@ Json TrackingHandlers::restore_run(const Request&, const RequestMessage& message
   return Json::object();
 }
 
-Json TrackingHandlers::search_runs(const Request&, const RequestMessage& message) {
+Json TrackingHandlers::search_runs(const Request& http_request, const RequestMessage& message) {
   SearchRunsRequest request;
   request.experiment_ids = message.string_list("experiment_ids");
+  request.experiment_scope = http_request.read_scope().experiments;
   request.filter = message.string_or_empty("filter");
   request.view_type = view_type_of(message, "run_view_type").value_or(ViewType::kActiveOnly);
   request.max_results = message.optional_int64("max_results")
@@ -369,9 +371,10 @@ JsonText TrackingHandlers::get_metric_history_bulk_interval(const Request&, cons
   return protocol::metrics_response(service_.get_metric_history_bulk_interval(request));
 }
 
-Json TrackingHandlers::search_datasets(const Request&, const RequestMessage& message) {
+Json TrackingHandlers::search_datasets(const Request& request, const RequestMessage& message) {
   Json body = Json::object();
-  put_list(body, "dataset_summaries", service_.search_datasets(message.string_list("experiment_ids")));
+  put_list(body, "dataset_summaries",
+           service_.search_datasets(message.string_list("experiment_ids"), request.read_scope().experiments));
   return body;
 }
 

@@ -1,6 +1,7 @@
 // compile_experiment_query: one page of search_experiments as a single
 // parameterised SELECT; tag filters are EXISTS lookups by the primary key
 // (key, experiment_id) of experiment_tags.
+#include "server/search/scope_condition.hpp"
 #include "server/search/search.hpp"
 #include "server/search/search_limits.hpp"
 #include "server/search/sql_fragment.hpp"
@@ -88,6 +89,9 @@ SqlQuery compile_experiment_query(const ExperimentQuery& query, Dialect dialect)
   SqlFragment sql;
   sql.text("SELECT experiments.experiment_id FROM experiments WHERE experiments.lifecycle_stage IN ");
   sql.text(detail::lifecycle_stages(query.view_type));
+  const SqlFragment in_scope =
+      detail::scope_condition("experiments.experiment_id", detail::ScopedColumn::kInteger, query.scope, dialect);
+  if (!in_scope.empty()) sql.text(" AND ").append(in_scope);
   int alias_number = 0;
   for (const Clause& clause : query.filter.clauses) {
     sql.text(" AND ").append(clause_condition(clause, "f" + std::to_string(++alias_number), dialect));

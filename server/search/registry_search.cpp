@@ -14,6 +14,7 @@
 #include <set>
 
 #include "server/search/clause_checks.hpp"
+#include "server/search/scope_condition.hpp"
 #include "server/search/sql_fragment.hpp"
 #include "server/search/syntax.hpp"
 
@@ -270,6 +271,11 @@ std::string order_clause(const std::vector<OrderTerm>& terms, const std::vector<
   return sql;
 }
 
+void add_scope(const IdScope& models, const char* name_column, WhereBuilder& where, Dialect dialect) {
+  detail::SqlFragment condition = detail::scope_condition(name_column, detail::ScopedColumn::kText, models, dialect);
+  if (!condition.empty()) where.add(std::move(condition.sql), std::move(condition.bindings));
+}
+
 void append_page(const RegistryQuery& query, std::string& sql, std::vector<SqlValue>& bindings) {
   sql += " LIMIT ? OFFSET ?";
   bindings.emplace_back(query.limit);
@@ -303,6 +309,7 @@ SqlQuery compile_registered_model_query(const RegistryQuery& query, Dialect dial
   std::string order = order_clause(terms, query.order_by);
   if (!has_name) order += order.empty() ? " ORDER BY rm.name ASC" : ", rm.name ASC";
 
+  add_scope(query.models, "rm.name", where, dialect);
   SqlQuery result;
   result.sql = "SELECT rm.name FROM registered_models rm";
   where.finish({}, result.sql, result.bindings);
@@ -344,6 +351,7 @@ SqlQuery compile_model_version_query(const RegistryQuery& query, Dialect dialect
   if (!has_name) order += ", mv.name ASC";
   if (!has_version) order += ", mv.version DESC";
 
+  add_scope(query.models, "mv.name", where, dialect);
   SqlQuery result;
   result.sql = "SELECT mv.name, mv.version FROM model_versions mv";
   where.finish({"mv.current_stage != 'Deleted_Internal'"}, result.sql, result.bindings);

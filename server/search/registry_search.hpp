@@ -24,7 +24,10 @@
 
 namespace mlflowcpp::server::search {
 
+// `models` narrows either search to the registered models it admits, by
+// name (a version follows its model).
 struct RegistryQuery {
+  IdScope models;
   std::string filter;
   std::vector<std::string> order_by;
   int64_t limit = 100;

@@ -24,6 +24,8 @@
 // stored ±inf. (The official SQL store compares the stored 0 of a NaN; its file
 // store, like this one, does not.)
 
+#include "server/search/id_scope.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -135,8 +137,10 @@ SqlQuery compile_run_query(const RunQuery& query, Dialect dialect);
 // SELECT of the experiment_id column for one page of search_experiments.
 // Without order_by: creation_time DESC, experiment_id ASC (the official
 // default); with it, experiment_id DESC breaks ties unless listed. NULL
-// creation/update times sort last.
+// creation/update times sort last. Only experiments `scope` admits are
+// listed, so a narrowed caller's pages are as full as anyone's.
 struct ExperimentQuery {
+  IdScope scope;
   int view_type = 1;
   Filter filter;
   std::vector<OrderBy> order_by;

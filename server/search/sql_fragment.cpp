@@ -144,6 +144,11 @@ std::string_view json_string_list(Dialect dialect) {
   return "SELECT value FROM json_each(?)";
 }
 
+std::string_view json_integer_list(Dialect dialect) {
+  if (dialect == Dialect::kPostgres) return "SELECT CAST(json_array_elements_text(CAST(? AS json)) AS BIGINT)";
+  return "SELECT value FROM json_each(?)";
+}
+
 std::string nulls_smallest_order(std::string_view column, bool ascending) {
   std::string sql = "CASE WHEN ";
   sql += column;

@@ -33,6 +33,9 @@ void append_string_comparison(SqlFragment& out, std::string_view column, Compara
 // `column IN (<subquery>)`: SQLite's json_each, PostgreSQL's
 // json_array_elements_text.
 std::string_view json_string_list(Dialect dialect);
+// The same for a JSON array of integers, compared with an integer column
+// (PostgreSQL's text elements are cast to BIGINT).
+std::string_view json_integer_list(Dialect dialect);
 
 // `column <dir>` with NULLs sorting as the smallest value in both dialects
 // (SQLite's own order; PostgreSQL sorts NULLs as the largest).

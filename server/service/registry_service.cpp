@@ -147,6 +147,7 @@ SearchRegistryRequest search_request(const SearchRegistryParams& params, search:
   SearchRegistryRequest request;
   request.max_results = params.max_results.value_or(search::page_size_limits(entity).default_size);
   search::validate_page_size(entity, request.max_results);
+  request.model_scope = params.model_scope;
   request.filter = params.filter;
   request.order_by = params.order_by;
   request.page_token = params.page_token;

@@ -15,11 +15,13 @@
 #include <vector>
 
 #include "server/artifacts/artifact_roots.hpp"
+#include "server/search/id_scope.hpp"
 #include "server/store/registry_store.hpp"
 
 namespace mlflowcpp::server {
 
 struct SearchRegistryParams {
+  search::IdScope model_scope;  // the caller's read scope: only the registered models (and their versions) it admits
   std::string filter;
   std::optional<int64_t> max_results;  // nullopt = the endpoint's default
   std::vector<std::string> order_by;

@@ -2,6 +2,7 @@
 
 #include "server/artifacts/artifact_path.hpp"
 #include "server/search/page_size.hpp"
+#include "server/search/scope_narrowing.hpp"
 #include "server/service/validation.hpp"
 
 #include <mlflowcpp/errors.hpp>
@@ -267,7 +268,8 @@ std::vector<MetricWithRunId> TrackingService::get_metric_history_bulk_interval(
   return store_.get_metric_history_bulk_interval(request);
 }
 
-std::vector<DatasetSummary> TrackingService::search_datasets(const std::vector<std::string>& experiment_ids) {
+std::vector<DatasetSummary> TrackingService::search_datasets(const std::vector<std::string>& experiment_ids,
+                                                             const search::IdScope& readable_experiments) {
   if (experiment_ids.empty()) {
     throw invalid_parameter("SearchDatasets request must specify at least one experiment_id.");
   }
@@ -276,7 +278,9 @@ std::vector<DatasetSummary> TrackingService::search_datasets(const std::vector<s
         "SearchDatasets request cannot specify more than {} experiment_ids. Received {} experiment_ids.",
         kMaxSearchDatasetsExperimentIds, experiment_ids.size()));
   }
-  return store_.search_datasets(experiment_ids);
+  const std::vector<std::string> readable = search::admitted_experiment_ids(experiment_ids, readable_experiments);
+  if (readable.empty()) return {};
+  return store_.search_datasets(readable);
 }
 
 ArtifactListing TrackingService::list_artifacts(const std::string& run_id, const std::string& path) {

@@ -6,6 +6,7 @@
 // JSON. Every rule violation throws MlflowException (INVALID_PARAMETER_VALUE).
 
 #include "server/artifacts/artifact_lister.hpp"
+#include "server/search/id_scope.hpp"
 #include "server/store/tracking_store.hpp"
 
 #include <mlflowcpp/entities.hpp>
@@ -81,7 +82,10 @@ class TrackingService {
                                                        std::optional<int64_t> max_results);
   std::vector<MetricWithRunId> get_metric_history_bulk_interval(const MetricHistoryBulkIntervalRequest& request);
 
-  std::vector<DatasetSummary> search_datasets(const std::vector<std::string>& experiment_ids);
+  // Experiment ids outside `readable_experiments` (the caller's read scope) are dropped after the checks of
+  // the request; none left is an empty answer.
+  std::vector<DatasetSummary> search_datasets(const std::vector<std::string>& experiment_ids,
+                                              const search::IdScope& readable_experiments = search::IdScope::all());
 
   // `path` empty = the run's artifact root.
   ArtifactListing list_artifacts(const std::string& run_id, const std::string& path);

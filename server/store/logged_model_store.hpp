@@ -17,6 +17,7 @@
 //
 // Thread safety: every method may be called from many threads at once.
 
+#include "server/search/id_scope.hpp"
 #include "server/search/logged_model_search.hpp"
 
 #include <mlflowcpp/entities.hpp>
@@ -38,8 +39,12 @@ struct CreateLoggedModelRequest {
   std::vector<LoggedModelTag> tags;          // a repeated key keeps its last value
 };
 
+// Models of experiments outside `experiment_scope` (the caller's read scope;
+// all by default) are not listed: their ids are dropped as if not requested,
+// while page tokens keep naming the requested ids.
 struct SearchLoggedModelsRequest {
   std::vector<std::string> experiment_ids;
+  search::IdScope experiment_scope;
   std::string filter;
   std::vector<search::LoggedModelDataset> datasets;
   int64_t max_results = 100;

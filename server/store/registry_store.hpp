@@ -24,6 +24,8 @@
 #include <string>
 #include <vector>
 
+#include "server/search/id_scope.hpp"
+
 namespace mlflowcpp::server {
 
 // The registry's types are the public protocol model
@@ -39,7 +41,10 @@ namespace mlflowcpp::server {
 // stage names are mlflowcpp::kModelStage*.
 inline constexpr const char* kStageDeletedInternal = "Deleted_Internal";
 
+// `model_scope` (the caller's read scope; all by default) narrows both
+// searches to the registered models it admits by name, versions following their model.
 struct SearchRegistryRequest {
+  search::IdScope model_scope;
   std::string filter;
   int64_t max_results = 0;  // already validated by the service
   std::vector<std::string> order_by;

@@ -1,6 +1,7 @@
 // SqlLoggedModelStore: get and search, and reading whole models out of the tables.
 #include "server/store/sql_logged_model_store.hpp"
 
+#include "server/search/scope_narrowing.hpp"
 #include "server/store/sql_dialect.hpp"
 #include "server/store/sql_transactions.hpp"
 
@@ -119,7 +120,7 @@ LoggedModel SqlLoggedModelStore::get_logged_model(const std::string& model_id) {
 Page<LoggedModel> SqlLoggedModelStore::search_logged_models(const SearchLoggedModelsRequest& request) {
   const search::LoggedModelSearchShape shape{request.experiment_ids, request.filter, request.order_by};
   search::LoggedModelQuery query;
-  query.experiment_ids = request.experiment_ids;
+  query.experiment_ids = search::admitted_experiment_ids(request.experiment_ids, request.experiment_scope);
   query.filter = search::parse_logged_model_filter(request.filter);
   query.datasets = request.datasets;
   query.order_by = request.order_by;

@@ -29,6 +29,7 @@ Page<T> make_page(std::vector<T> rows, int64_t max_results, int64_t offset) {
 
 Page<RegisteredModel> SqlRegistryStore::search_registered_models(const SearchRegistryRequest& request) {
   search::RegistryQuery query;
+  query.models = request.model_scope;
   query.filter = request.filter;
   query.order_by = request.order_by;
   query.offset = search::decode_page_token(request.page_token);
@@ -52,6 +53,7 @@ Page<RegisteredModel> SqlRegistryStore::search_registered_models(const SearchReg
 
 Page<ModelVersion> SqlRegistryStore::search_model_versions(const SearchRegistryRequest& request) {
   search::RegistryQuery query;
+  query.models = request.model_scope;
   query.filter = request.filter;
   query.order_by = request.order_by;
   query.offset = search::decode_page_token(request.page_token);

@@ -1,5 +1,6 @@
 // SqlTrackingStore: searches, metric history, dataset summaries.
 
+#include "server/search/scope_narrowing.hpp"
 #include "server/search/search.hpp"
 #include "server/store/sql_dialect.hpp"
 #include "server/store/sql_entity_reader.hpp"
@@ -63,6 +64,7 @@ std::set<int64_t> sample_steps(const std::vector<int64_t>& steps, int64_t max_re
 
 Page<Experiment> SqlTrackingStore::search_experiments(const SearchExperimentsRequest& request) {
   search::ExperimentQuery query;
+  query.scope = request.experiment_scope;
   query.view_type = static_cast<int>(request.view_type);
   query.filter = search::parse_experiment_filter(request.filter);
   for (const auto& order_by : request.order_by) query.order_by.push_back(search::parse_experiment_order_by(order_by));
@@ -89,7 +91,7 @@ Page<Experiment> SqlTrackingStore::search_experiments(const SearchExperimentsReq
 
 Page<Run> SqlTrackingStore::search_runs(const SearchRunsRequest& request) {
   search::RunQuery query;
-  query.experiment_ids = request.experiment_ids;
+  query.experiment_ids = search::admitted_experiment_ids(request.experiment_ids, request.experiment_scope);
   query.view_type = static_cast<int>(request.view_type);
   query.filter = search::parse_run_filter(request.filter);
   for (const auto& order_by : request.order_by) query.order_by.push_back(search::parse_run_order_by(order_by));
@@ -97,7 +99,7 @@ Page<Run> SqlTrackingStore::search_runs(const SearchRunsRequest& request) {
   query.limit = request.max_results;
 
   Page<Run> page;
-  if (request.experiment_ids.empty() || request.max_results == 0) return page;
+  if (query.experiment_ids.empty() || request.max_results == 0) return page;
   const search::SqlQuery sql = search::compile_run_query(query, database_->dialect());
   // As the official server: runs/search lists model outputs but not model inputs.
   const RunModelLinks model_links{/*outputs=*/has_mlflow3_tables(), /*inputs=*/false};

@@ -10,6 +10,7 @@
 //
 // Thread safety: every method may be called from many threads at once.
 
+#include "server/search/id_scope.hpp"
 #include "server/store/schema_generation.hpp"
 
 #include <mlflowcpp/entities.hpp>
@@ -37,8 +38,12 @@ struct UpdateRunRequest {
   std::optional<std::string> run_name;
 };
 
+// The searches list only what `experiment_scope` admits (the caller's read
+// scope; all by default): experiments by id, runs by their experiment, whose
+// ids outside the scope are dropped as if not requested.
 struct SearchRunsRequest {
   std::vector<std::string> experiment_ids;
+  search::IdScope experiment_scope;
   std::string filter;
   ViewType view_type = ViewType::kActiveOnly;
   int64_t max_results = 1000;  // already validated by the service
@@ -47,6 +52,7 @@ struct SearchRunsRequest {
 };
 
 struct SearchExperimentsRequest {
+  search::IdScope experiment_scope;
   ViewType view_type = ViewType::kActiveOnly;
   int64_t max_results = 1000;  // already validated by the service
   std::string filter;
