@@ -162,8 +162,9 @@ AuthConfig read_auth_config(const std::string& path) {
   }
   config.default_permission = *default_permission;
   config.database_uri = mlflow.get("database_uri", config.database_uri);
-  if (config.database_uri.empty())
+  if (config.database_uri.empty()) {
     throw std::invalid_argument("auth config file '" + path + "': database_uri is empty");
+  }
   config.admin_username = mlflow.get("admin_username", config.admin_username);
   config.admin_password = mlflow.get("admin_password", config.admin_password);
   // authorization_function names a Python function; only basic auth is built in, so it is read and left aside.
