@@ -14,6 +14,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,6 +26,9 @@ struct AuthStoreBackend {
   // A store on a new, empty database.
   std::function<std::unique_ptr<AuthStore>()> open_empty;
 };
+
+// How GoogleTest names the parameter in test listings (instead of its bytes).
+inline void PrintTo(const AuthStoreBackend& backend, std::ostream* out) { *out << backend.name; }
 
 inline std::string backend_name(const ::testing::TestParamInfo<AuthStoreBackend>& info) { return info.param.name; }
 
