@@ -12,15 +12,25 @@
 #include "server/auth/auth_store.hpp"
 #include "server/http/caller.hpp"
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
 
 namespace mlflowcpp::server::auth {
 
+struct AuthenticatorOptions {
+  // Users whose checked password is remembered; beyond that the least recently seen is forgotten.
+  std::size_t max_cached_users = 10000;
+  // What an unknown user's password is checked against, so that it costs what a
+  // known user's does. Empty: a hash as slow as those hash_password() writes.
+  std::string unknown_user_hash;
+};
+
 class Authenticator {
  public:
   explicit Authenticator(AuthStore& store);
+  Authenticator(AuthStore& store, AuthenticatorOptions options);
   ~Authenticator();
   Authenticator(const Authenticator&) = delete;
   Authenticator& operator=(const Authenticator&) = delete;

@@ -51,8 +51,10 @@ class ReadTransaction {
 
 SqliteDatabase::SqliteDatabase(const SqliteDatabaseOptions& options) : options_(options) {
   auto writer_connection = open_writer(options_);
-  schema_ = prepare_database(*writer_connection, options_.path, options_.synchronous_full,
-                             options_.upgrade_mlflow2_schema);
+  schema_ = options_.prepare_schema ? prepare_database(*writer_connection, options_.path, options_.synchronous_full,
+                                                       options_.prepare_schema)
+                                    : prepare_database(*writer_connection, options_.path, options_.synchronous_full,
+                                                       options_.upgrade_mlflow2_schema);
   try {
     checkpointer_ = std::make_unique<SqliteCheckpointer>(options_.path, options_.busy_timeout_ms, kCheckpointPages);
   } catch (const std::exception& error) {

@@ -12,6 +12,7 @@
 
 #include "server/store/mlflow_schema_check.hpp"
 #include "server/store/sql_database.hpp"
+#include "server/store/sqlite_schema.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -33,6 +34,9 @@ struct SqliteDatabaseOptions {
   // Migrate a database with MLflow 2.9's schema to MLflow 3's (`db upgrade`);
   // otherwise it is served with the schema it has.
   bool upgrade_mlflow2_schema = false;
+  // Set for a database that is not MLflow's tracking database (the basic-auth
+  // app's): creates or checks its schema instead of MLflow's.
+  SchemaPreparer prepare_schema;
 };
 
 class SqliteDatabase final : public sql::Database {

@@ -48,6 +48,15 @@ PreparedSchema create_check_or_upgrade(SqliteConnection& writer, const std::stri
 
 PreparedSchema prepare_database(SqliteConnection& writer, const std::string& path, bool synchronous_full,
                                 bool upgrade_mlflow2) {
+  return prepare_database(writer, path, synchronous_full, [&](SqliteConnection& connection) {
+    const PreparedSchema prepared = create_check_or_upgrade(connection, path, upgrade_mlflow2);
+    connection.execute(kExtraIndexes);
+    return prepared;
+  });
+}
+
+PreparedSchema prepare_database(SqliteConnection& writer, const std::string& path, bool synchronous_full,
+                                const SchemaPreparer& prepare_schema) {
   std::vector<std::string> tables;
   try {
     tables = table_names(writer);
@@ -55,7 +64,7 @@ PreparedSchema prepare_database(SqliteConnection& writer, const std::string& pat
     throw std::runtime_error("cannot read '" + path + "' as a SQLite database: " + error.what());
   }
   if (sqlite3_db_readonly(writer.database().getHandle(), "main") == 1) {
-    throw std::runtime_error("the database file '" + path + "' is read-only; the tracking server needs to write it");
+    throw std::runtime_error("the database file '" + path + "' is read-only; the server needs to write it");
   }
 
   try {
@@ -70,8 +79,7 @@ PreparedSchema prepare_database(SqliteConnection& writer, const std::string& pat
     writer.execute("PRAGMA foreign_keys = OFF");
     writer.execute("BEGIN IMMEDIATE");
     try {
-      const PreparedSchema prepared = create_check_or_upgrade(writer, path, upgrade_mlflow2);
-      writer.execute(kExtraIndexes);
+      const PreparedSchema prepared = prepare_schema(writer);
       writer.execute("COMMIT");
       return prepared;
     } catch (...) {

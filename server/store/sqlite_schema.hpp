@@ -5,6 +5,7 @@
 #include "server/store/mlflow_schema_check.hpp"
 #include "server/store/sqlite_connection.hpp"
 
+#include <functional>
 #include <string>
 
 namespace mlflowcpp::server::store {
@@ -25,5 +26,14 @@ extern const char* const kMlflow2To3SqliteMigration;
 // only process death).
 PreparedSchema prepare_database(SqliteConnection& writer, const std::string& path, bool synchronous_full,
                                 bool upgrade_mlflow2);
+
+// Creates or checks the schema of a database that is not MLflow's tracking
+// database (the basic-auth app's), inside the write transaction opening holds.
+// Throws std::runtime_error with a message for a person when it cannot be used.
+using SchemaPreparer = std::function<PreparedSchema(SqliteConnection& writer)>;
+
+// prepare_database with `prepare_schema` in place of MLflow's tracking schema.
+PreparedSchema prepare_database(SqliteConnection& writer, const std::string& path, bool synchronous_full,
+                                const SchemaPreparer& prepare_schema);
 
 }  // namespace mlflowcpp::server::store
