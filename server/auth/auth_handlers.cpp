@@ -144,6 +144,8 @@ User AuthHandlers::create_checked_user(const std::string& username, const std::s
   if (username.size() > AuthRequestParams::kMaxIdentifierLength) {
     throw invalid_parameter("Username is longer than 255 characters.");
   }
+  // Basic auth splits "username:password" at the first ':', so such a user could never sign in.
+  if (username.find(':') != std::string::npos) throw invalid_parameter("Username cannot contain ':'.");
   check_password(password);
   return store_.create_user(username, hash_(password), /*is_admin=*/false);
 }

@@ -96,6 +96,8 @@ TEST(AuthHandlers, CreateUserRejectsBadInput) {
       "INVALID_PARAMETER_VALUE");
   expect_error(server.admin("POST", users("create"), {{"username", "bob"}, {"password", "bob-password-12"}}), 400,
                "RESOURCE_ALREADY_EXISTS");
+  expect_error(server.admin("POST", users("create"), {{"username", "a:b"}, {"password", "a-b-password-1"}}), 400,
+               "INVALID_PARAMETER_VALUE", "Username cannot contain ':'.");
   auto wrong_type = server.send_as(AuthTestServer::kAdmin, AuthTestServer::kAdminPassword, "POST", users("create"),
                                    R"({"username":"carol","password":"carol-password-1"})", "text/plain");
   expect_error(wrong_type, 400, "INVALID_PARAMETER_VALUE", "Invalid content type");
