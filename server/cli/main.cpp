@@ -3,6 +3,7 @@
 // prints the version.
 
 #include "server/artifacts/artifact_lister.hpp"
+#include "server/auth/basic_auth_app.hpp"
 #include "server/cli/db_command.hpp"
 #include "server/cli/server_options.hpp"
 #include "server/http/artifact_handlers.hpp"
@@ -149,6 +150,30 @@ int run_server(const std::vector<std::string>& arguments) {
     }
   }
 
+  // Users and permissions (MLflow's basic-auth app): its database opens before the server takes requests.
+  std::unique_ptr<server::auth::BasicAuthApp> auth_app;
+  if (options.app_name == cli::kBasicAuthApp) {
+    server::auth::BasicAuthAppOptions auth_options;
+    auth_options.config_path = options.auth_config_path;
+    auth_options.form_secret = cli::process_environment("MLFLOW_FLASK_SERVER_SECRET_KEY").value_or("");
+    auth_options.static_prefix = options.static_prefix;
+    try {
+      auth_app = std::make_unique<server::auth::BasicAuthApp>(auth_options);
+    } catch (const server::auth::AuthSetupError& error) {
+      std::cerr << "mlflowcpp server: " << error.what() << "\n";
+      return 2;
+    } catch (const std::exception& error) {
+      std::cerr << "mlflowcpp server: cannot start the basic-auth app: " << error.what() << "\n";
+      return 1;
+    }
+    if (auth_app->created_admin()) {
+      std::cout << fmt::format("mlflowcpp server: created the admin user '{}'; set a new password for it at once "
+                               "(PATCH /api/2.0/mlflow/users/update-password).\n",
+                               auth_app->config().admin_username)
+                << std::flush;
+    }
+  }
+
   server::ArtifactLister artifacts(options.artifacts_destination, *artifact_roots);
   server::TrackingService service(*stores.tracking, artifacts);
   server::RegistryService registry(*stores.registry, *artifact_roots);
@@ -167,6 +192,7 @@ int run_server(const std::vector<std::string>& arguments) {
   http_options.allowed_ips = options.allowed_ips;
   http_options.trusted_proxies = options.trusted_proxies;
   http_options.tls = tls;
+  if (auth_app) http_options.authentication = auth_app->authentication_filter();
   // The handler groups outlive the server that calls them.
   server::http::ServerHandlers server_handlers(options.static_dir);
   server::http::TrackingHandlers tracking_handlers(service);
@@ -180,17 +206,25 @@ int run_server(const std::vector<std::string>& arguments) {
   http_server.add_routes(registry_handlers);
   http_server.add_routes(artifact_handlers);
   http_server.add_routes(logged_model_handlers);
+  if (auth_app) {
+    http_server.add_routes(auth_app->routes());
+    // auth::protect_routes(http_server.router(), auth_app->store(), ...) goes here, after the last add_routes.
+  }
 
   if (!http_server.bind(options.host, options.port)) {
     std::cerr << fmt::format("mlflowcpp server: cannot listen on {}:{} (address in use or not available).\n",
                              options.host, options.port);
     return 1;
   }
+  const std::string auth_summary =
+      auth_app ? fmt::format(" | basic-auth on (users in {})",
+                             server::store::postgres::redact_password(auth_app->config().database_uri))
+               : "";
   std::cout << fmt::format("mlflowcpp {} (MLflow {} protocol) listening on {}://{}:{} | backend store {} | "
-                           "default artifact root {} | {} workers\n",
+                           "default artifact root {} | {} workers{}\n",
                            kVersion, kMlflowProtocolVersion, tls ? "https" : "http", options.host, http_server.port(),
                            server::store::postgres::redact_password(options.backend_store_uri),
-                           options.default_artifact_root, options.workers)
+                           options.default_artifact_root, options.workers, auth_summary)
             << std::flush;
   signal_watcher.watch(http_server, [&tls] {
     if (!tls) return;

@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 // Flags of `mlflow server` that this server does not implement; refused by name.
 const std::set<std::string>& unsupported_flags() {
   static const std::set<std::string> flags = {
-      "--gunicorn-opts", "--waitress-opts", "--uvicorn-opts", "--app-name",  "--expose-prometheus",
+      "--gunicorn-opts", "--waitress-opts", "--uvicorn-opts", "--expose-prometheus",
       "--dev",           "--allowed-hosts", "--cors-allowed-origins", "--disable-security-middleware",
       "--x-frame-options", "--enable-workspaces", "--workspace-store-uri",
   };
@@ -103,6 +103,8 @@ std::string server_usage() {
          "  --static-prefix PREFIX          URL prefix of the UI, ajax-api, health and version\n"
          "                                  [MLFLOW_STATIC_PREFIX]; starts with '/', no trailing '/'\n"
          "  --static-dir DIR                A static build of the MLflow 2.9 web UI to serve at /\n"
+         "  --app-name basic-auth           Users, passwords and permissions, as MLflow's basic-auth app; its\n"
+         "                                  settings are read from the ini file MLFLOW_AUTH_CONFIG_PATH names\n"
          "\n"
          "Network edge (see README, Security):\n"
          "  --allowed-ips LIST              Only these clients, e.g. 10.0.0.0/8,192.168.1.7,::1; others get 403\n"
@@ -131,7 +133,7 @@ ServerOptions parse_server_options(const std::vector<std::string>& arguments, co
                                              "--allowed-ips", "--trusted-proxies", "--tls-cert", "--tls-key",
                                              "--read-timeout", "--write-timeout", "--keep-alive-timeout",
                                              "--max-keep-alive-requests", "--max-connections", "--max-header-bytes",
-                                             "--allowed-artifact-roots"};
+                                             "--allowed-artifact-roots", "--app-name"};
   const std::map<std::string, std::string> short_flags = {{"-h", "--host"}, {"-p", "--port"}, {"-w", "--workers"}};
 
   for (std::size_t i = 0; i < arguments.size(); ++i) {
@@ -278,6 +280,15 @@ ServerOptions parse_server_options(const std::vector<std::string>& arguments, co
   if (auto bytes = setting("--max-header-bytes", "")) {
     options.max_header_bytes =
         static_cast<std::size_t>(parse_integer("--max-header-bytes", *bytes, 1024, 1024 * 1024));
+  }
+
+  if (auto app = setting("--app-name", "")) {
+    if (*app != kBasicAuthApp) {
+      throw std::invalid_argument(
+          fmt::format("--app-name '{}' is not supported: the only app is {}.", *app, kBasicAuthApp));
+    }
+    options.app_name = *app;
+    options.auth_config_path = environment("MLFLOW_AUTH_CONFIG_PATH").value_or("");
   }
 
   const std::string destination =

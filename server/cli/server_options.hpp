@@ -13,6 +13,9 @@
 
 namespace mlflowcpp::cli {
 
+// The one app `--app-name` takes: MLflow's users, passwords and permissions.
+inline constexpr const char* kBasicAuthApp = "basic-auth";
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 5000;
@@ -46,6 +49,11 @@ struct ServerOptions {
   // (every location served, as the official server does) for trusted setups.
   std::vector<std::string> allowed_artifact_roots;
   bool allow_any_artifact_location = false;
+
+  // kBasicAuthApp, or empty: no authentication.
+  std::string app_name;
+  // The basic-auth app's ini file (MLFLOW_AUTH_CONFIG_PATH); empty: MLflow's defaults.
+  std::string auth_config_path;
 };
 
 // Reads the environment; injectable so parsing can be tested.
