@@ -57,8 +57,7 @@ struct GuardedRoute {
 
   // A method without a rule is for admins only.
   RouteRule rule_for(const std::string& method) const {
-    auto found = rules.find(method == "HEAD" ? "GET" : method);
-    if (found == rules.end()) found = rules.find(method);
+    const auto found = rules.find(method == "HEAD" ? std::string("GET") : method);
     return found == rules.end() ? RouteRule{} : found->second;
   }
 };
@@ -152,6 +151,7 @@ class RouteGuard {
       case Resource::kRegisteredModelName:
         require(allows(registered_model_permission(caller, fields_of(route, rule, request).string_or_empty("name")),
                        capability));
+        if (rule.source_readable) require_source_readable(caller, fields_of(route, rule, request));
         return;
       case Resource::kArtifactPath:
       case Resource::kArtifactPathField: {
@@ -165,6 +165,32 @@ class RouteGuard {
       }
     }
     throw permission_denied();
+  }
+
+  void require_source_readable(const Caller& caller, const RequestMessage& fields) {
+    const std::string run_id = fields.string_or_empty("run_id");
+    if (!run_id.empty()) require_on_experiment(caller, resolver_.experiment_of_run(run_id), Capability::kRead);
+    const std::string source = fields.string_or_empty("source");
+    const auto after = [&source](std::string_view scheme) -> std::optional<std::string> {
+      if (source.compare(0, scheme.size(), scheme) != 0) return std::nullopt;
+      std::string rest = source.substr(scheme.size());
+      if (rest.compare(0, 2, "//") == 0) {  // an authority ("mlflow-artifacts://host/...") names no experiment
+        const auto slash = rest.find('/', 2);
+        rest = slash == std::string::npos ? "" : rest.substr(slash);
+      }
+      while (!rest.empty() && rest.front() == '/') rest.erase(0, 1);
+      return rest;
+    };
+    std::optional<std::string> experiment_id;
+    if (const auto rest = after("runs:")) {
+      experiment_id = resolver_.experiment_of_run(rest->substr(0, rest->find('/')));
+    } else if (const auto model = after("models:"); model && model->compare(0, 2, "m-") == 0) {
+      experiment_id = resolver_.experiment_of_logged_model(model->substr(0, model->find('/')));
+    } else if (const auto path = after("mlflow-artifacts:")) {
+      experiment_id = experiment_of_artifact_path(*path);
+      if (!experiment_id) throw permission_denied();  // outside every experiment: admins only
+    }
+    if (experiment_id) require_on_experiment(caller, *experiment_id, Capability::kRead);
   }
 
   static std::string run_id_of(const RequestMessage& fields) {

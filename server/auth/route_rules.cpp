@@ -139,12 +139,14 @@ RouteRules RouteRules::basic_auth() {
                                                           {"POST", "registered-models/set-tag"},
                                                           {"DELETE", "registered-models/delete-tag"},
                                                           {"POST", "registered-models/alias"},
-                                                          {"POST", "model-versions/create"},
                                                           {"PATCH", "model-versions/update"},
                                                           {"POST", "model-versions/transition-stage"},
                                                           {"POST", "model-versions/set-tag"}}) {
     api(method, path, needs(R::kRegisteredModelName, C::kUpdate));
   }
+  RouteRule create_version = needs(R::kRegisteredModelName, C::kUpdate);
+  create_version.source_readable = true;
+  api("POST", "model-versions/create", create_version);
   // As MLflow: removing a version's tag or an alias counts as a deletion.
   for (const auto& [method, path] : std::vector<RouteKey>{{"DELETE", "registered-models/alias"},
                                                           {"DELETE", "model-versions/delete"},

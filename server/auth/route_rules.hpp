@@ -66,6 +66,10 @@ struct RouteRule {
   SearchScope search = SearchScope::kNone;
   GrantUpdate grant_update = GrantUpdate::kNone;
   FieldSource fields = FieldSource::kMessage;
+  // model-versions/create: the run (run_id) and the artifacts (source: runs:/, models:/m-...,
+  // mlflow-artifacts:/) a version is made from must be readable too, or the version's artifacts
+  // would hand out what the experiment's grants keep back.
+  bool source_readable = false;
 };
 
 // "GET" and a normalised pattern ("/api/2.0/mlflow/runs/get", "/get-artifact").

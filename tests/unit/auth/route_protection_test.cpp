@@ -60,10 +60,10 @@ class RouteProtectionTest : public ::testing::Test {
           "model-versions/get-download-uri", "users/get", "experiments/get-by-name"}) {
       add({"GET"}, api + path);
     }
-    for (const auto& path :
-         {"experiments/create", "experiments/update", "experiments/delete", "runs/log-metric", "runs/delete",
-          "runs/search", "registered-models/create", "registered-models/rename", "registered-models/alias",
-          "model-versions/transition-stage", "users/create", "experiments/permissions/create", "logged-models"}) {
+    for (const auto& path : {"experiments/create", "experiments/update", "experiments/delete", "runs/log-metric",
+                             "runs/delete", "runs/search", "registered-models/create", "registered-models/rename",
+                             "registered-models/alias", "model-versions/transition-stage", "model-versions/create",
+                             "users/create", "experiments/permissions/create", "logged-models"}) {
       add({"POST"}, api + path);
     }
     add({"GET"}, ajax + "experiments/get");
@@ -279,6 +279,23 @@ TEST_F(RouteProtectionTest, RegisteredModelsFollowTheirGrants) {
   EXPECT_EQ(post(alice_, kApi + "model-versions/transition-stage", {{"name", "model"}}), 200);
   EXPECT_EQ(status(alice_, "DELETE", kApi + "registered-models/alias", {}, {{"name", "model"}, {"alias", "a"}}), 403);
   EXPECT_EQ(get(alice_, kApi + "registered-models/get", {{"name", "other"}}), 403);
+}
+
+TEST_F(RouteProtectionTest, ANewVersionNeedsItsRunAndSourceReadable) {
+  protect(Permission::kNoPermissions);
+  store_.put_model_grant("model", alice_.id, "EDIT");
+  store_.put_experiment_grant("1", alice_.id, "READ");
+  const std::string create = kApi + "model-versions/create";
+  EXPECT_EQ(post(alice_, create, {{"name", "model"}, {"source", "s3://bucket/model"}}), 200);
+  EXPECT_EQ(post(alice_, create, {{"name", "model"}, {"source", "runs:/run-1/model"}, {"run_id", "run-1"}}), 200);
+  EXPECT_EQ(post(alice_, create, {{"name", "model"}, {"source", "runs:/run-2/model"}}), 403);
+  EXPECT_EQ(post(alice_, create, {{"name", "model"}, {"source", "s3://bucket/model"}, {"run_id", "run-2"}}), 403);
+  EXPECT_EQ(post(alice_, create, {{"name", "model"}, {"source", "mlflow-artifacts:/1/run-1/artifacts/model"}}), 200);
+  EXPECT_EQ(post(alice_, create, {{"name", "model"}, {"source", "mlflow-artifacts:/2/run-2/artifacts/model"}}), 403);
+  EXPECT_EQ(post(alice_, create, {{"name", "model"}, {"source", "mlflow-artifacts:/elsewhere/model"}}), 403);
+  EXPECT_EQ(post(alice_, create, {{"name", "model"}, {"source", "models:/m-1"}}), 200);
+  // The model's grant still decides first.
+  EXPECT_EQ(post(bob_, create, {{"name", "model"}, {"source", "s3://bucket/model"}}), 403);
 }
 
 TEST_F(RouteProtectionTest, LoggedModelsFollowTheirExperiment) {
