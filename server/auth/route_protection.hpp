@@ -12,6 +12,7 @@
 #include "server/auth/auth_store.hpp"
 #include "server/auth/permission.hpp"
 
+#include <functional>
 #include <string>
 
 namespace mlflowcpp::server::http {
@@ -34,6 +35,9 @@ struct ProtectionOptions {
   Permission default_permission = Permission::kRead;
   // The server's --static-prefix ("" or "/prefix").
   std::string static_prefix;
+  // Where a grant that could not be written after a successful call is reported
+  // (the call's answer stands); empty = std::cerr.
+  std::function<void(const std::string& message)> warn;
 };
 
 // Wraps every route registered in `router` so far; call it after the last

@@ -49,6 +49,7 @@ class SqlTrackingStore final : public TrackingStore {
   Run create_run(const CreateRunRequest& request) override;
   RunInfo update_run(const UpdateRunRequest& request) override;
   Run get_run(const std::string& run_id) override;
+  std::string experiment_id_of_run(const std::string& run_id) override;
   void delete_run(const std::string& run_id) override;
   void restore_run(const std::string& run_id) override;
   Page<Run> search_runs(const SearchRunsRequest& request) override;

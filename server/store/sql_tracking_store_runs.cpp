@@ -263,6 +263,13 @@ Run SqlTrackingStore::get_run(const std::string& run_id) {
   return std::move(runs.front());
 }
 
+std::string SqlTrackingStore::experiment_id_of_run(const std::string& run_id) {
+  std::string experiment_id;
+  read_transaction(*database_,
+                   [&](sql::Connection& connection) { experiment_id = require_run(connection, run_id).experiment_id; });
+  return experiment_id;
+}
+
 void SqlTrackingStore::delete_run(const std::string& run_id) {
   write_transaction(*database_, [&](sql::Connection& connection) {
     require_run(connection, run_id);

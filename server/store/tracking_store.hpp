@@ -101,6 +101,9 @@ class TrackingStore {
   virtual Run create_run(const CreateRunRequest& request) = 0;
   virtual RunInfo update_run(const UpdateRunRequest& request) = 0;
   virtual Run get_run(const std::string& run_id) = 0;
+  // The id of the run's experiment, without reading the rest of the run (checked on every request
+  // with authorization on); RESOURCE_DOES_NOT_EXIST as get_run.
+  virtual std::string experiment_id_of_run(const std::string& run_id) = 0;
   virtual void delete_run(const std::string& run_id) = 0;
   virtual void restore_run(const std::string& run_id) = 0;
   virtual Page<Run> search_runs(const SearchRunsRequest& request) = 0;
