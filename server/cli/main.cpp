@@ -4,6 +4,8 @@
 
 #include "server/artifacts/artifact_lister.hpp"
 #include "server/auth/basic_auth_app.hpp"
+#include "server/auth/route_protection.hpp"
+#include "server/auth/store_resource_resolver.hpp"
 #include "server/cli/db_command.hpp"
 #include "server/cli/server_options.hpp"
 #include "server/http/artifact_handlers.hpp"
@@ -200,6 +202,8 @@ int run_server(const std::vector<std::string>& arguments) {
   server::http::ArtifactHandlers artifact_handlers(service, &registry);
   server::http::LoggedModelHandlers logged_model_handlers(logged_models, artifacts,
                                                           stores.tracking->schema_generation());
+  // Finds the experiment of a run or logged model for the permission checks.
+  server::auth::StoreResourceResolver resource_resolver(*stores.tracking, *stores.logged_models);
   server::http::HttpServer http_server(http_options, std::cerr);
   http_server.add_routes(server_handlers);
   http_server.add_routes(tracking_handlers);
@@ -208,7 +212,11 @@ int run_server(const std::vector<std::string>& arguments) {
   http_server.add_routes(logged_model_handlers);
   if (auth_app) {
     http_server.add_routes(auth_app->routes());
-    // auth::protect_routes(http_server.router(), auth_app->store(), ...) goes here, after the last add_routes.
+    // After the last add_routes: every route gets its permission check.
+    server::auth::ProtectionOptions protection;
+    protection.default_permission = auth_app->config().default_permission;
+    protection.static_prefix = options.static_prefix;
+    server::auth::protect_routes(http_server.router(), auth_app->store(), resource_resolver, protection);
   }
 
   if (!http_server.bind(options.host, options.port)) {
