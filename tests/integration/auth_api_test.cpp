@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "auth_test_client.hpp"
 #include "testing/process_runner.hpp"
 #include "testing/server_process.hpp"
 #include "testing/temp_dir.hpp"
@@ -25,55 +26,12 @@ using testing::HttpClient;
 using testing::HttpResponse;
 using testing::Json;
 
-constexpr const char* kAdmin = "admin";
-constexpr const char* kAdminPassword = "initial-admin-password";
+constexpr const char* kAdmin = kAuthAdmin;
+constexpr const char* kAdminPassword = kAuthAdminPassword;
 constexpr const char* kUsers = "/api/2.0/mlflow/users/";
 constexpr const char* kNotAuthenticated =
     "You are not authenticated. Please see "
     "https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate.";
-
-// The ini file and options of a basic-auth server keeping its users in `dir`/basic_auth.db.
-testing::ServerOptions basic_auth_server(const std::filesystem::path& dir) {
-  const auto ini = dir / "basic_auth.ini";
-  testing::write_file(ini,
-                      "[mlflow]\n"
-                      "default_permission = READ\n"
-                      "database_uri = sqlite:///" +
-                          (dir / "basic_auth.db").string() +
-                          "\n"
-                          "admin_username = " +
-                          std::string(kAdmin) +
-                          "\n"
-                          "admin_password = " +
-                          std::string(kAdminPassword) +
-                          "\n"
-                          "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n");
-  testing::ServerOptions options;
-  options.work_dir = dir;
-  options.extra_args = {"--app-name", "basic-auth"};
-  options.environment["MLFLOW_AUTH_CONFIG_PATH"] = ini.string();
-  return options;
-}
-
-// Calls as one user (or with any Authorization header at all).
-class AuthClient {
- public:
-  AuthClient(const testing::ServerProcess& server, std::string username, std::string password)
-      : http_(server.client()), authorization_(httplib::make_basic_authentication_header(username, password).second) {}
-
-  HttpResponse get(const std::string& path_with_query) { return call("GET", path_with_query); }
-  HttpResponse call(const std::string& method, const std::string& path, const Json& body = nullptr) {
-    std::vector<std::pair<std::string, std::string>> headers;
-    if (!authorization_.empty()) headers.emplace_back("Authorization", authorization_);
-    if (body.is_null()) return http_.request(method, path, "", "", headers);
-    return http_.request(method, path, body.dump(), "application/json", headers);
-  }
-  void set_authorization(std::string header) { authorization_ = std::move(header); }
-
- private:
-  HttpClient http_;
-  std::string authorization_;
-};
 
 void expect_error(const HttpResponse& response, int status, const std::string& code) {
   EXPECT_EQ(response.status, status) << response.describe();
