@@ -10,7 +10,7 @@ namespace mlflowcpp::bench {
 
 void progress(const std::string& message) {
   const double monotonic_seconds = std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
-  std::cerr << fmt::format("[server_bench {:.6f}] {}", monotonic_seconds, message) << std::endl;
+  std::cerr << fmt::format("[bench {:.6f}] {}", monotonic_seconds, message) << std::endl;
 }
 
 }  // namespace mlflowcpp::bench
