@@ -10,13 +10,14 @@ namespace {
 namespace sql = store::sql;
 
 // The tables of revision 8606fa83a998 as MLflow's initial auth migration
-// creates them (SQLAlchemy's DDL for each database), with its alembic_version row.
-constexpr const char* kSqliteSchemaDdl = R"(CREATE TABLE alembic_version (
+// creates them (SQLAlchemy's DDL, which differs between the databases only in
+// the type of the id columns), with its alembic_version row.
+constexpr const char* kSchemaDdl = R"(CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
 );
 CREATE TABLE users (
-	id INTEGER NOT NULL, 
+	id ID_TYPE NOT NULL, 
 	username VARCHAR(255), 
 	password_hash VARCHAR(255), 
 	is_admin BOOLEAN, 
@@ -24,7 +25,7 @@ CREATE TABLE users (
 	UNIQUE (username)
 );
 CREATE TABLE experiment_permissions (
-	id INTEGER NOT NULL, 
+	id ID_TYPE NOT NULL, 
 	experiment_id VARCHAR(255) NOT NULL, 
 	user_id INTEGER NOT NULL, 
 	permission VARCHAR(255), 
@@ -33,7 +34,7 @@ CREATE TABLE experiment_permissions (
 	CONSTRAINT unique_experiment_user UNIQUE (experiment_id, user_id)
 );
 CREATE TABLE registered_model_permissions (
-	id INTEGER NOT NULL, 
+	id ID_TYPE NOT NULL, 
 	name VARCHAR(255) NOT NULL, 
 	user_id INTEGER NOT NULL, 
 	permission VARCHAR(255), 
@@ -43,37 +44,14 @@ CREATE TABLE registered_model_permissions (
 );
 INSERT INTO alembic_version (version_num) VALUES ('8606fa83a998');)";
 
-constexpr const char* kPostgresSchemaDdl = R"(CREATE TABLE alembic_version (
-	version_num VARCHAR(32) NOT NULL, 
-	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
-);
-CREATE TABLE users (
-	id SERIAL NOT NULL, 
-	username VARCHAR(255), 
-	password_hash VARCHAR(255), 
-	is_admin BOOLEAN, 
-	PRIMARY KEY (id), 
-	UNIQUE (username)
-);
-CREATE TABLE experiment_permissions (
-	id SERIAL NOT NULL, 
-	experiment_id VARCHAR(255) NOT NULL, 
-	user_id INTEGER NOT NULL, 
-	permission VARCHAR(255), 
-	PRIMARY KEY (id), 
-	CONSTRAINT fk_user_id FOREIGN KEY(user_id) REFERENCES users (id), 
-	CONSTRAINT unique_experiment_user UNIQUE (experiment_id, user_id)
-);
-CREATE TABLE registered_model_permissions (
-	id SERIAL NOT NULL, 
-	name VARCHAR(255) NOT NULL, 
-	user_id INTEGER NOT NULL, 
-	permission VARCHAR(255), 
-	PRIMARY KEY (id), 
-	CONSTRAINT fk_user_id FOREIGN KEY(user_id) REFERENCES users (id), 
-	CONSTRAINT unique_name_user UNIQUE (name, user_id)
-);
-INSERT INTO alembic_version (version_num) VALUES ('8606fa83a998');)";
+std::string schema_ddl(sql::Dialect dialect) {
+  const std::string id_type = dialect == sql::Dialect::kSqlite ? "INTEGER" : "SERIAL";
+  std::string ddl = kSchemaDdl;
+  for (auto at = ddl.find("ID_TYPE"); at != std::string::npos; at = ddl.find("ID_TYPE", at)) {
+    ddl.replace(at, 7, id_type);
+  }
+  return ddl;
+}
 
 std::vector<std::string> table_names(sql::Connection& connection) {
   // PostgreSQL: the schema unqualified names resolve to, where MLflow creates the tables too.
@@ -100,7 +78,7 @@ AuthSchema prepare_auth_schema(sql::Connection& connection, const std::string& d
   const auto tables = table_names(connection);
   const auto has = [&](const char* name) { return std::find(tables.begin(), tables.end(), name) != tables.end(); };
   if (tables.empty()) {
-    connection.execute(connection.dialect() == sql::Dialect::kSqlite ? kSqliteSchemaDdl : kPostgresSchemaDdl);
+    connection.execute(schema_ddl(connection.dialect()));
     return {true, kAuthInitialRevision, false};
   }
   if (!has("users") || !has("experiment_permissions") || !has("registered_model_permissions") ||

@@ -7,10 +7,15 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <mlflowcpp/errors.hpp>
+
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <list>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 
 namespace mlflowcpp::server::auth {
@@ -30,6 +35,9 @@ class Authenticator::Impl {
  public:
   Impl(AuthStore& store, AuthenticatorOptions options) : store_(store), options_(std::move(options)) {
     if (options_.unknown_user_hash.empty()) options_.unknown_user_hash = kUnknownUserHash;
+    if (options_.max_concurrent_slow_checks == 0) {
+      options_.max_concurrent_slow_checks = std::max(1u, std::thread::hardware_concurrency());
+    }
     if (RAND_bytes(key_.data(), static_cast<int>(key_.size())) != 1) {
       throw std::runtime_error("no random bytes for the password cache key");
     }
@@ -39,13 +47,13 @@ class Authenticator::Impl {
     // Read on every call: a changed password or admin flag, or a deleted user, counts at once.
     const std::optional<User> user = store_.find_user(username);
     if (!user) {
-      check_password(options_.unknown_user_hash, password);
+      slow_check(options_.unknown_user_hash, password);
       return std::nullopt;
     }
     const Digest digest = keyed_digest(password);
     if (!remembers(*user, digest)) {
       // Without the lock: other users' requests go on while this one hashes.
-      if (!check_password(user->password_hash, password)) return std::nullopt;
+      if (!slow_check(user->password_hash, password)) return std::nullopt;
       remember(*user, digest);
     }
     return http::Caller{user->id, user->username, user->is_admin};
@@ -59,6 +67,20 @@ class Authenticator::Impl {
     Digest digest;
     std::list<std::string>::iterator recency;
   };
+
+  // check_password() within the bound on concurrent slow checks. Refusing at
+  // once, rather than queueing, keeps a flood of bad credentials from holding
+  // the server's threads as well as its cores.
+  bool slow_check(const std::string& stored_hash, const std::string& password) {
+    if (slow_checks_.fetch_add(1) >= options_.max_concurrent_slow_checks) {
+      slow_checks_.fetch_sub(1);
+      throw MlflowException(ErrorCode::kTemporarilyUnavailable,
+                            "Too many sign-ins are being checked at once; retry in a moment.");
+    }
+    const bool matches = check_password(stored_hash, password);
+    slow_checks_.fetch_sub(1);
+    return matches;
+  }
 
   Digest keyed_digest(const std::string& password) const {
     Digest digest{};
@@ -106,6 +128,8 @@ class Authenticator::Impl {
   AuthStore& store_;
   AuthenticatorOptions options_;
   std::array<unsigned char, 32> key_{};  // for this process only: the digests are worthless outside it
+
+  std::atomic<std::size_t> slow_checks_{0};  // running now
 
   std::mutex mutex_;  // guards entries_ and recency_
   std::unordered_map<std::string, Entry> entries_;

@@ -25,6 +25,11 @@ struct AuthenticatorOptions {
   // What an unknown user's password is checked against, so that it costs what a
   // known user's does. Empty: a hash as slow as those hash_password() writes.
   std::string unknown_user_hash;
+  // Slow hashes computed at once; a check beyond that is refused at once with
+  // 503 TEMPORARILY_UNAVAILABLE (clients retry), so a flood of bad credentials
+  // takes at most this many cores and no waiting threads, while callers whose
+  // password is remembered go on. 0: one per hardware thread.
+  std::size_t max_concurrent_slow_checks = 0;
 };
 
 class Authenticator {
@@ -35,7 +40,9 @@ class Authenticator {
   Authenticator(const Authenticator&) = delete;
   Authenticator& operator=(const Authenticator&) = delete;
 
-  // The caller when `password` is `username`'s; nullopt otherwise.
+  // The caller when `password` is `username`'s; nullopt otherwise. Throws
+  // MlflowException TEMPORARILY_UNAVAILABLE when a slow check is needed and
+  // max_concurrent_slow_checks are running already.
   std::optional<http::Caller> authenticate(const std::string& username, const std::string& password);
 
  private:

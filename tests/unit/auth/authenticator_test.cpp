@@ -8,9 +8,11 @@
 #include "unit/auth/auth_test_support.hpp"
 
 #include <gtest/gtest.h>
+#include <mlflowcpp/errors.hpp>
 
 #include <atomic>
 #include <cstdio>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -27,6 +29,7 @@ class AuthenticatorTest : public ::testing::Test {
   AuthenticatorOptions cheap_options() const {
     AuthenticatorOptions options;
     options.unknown_user_hash = pbkdf2_hash("no such password", 10);
+    options.max_concurrent_slow_checks = 1000;  // the bound has a test of its own
     return options;
   }
 
@@ -183,6 +186,39 @@ TEST_F(AuthenticatorTest, ConcurrentCallersGetTheirOwnAnswers) {
   }
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(wrong_answers.load(), 0);
+}
+
+TEST_F(AuthenticatorTest, SlowChecksBeyondTheBoundAreRefusedAtOnceWhileRememberedPasswordsPass) {
+  store_->create_user("alice", pbkdf2_hash("alice-pw", 10), false);
+  AuthenticatorOptions options;
+  // About a second on this machine: the two unknown users' checks overlap for sure.
+  options.unknown_user_hash = pbkdf2_hash("no such password", 2000000);
+  options.max_concurrent_slow_checks = 1;
+  Authenticator authenticator(*store_, options);
+  ASSERT_TRUE(authenticator.authenticate("alice", "alice-pw").has_value());  // remembered from now on
+
+  std::atomic<int> refused{0};
+  std::atomic<int> started{0};
+  const auto try_unknown_user = [&](const std::string& username) {
+    ++started;
+    while (started < 2) std::this_thread::yield();
+    try {
+      EXPECT_FALSE(authenticator.authenticate(username, "guess").has_value());
+    } catch (const MlflowException& error) {
+      EXPECT_EQ(error.error_code(), "TEMPORARILY_UNAVAILABLE");
+      EXPECT_EQ(error.http_status(), 503);
+      ++refused;
+    }
+  };
+  std::thread first(try_unknown_user, "ghost-1");
+  std::thread second(try_unknown_user, "ghost-2");
+  // A remembered password needs no slow check: it gets in whatever else runs.
+  EXPECT_TRUE(authenticator.authenticate("alice", "alice-pw").has_value());
+  first.join();
+  second.join();
+  EXPECT_EQ(refused, 1);
+  // Once the slow check is over, the next one runs.
+  EXPECT_FALSE(authenticator.authenticate("ghost-3", "guess").has_value());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "server/auth/auth_store_factory.hpp"
 #include "unit/auth/auth_store_contract.hpp"
+#include "unit/auth/mlflow_auth_ddl.hpp"
 
 #include "testing/postgres_process.hpp"
 
@@ -35,55 +36,9 @@ INSTANTIATE_TEST_SUITE_P(Postgres, AuthStoreContract,
                              [] { return open_auth_store(postgres().create_database(new_database("c"))); }}),
                          backend_name);
 
-// MLflow's initial auth migration (8606fa83a998) as SQLAlchemy emits it for PostgreSQL, and its revision row.
-constexpr const char* kMlflowInitialMigration = R"(CREATE TABLE alembic_version (
-	version_num VARCHAR(32) NOT NULL, 
-	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
-);
-CREATE TABLE users (
-	id SERIAL NOT NULL, 
-	username VARCHAR(255), 
-	password_hash VARCHAR(255), 
-	is_admin BOOLEAN, 
-	PRIMARY KEY (id), 
-	UNIQUE (username)
-);
-CREATE TABLE experiment_permissions (
-	id SERIAL NOT NULL, 
-	experiment_id VARCHAR(255) NOT NULL, 
-	user_id INTEGER NOT NULL, 
-	permission VARCHAR(255), 
-	PRIMARY KEY (id), 
-	CONSTRAINT fk_user_id FOREIGN KEY(user_id) REFERENCES users (id), 
-	CONSTRAINT unique_experiment_user UNIQUE (experiment_id, user_id)
-);
-CREATE TABLE registered_model_permissions (
-	id SERIAL NOT NULL, 
-	name VARCHAR(255) NOT NULL, 
-	user_id INTEGER NOT NULL, 
-	permission VARCHAR(255), 
-	PRIMARY KEY (id), 
-	CONSTRAINT fk_user_id FOREIGN KEY(user_id) REFERENCES users (id), 
-	CONSTRAINT unique_name_user UNIQUE (name, user_id)
-);
-INSERT INTO alembic_version (version_num) VALUES ('8606fa83a998');)";
-
-// What MLflow 3.6 adds: its own version table and scorer_permissions (0965eb92f5f0).
-constexpr const char* kMlflow36Upgrade = R"(CREATE TABLE alembic_version_auth (
-	version_num VARCHAR(32) NOT NULL, 
-	CONSTRAINT alembic_version_auth_pkc PRIMARY KEY (version_num)
-);
-INSERT INTO alembic_version_auth (version_num) VALUES ('0965eb92f5f0');
-CREATE TABLE scorer_permissions (
-	id SERIAL NOT NULL, 
-	experiment_id VARCHAR(255) NOT NULL, 
-	scorer_name VARCHAR(256) NOT NULL, 
-	user_id INTEGER NOT NULL, 
-	permission VARCHAR(255), 
-	PRIMARY KEY (id), 
-	CONSTRAINT fk_scorer_perm_user_id FOREIGN KEY(user_id) REFERENCES users (id), 
-	CONSTRAINT unique_scorer_user UNIQUE (experiment_id, scorer_name, user_id)
-);)";
+// MLflow's initial auth migration (8606fa83a998) and what MLflow 3.6 adds, as SQLAlchemy emits them here.
+const std::string kMlflowInitialMigration = mlflow_initial_auth_migration("SERIAL");
+const std::string kMlflow36Upgrade = mlflow_36_auth_upgrade("SERIAL");
 
 // The columns of the public tables, as information_schema describes them.
 constexpr const char* kColumns =

@@ -7,6 +7,7 @@
 #include "server/auth/auth_store_factory.hpp"
 #include "server/auth/password_hash.hpp"
 #include "unit/auth/auth_store_contract.hpp"
+#include "unit/auth/mlflow_auth_ddl.hpp"
 #include "unit/auth/auth_test_support.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -39,56 +40,9 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, AuthStoreContract,
                                                             [] { return open_auth_store(new_database_uri()); }}),
                          backend_name);
 
-// MLflow's initial auth migration (8606fa83a998) as SQLAlchemy emits it for SQLite, and its revision row.
-constexpr const char* kMlflowInitialMigration = R"(CREATE TABLE alembic_version (
-	version_num VARCHAR(32) NOT NULL, 
-	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
-);
-CREATE TABLE users (
-	id INTEGER NOT NULL, 
-	username VARCHAR(255), 
-	password_hash VARCHAR(255), 
-	is_admin BOOLEAN, 
-	PRIMARY KEY (id), 
-	UNIQUE (username)
-);
-CREATE TABLE experiment_permissions (
-	id INTEGER NOT NULL, 
-	experiment_id VARCHAR(255) NOT NULL, 
-	user_id INTEGER NOT NULL, 
-	permission VARCHAR(255), 
-	PRIMARY KEY (id), 
-	CONSTRAINT fk_user_id FOREIGN KEY(user_id) REFERENCES users (id), 
-	CONSTRAINT unique_experiment_user UNIQUE (experiment_id, user_id)
-);
-CREATE TABLE registered_model_permissions (
-	id INTEGER NOT NULL, 
-	name VARCHAR(255) NOT NULL, 
-	user_id INTEGER NOT NULL, 
-	permission VARCHAR(255), 
-	PRIMARY KEY (id), 
-	CONSTRAINT fk_user_id FOREIGN KEY(user_id) REFERENCES users (id), 
-	CONSTRAINT unique_name_user UNIQUE (name, user_id)
-);
-INSERT INTO alembic_version (version_num) VALUES ('8606fa83a998');)";
-
-// What MLflow 3.6 adds on opening such a database: its own version table
-// (alembic_version_auth, the old one left behind) and scorer_permissions (0965eb92f5f0).
-constexpr const char* kMlflow36Upgrade = R"(CREATE TABLE alembic_version_auth (
-	version_num VARCHAR(32) NOT NULL, 
-	CONSTRAINT alembic_version_auth_pkc PRIMARY KEY (version_num)
-);
-INSERT INTO alembic_version_auth (version_num) VALUES ('0965eb92f5f0');
-CREATE TABLE scorer_permissions (
-	id INTEGER NOT NULL, 
-	experiment_id VARCHAR(255) NOT NULL, 
-	scorer_name VARCHAR(256) NOT NULL, 
-	user_id INTEGER NOT NULL, 
-	permission VARCHAR(255), 
-	PRIMARY KEY (id), 
-	CONSTRAINT fk_scorer_perm_user_id FOREIGN KEY(user_id) REFERENCES users (id), 
-	CONSTRAINT unique_scorer_user UNIQUE (experiment_id, scorer_name, user_id)
-);)";
+// MLflow's initial auth migration (8606fa83a998) and what MLflow 3.6 adds, as SQLAlchemy emits them here.
+const std::string kMlflowInitialMigration = mlflow_initial_auth_migration("INTEGER");
+const std::string kMlflow36Upgrade = mlflow_36_auth_upgrade("INTEGER");
 
 // A werkzeug 3.1 hash (scrypt:1024:8:1) of "werkzeug-pw", written by generate_password_hash.
 constexpr const char* kWerkzeugHash =

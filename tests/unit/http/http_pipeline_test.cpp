@@ -9,6 +9,7 @@
 #include "server/http/request.hpp"
 #include "server/http/route.hpp"
 #include "server/http/router.hpp"
+#include "unit/http/serving_thread.hpp"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -25,6 +26,7 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -65,29 +67,16 @@ class PipelineServer {
       : routes_(std::move(routes)), server_(std::move(options), std::cerr) {
     server_.add_routes(routes_);
     for (auto& filter : filters) server_.add_filter(std::move(filter));
-    if (!server_.bind("127.0.0.1", 0)) throw std::runtime_error("cannot bind");
-    thread_ = std::thread([this] { server_.run(); });
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!server_.is_running()) {
-      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("server did not start");
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_.port());
-    client_->set_read_timeout(10, 0);
-  }
-  ~PipelineServer() {
-    server_.stop();
-    if (thread_.joinable()) thread_.join();
+    serving_.emplace(server_, 10);
   }
 
-  httplib::Client& client() { return *client_; }
+  httplib::Client& client() { return serving_->client(); }
   int port() const { return server_.port(); }
 
  private:
   RoutesOfTest routes_;
   HttpServer server_;
-  std::thread thread_;
-  std::unique_ptr<httplib::Client> client_;
+  std::optional<ServingThread> serving_;  // last: stops serving before the rest goes
 };
 
 // Sends raw bytes on a fresh connection and returns the first response (or what
@@ -177,9 +166,10 @@ class RecordingFilter : public Filter {
 TEST(Pipeline, ExactAndPrefixRoutes404405OptionsAndHead) {
   PipelineServer server({
       route_of({"GET", "POST"}, "/exact", [](Request& request, Reply& reply) { reply.text(200, request.method()); }),
-      route_of({"GET"}, "/files/",
-               [](Request& request, Reply& reply) { reply.text(200, std::string(request.route_remainder())); },
-               PathMatch::kPrefix),
+      route_of(
+          {"GET"}, "/files/",
+          [](Request& request, Reply& reply) { reply.text(200, std::string(request.route_remainder())); },
+          PathMatch::kPrefix),
   });
   auto exact = server.client().Get("/exact");
   ASSERT_TRUE(exact);
@@ -210,21 +200,25 @@ TEST(Pipeline, ExactAndPrefixRoutes404405OptionsAndHead) {
 
 TEST(Pipeline, BufferedBodiesAreReadWholeAndStreamedOnesAsTheyArrive) {
   std::atomic<std::size_t> largest_piece{0};
-  Route streamed = route_of({"PUT"}, "/upload/", [&](Request& request, Reply& reply) {
-    EXPECT_TRUE(request.body().empty());
-    std::size_t total = 0;
-    const bool complete = request.read_body([&](const char*, std::size_t length) {
-      total += length;
-      largest_piece = std::max(largest_piece.load(), length);
-      return true;
-    });
-    reply.text(complete ? 200 : 400, std::to_string(total));
-  }, PathMatch::kPrefix);
+  Route streamed = route_of(
+      {"PUT"}, "/upload/",
+      [&](Request& request, Reply& reply) {
+        EXPECT_TRUE(request.body().empty());
+        std::size_t total = 0;
+        const bool complete = request.read_body([&](const char*, std::size_t length) {
+          total += length;
+          largest_piece = std::max(largest_piece.load(), length);
+          return true;
+        });
+        reply.text(complete ? 200 : 400, std::to_string(total));
+      },
+      PathMatch::kPrefix);
   streamed.body = BodyHandling::kStreamed;
   PipelineServer server({
-      route_of({"POST"}, "/json", [](Request& request, Reply& reply) {
-        reply.text(200, std::to_string(request.body().size()) + ":" + request.body().substr(0, 3));
-      }),
+      route_of({"POST"}, "/json",
+               [](Request& request, Reply& reply) {
+                 reply.text(200, std::to_string(request.body().size()) + ":" + request.body().substr(0, 3));
+               }),
       streamed,
   });
   auto whole = server.client().Post("/json", "abcdef", "application/json");
@@ -258,10 +252,11 @@ TEST(Pipeline, FiltersRunInOrderAndAfterSeesTheOutcome) {
   std::vector<std::unique_ptr<Filter>> filters;
   filters.push_back(std::make_unique<RecordingFilter>("first", journal));
   filters.push_back(std::make_unique<RecordingFilter>("second", journal));
-  PipelineServer server({route_of({"GET"}, "/api/thing", [&](Request&, Reply& reply) {
-                           journal.add("handler");
-                           reply.text(201, "twelve bytes");
-                         })},
+  PipelineServer server({route_of({"GET"}, "/api/thing",
+                                  [&](Request&, Reply& reply) {
+                                    journal.add("handler");
+                                    reply.text(201, "twelve bytes");
+                                  })},
                         std::move(filters));
   auto answered = server.client().Get("/api/thing");
   ASSERT_TRUE(answered);
@@ -284,10 +279,11 @@ TEST(Pipeline, AFilterCanAnswerAndStopTheChain) {
   filters.push_back(std::make_unique<RecordingFilter>("gate", journal, /*refuse=*/true));
   filters.push_back(std::make_unique<RecordingFilter>("inner", journal));
   bool handled = false;
-  PipelineServer server({route_of({"POST"}, "/closed", [&](Request&, Reply& reply) {
-                           handled = true;
-                           reply.text(200, "no");
-                         })},
+  PipelineServer server({route_of({"POST"}, "/closed",
+                                  [&](Request&, Reply& reply) {
+                                    handled = true;
+                                    reply.text(200, "no");
+                                  })},
                         std::move(filters));
   auto refused = server.client().Post("/closed", "{}", "application/json");
   ASSERT_TRUE(refused);
@@ -306,13 +302,15 @@ TEST(Pipeline, StreamedAnswersReachAfterWithTheBytesSent) {
   std::vector<std::unique_ptr<Filter>> filters;
   filters.push_back(std::make_unique<RecordingFilter>("log", journal));
   const std::string content(100000, 'z');
-  PipelineServer server({route_of({"GET"}, "/stream", [&](Request&, Reply& reply) {
-                           reply.stream(content.size(), "application/octet-stream",
+  PipelineServer server({route_of({"GET"}, "/stream",
+                                  [&](Request&, Reply& reply) {
+                                    reply.stream(
+                                        content.size(), "application/octet-stream",
                                         [&](std::uint64_t offset, std::uint64_t length, const ReplyChunkSink& sink) {
                                           const std::uint64_t piece = std::min<std::uint64_t>(length, 4096);
                                           return sink(content.data() + offset, piece) ? piece : 0;
                                         });
-                         })},
+                                  })},
                         std::move(filters));
   auto whole = server.client().Get("/stream");
   ASSERT_TRUE(whole);
@@ -365,16 +363,20 @@ TEST(Pipeline, BodyCapsAnswer413BeforeTheBodyIsRead) {
   HttpServerOptions options;
   options.max_body_bytes = 1024;
   bool handled = false;
-  Route upload = route_of({"PUT"}, "/upload/", [&](Request&, Reply& reply) {
-    handled = true;
-    reply.text(200, "stored");
-  }, PathMatch::kPrefix);
+  Route upload = route_of(
+      {"PUT"}, "/upload/",
+      [&](Request&, Reply& reply) {
+        handled = true;
+        reply.text(200, "stored");
+      },
+      PathMatch::kPrefix);
   upload.body = BodyHandling::kStreamed;
   upload.max_body_bytes = 4096;
-  PipelineServer server({route_of({"POST"}, "/json", [&](Request&, Reply& reply) {
-                           handled = true;
-                           reply.text(200, "read");
-                         }),
+  PipelineServer server({route_of({"POST"}, "/json",
+                                  [&](Request&, Reply& reply) {
+                                    handled = true;
+                                    reply.text(200, "read");
+                                  }),
                          upload},
                         {}, options);
   // Only the headers are sent: a server that waited for the body would time out instead.
@@ -401,10 +403,9 @@ TEST(Pipeline, ServingModesSwitchPartsOfTheApiOff) {
     route.family = family;
     return route;
   };
-  const std::vector<Route> routes = {family_route("/tracking", ApiFamily::kTracking),
-                                     family_route("/registry", ApiFamily::kRegistry),
-                                     family_route("/proxy", ApiFamily::kArtifactProxy),
-                                     family_route("/health", ApiFamily::kServer)};
+  const std::vector<Route> routes = {
+      family_route("/tracking", ApiFamily::kTracking), family_route("/registry", ApiFamily::kRegistry),
+      family_route("/proxy", ApiFamily::kArtifactProxy), family_route("/health", ApiFamily::kServer)};
   HttpServerOptions artifacts_only;
   artifacts_only.serving.artifacts_only = true;
   PipelineServer only_artifacts(routes, {}, artifacts_only);

@@ -4,6 +4,7 @@
 // model versions come back narrowed, in full pages; validation answers as before.
 
 #include "http_test_server.hpp"
+#include "unit/http/serving_thread.hpp"
 
 #include "server/http/filter.hpp"
 #include "server/http/logged_model_handlers.hpp"
@@ -63,26 +64,14 @@ class ScopedServer {
     server_.add_routes(tracking_handlers_);
     server_.add_routes(registry_handlers_);
     server_.add_routes(logged_model_handlers_);
-    if (!server_.bind("127.0.0.1", 0)) throw std::runtime_error("cannot bind a free port");
-    thread_ = std::thread([this] { server_.run(); });
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!server_.is_running()) {
-      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("server did not start");
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_.port());
-    client_->set_read_timeout(30, 0);
-  }
-  ~ScopedServer() {
-    server_.stop();
-    if (thread_.joinable()) thread_.join();
+    serving_.emplace(server_);
   }
 
   void set_scope(ReadScope scope) { scope_->set(std::move(scope)); }
 
-  JsonResponse get(const std::string& path) { return TestServer::to_json_response(client_->Get(path)); }
+  JsonResponse get(const std::string& path) { return TestServer::to_json_response(serving_->client().Get(path)); }
   JsonResponse post(const std::string& path, const Json& body) {
-    return TestServer::to_json_response(client_->Post(path, protocol::dump(body), "application/json"));
+    return TestServer::to_json_response(serving_->client().Post(path, protocol::dump(body), "application/json"));
   }
   Json ok(const JsonResponse& response) {
     EXPECT_EQ(response.status, 200) << response.body;
@@ -109,8 +98,7 @@ class ScopedServer {
   LoggedModelHandlers logged_model_handlers_;
   std::shared_ptr<ScopeFilter> scope_;
   HttpServer server_;
-  std::thread thread_;
-  std::unique_ptr<httplib::Client> client_;
+  std::optional<ServingThread> serving_;  // last: stops serving before the rest goes
 };
 
 // A page token in a query string: base64 carries '+', '/' and '='.

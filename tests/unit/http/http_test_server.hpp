@@ -10,6 +10,7 @@
 #include "server/http/tracking_handlers.hpp"
 #include "server/service/tracking_service.hpp"
 #include "server/store/store_factory.hpp"
+#include "unit/http/serving_thread.hpp"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -18,6 +19,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -59,7 +61,8 @@ class TestServer {
   explicit TestServer(HttpServerOptions options = {}, const std::string& database_to_copy = "",
                       const std::string& artifact_root = "mlflow-artifacts:/", const std::string& static_dir = "")
       : artifacts_destination_((directory_.path() / "mlartifacts").string()),
-        store_(open_tracking_store("sqlite:///" + prepare_database(directory_.path(), database_to_copy), artifact_root)),
+        store_(
+            open_tracking_store("sqlite:///" + prepare_database(directory_.path(), database_to_copy), artifact_root)),
         lister_(artifacts_destination_, ArtifactRoots::any()),  // the roots have their own tests
         service_(*store_, lister_),
         server_handlers_(static_dir),
@@ -67,24 +70,12 @@ class TestServer {
         server_(std::move(options), std::cerr) {
     server_.add_routes(server_handlers_);
     server_.add_routes(tracking_handlers_);
-    if (!server_.bind("127.0.0.1", 0)) throw std::runtime_error("cannot bind a free port");
-    thread_ = std::thread([this] { server_.run(); });
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!server_.is_running()) {
-      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("server did not start");
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_.port());
-    client_->set_read_timeout(30, 0);
-  }
-  ~TestServer() {
-    server_.stop();
-    if (thread_.joinable()) thread_.join();
+    serving_.emplace(server_);
   }
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;
 
-  httplib::Client& client() { return *client_; }
+  httplib::Client& client() { return serving_->client(); }
   int port() const { return server_.port(); }
   const std::filesystem::path& directory() const { return directory_.path(); }
   const std::string& artifacts_destination() const { return artifacts_destination_; }
@@ -108,10 +99,10 @@ class TestServer {
     return response;
   }
 
-  JsonResponse get(const std::string& path) { return to_json_response(client_->Get(path)); }
+  JsonResponse get(const std::string& path) { return to_json_response(serving_->client().Get(path)); }
   JsonResponse post(const std::string& path, const std::string& body,
                     const std::string& content_type = "application/json") {
-    return to_json_response(client_->Post(path, body, content_type));
+    return to_json_response(serving_->client().Post(path, body, content_type));
   }
   JsonResponse post_json(const std::string& path, const protocol::Json& body) {
     return post(path, protocol::dump(body));
@@ -138,8 +129,7 @@ class TestServer {
   ServerHandlers server_handlers_;
   TrackingHandlers tracking_handlers_;
   HttpServer server_;
-  std::thread thread_;
-  std::unique_ptr<httplib::Client> client_;
+  std::optional<ServingThread> serving_;  // last: stops serving before the rest goes
 };
 
 }  // namespace mlflowcpp::server::http::testing
