@@ -76,7 +76,7 @@ class PipelineServer {
  private:
   RoutesOfTest routes_;
   HttpServer server_;
-  std::optional<ServingThread> serving_;  // last: stops serving before the rest goes
+  std::optional<testing::ServingThread> serving_;  // last: stops serving before the rest goes
 };
 
 // Sends raw bytes on a fresh connection and returns the first response (or what
