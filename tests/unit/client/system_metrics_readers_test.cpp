@@ -3,6 +3,7 @@
 // this machine's own).
 
 #include "client/system_metrics/disk_usage.hpp"
+#include "client/system_metrics/nvml_gpus.hpp"
 #include "client/system_metrics/proc_readers.hpp"
 #include "client/system_metrics/system_metrics_collector.hpp"
 #include "client/system_metrics/system_metrics_settings.hpp"
@@ -247,6 +248,20 @@ TEST(SystemMetricsCollectorTest, ValuesOnThisMachineArePlausible) {
 
   EXPECT_GE(values.at("network_receive_megabytes"), 0.0);
   EXPECT_GE(values.at("network_transmit_megabytes"), 0.0);
+}
+
+TEST(NvmlGpusTest, AbsentOrReadableNeverAFailure) {
+  // Without an NVIDIA driver there is nothing to open; with one, every GPU gives a reading.
+  std::unique_ptr<NvmlGpus> gpus = NvmlGpus::open();
+  if (!gpus) GTEST_SKIP() << "no NVML GPU on this machine";
+  for (const GpuReading& reading : gpus->read()) {
+    if (reading.memory) {
+      EXPECT_LE(reading.memory->used, reading.memory->total);
+    }
+    if (reading.utilization_percentage) {
+      EXPECT_LE(*reading.utilization_percentage, 100u);
+    }
+  }
 }
 
 TEST(DiskUsageTest, PercentageRoundedToOneDecimal) {
