@@ -10,12 +10,17 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 namespace mlflowcpp {
+
+namespace client {
+class SystemMetricsSampler;
+}
 
 struct StartRunOptions {
   // The experiment, the first of: experiment_id; experiment_name (created when
@@ -31,9 +36,16 @@ struct StartRunOptions {
   std::optional<std::string> parent_run_id;
   std::vector<RunTag> tags;  // on top of the system tags; a user tag wins over a system tag
   std::string description;   // stored as the tag mlflow.note.content
+  // Log MLflow's system metrics (system/cpu_utilization_percentage, ...) while
+  // the run lasts, from a thread of their own. Unset:
+  // MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING. See README.md, "System metrics".
+  std::optional<bool> log_system_metrics;
   // Where unset settings come from; unset: the process environment.
   EnvironmentLookup environment;
 };
+
+class ActiveRun;
+MLFLOWCPP_EXPORT ActiveRun start_run(MlflowClient client, StartRunOptions options);
 
 // A run in progress, ended exactly once: by end()/kill(), or by the destructor.
 // The destructor ends it FINISHED on a normal scope exit and FAILED when the
@@ -41,6 +53,9 @@ struct StartRunOptions {
 // std::uncaught_exceptions() with its value when the run started, so a run
 // started inside a catch block or inside a destructor during unwinding still
 // ends FINISHED when its own scope exits normally.
+//
+// With system metrics on (StartRunOptions::log_system_metrics), ending the run
+// stops their sampling first, without waiting out the sampling interval.
 //
 // Logging methods throw MlflowException like MlflowClient does. The destructor
 // never throws: if ending the run fails it reports the failure on stderr.
@@ -122,10 +137,14 @@ class MLFLOWCPP_EXPORT ActiveRun {
   }
   void end_on_scope_exit() noexcept;
 
+  // start_run attaches the system metrics sampler.
+  friend ActiveRun start_run(MlflowClient client, StartRunOptions options);
+
   MlflowClient client_;
   RunInfo info_;
   int uncaught_exceptions_at_start_ = 0;
   bool ended_ = false;
+  std::unique_ptr<client::SystemMetricsSampler> system_metrics_;  // null when off or once ended
 };
 
 // Starts (or resumes, see StartRunOptions::run_id) a run with the system tags

@@ -1,5 +1,7 @@
 #include <mlflowcpp/fluent.hpp>
 
+#include "client/system_metrics/system_metrics_sampler.hpp"
+
 #include <charconv>
 #include <exception>
 #include <iostream>
@@ -15,7 +17,8 @@ ActiveRun::ActiveRun(ActiveRun&& other) noexcept
     : client_(other.client_),  // a copy: the moved-from run keeps a usable (if idle) client
       info_(std::move(other.info_)),
       uncaught_exceptions_at_start_(other.uncaught_exceptions_at_start_),
-      ended_(other.ended_) {
+      ended_(other.ended_),
+      system_metrics_(std::move(other.system_metrics_)) {
   other.ended_ = true;
 }
 
@@ -26,6 +29,7 @@ ActiveRun& ActiveRun::operator=(ActiveRun&& other) noexcept {
     info_ = std::move(other.info_);
     uncaught_exceptions_at_start_ = other.uncaught_exceptions_at_start_;
     ended_ = other.ended_;
+    system_metrics_ = std::move(other.system_metrics_);
     other.ended_ = true;
   }
   return *this;
@@ -50,6 +54,8 @@ void ActiveRun::end_on_scope_exit() noexcept {
 
 void ActiveRun::end(RunStatus status) {
   if (ended_) return;
+  // Before the final status: nothing the sampler logs may arrive after it.
+  system_metrics_.reset();
   info_ = client_.set_terminated(info_.run_id, status);
   ended_ = true;
 }

@@ -1,5 +1,7 @@
 #include <mlflowcpp/fluent.hpp>
 
+#include "client/system_metrics/system_metrics_sampler.hpp"
+#include "client/system_metrics/system_metrics_settings.hpp"
 #include "client/system_tags.hpp"
 
 #include <exception>
@@ -112,7 +114,17 @@ ActiveRun start_run(MlflowClient client, StartRunOptions options) {
   // MLFLOW_RUN_ID names the program's own run, never a child's.
   std::optional<std::string> resume_id = options.run_id;
   if (!resume_id && !options.parent_run_id) resume_id = non_empty(environment, "MLFLOW_RUN_ID");
-  if (resume_id) return resume_run(client, *resume_id, options, uncaught_exceptions);
+  // Settled before the first request, so a malformed variable creates no run.
+  auto system_metrics =
+      client::system_metrics::resolve_system_metrics_settings(options.log_system_metrics, environment);
+  auto with_system_metrics = [&](ActiveRun run) {
+    if (system_metrics) {
+      run.system_metrics_ = std::make_unique<client::SystemMetricsSampler>(run.client_, run.run_id(), *system_metrics,
+                                                                           resume_id.has_value());
+    }
+    return run;
+  };
+  if (resume_id) return with_system_metrics(resume_run(client, *resume_id, options, uncaught_exceptions));
 
   std::string experiment_id = resolve_experiment_id(client, options);
   std::vector<RunTag> tags = client::system_tags(environment);
@@ -126,7 +138,7 @@ ActiveRun start_run(MlflowClient client, StartRunOptions options) {
   request.run_name = options.run_name;
   request.tags = std::move(tags);
   Run run = client.create_run(request);
-  return ActiveRun(std::move(client), std::move(run.info), uncaught_exceptions);
+  return with_system_metrics(ActiveRun(std::move(client), std::move(run.info), uncaught_exceptions));
 }
 
 }  // namespace mlflowcpp
