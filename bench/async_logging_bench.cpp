@@ -18,11 +18,11 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
-#include <algorithm>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -41,8 +41,8 @@ struct Settings {
 };
 
 struct Outcome {
-  double call_micros = 0;     // mean time of one log_metric call on the calling thread
-  double metrics_per_s = 0;   // from the first call until the run has ended
+  double call_micros = 0;    // mean time of one log_metric call on the calling thread
+  double metrics_per_s = 0;  // from the first call until the run has ended
   double seconds = 0;
 };
 
@@ -99,8 +99,8 @@ Outcome log_points(long points, bool asynchronous, mlflowcpp::MlflowClient& read
   std::set<int64_t> steps;
   for (const auto& point : history) steps.insert(point.step);
   if (history.size() != static_cast<std::size_t>(points) || steps.size() != static_cast<std::size_t>(points)) {
-    throw std::runtime_error("stored " + std::to_string(history.size()) + " points (" +
-                             std::to_string(steps.size()) + " distinct steps), logged " + std::to_string(points));
+    throw std::runtime_error("stored " + std::to_string(history.size()) + " points (" + std::to_string(steps.size()) +
+                             " distinct steps), logged " + std::to_string(points));
   }
   Outcome outcome;
   outcome.call_micros = std::chrono::duration<double, std::micro>(calls_done - start).count() / points;
@@ -151,8 +151,9 @@ int main(int argc, char** argv) {
                 sync.metrics_per_s, sync.seconds);
     std::printf("| ratio (sync / async) | | %.0fx | %.0fx |\n", sync.call_micros / async.call_micros,
                 async.metrics_per_s / sync.metrics_per_s);
-    std::printf("| server ceiling: prepared log-batch requests | %ld | | %.0f metrics/s; asynchronous reaches %.2f of it |\n",
-                settings.ceiling_points, ceiling, async.metrics_per_s / ceiling);
+    std::printf(
+        "| server ceiling: prepared log-batch requests | %ld | | %.0f metrics/s; asynchronous reaches %.2f of it |\n",
+        settings.ceiling_points, ceiling, async.metrics_per_s / ceiling);
     std::printf("\ntargets: < 1 µs per call: %s; >= 150,000 metrics/s end to end: %s; every point stored once: yes\n",
                 async.call_micros < 1.0 ? "met" : "MISSED", async.metrics_per_s >= 150000 ? "met" : "MISSED");
     return 0;

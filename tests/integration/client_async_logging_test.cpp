@@ -46,9 +46,7 @@ class ClientAsyncLoggingTest : public ::testing::Test {
     return options;
   }
 
-  std::string new_run(MlflowClient& client) {
-    return client.create_run({"0", "async", std::nullopt, {}}).info.run_id;
-  }
+  std::string new_run(MlflowClient& client) { return client.create_run({"0", "async", std::nullopt, {}}).info.run_id; }
 
   std::unique_ptr<testing::ServerProcess> server_;
 };

@@ -39,8 +39,7 @@ class BatchSender {
 
  private:
   struct RunItems;
-  void send_run(const std::string& run_id, RunItems& items, const DoneReport& on_done,
-                const FailureReport& on_failure);
+  void send_run(const std::string& run_id, RunItems& items, const DoneReport& on_done, const FailureReport& on_failure);
   // One request; nullopt when acknowledged, else the error that refused it.
   std::optional<MlflowException> post_chunk(const std::string& run_id, const LogBatchChunk& chunk);
 

@@ -83,7 +83,7 @@ class LogQueue {
 
  private:
   uint32_t run_index(const std::string& run_id);  // under mutex_
-  bool has_room(std::size_t bytes) const;        // under mutex_
+  bool has_room(std::size_t bytes) const;         // under mutex_
 
   const std::size_t max_items_;
   const std::size_t max_bytes_;

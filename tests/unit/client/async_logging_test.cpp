@@ -88,7 +88,7 @@ TEST(AsyncLoggingTest, OffUnlessSwitchedOn) {
   client.log_metric("r", "loss", 1.0);
   EXPECT_EQ(connection->bodies().size(), 1u);
   EXPECT_FALSE(connection->bodies()[0].contains("metrics"));  // runs/log-metric
-  client.flush();  // nothing to do
+  client.flush();                                             // nothing to do
 }
 
 TEST(AsyncLoggingTest, QueuedPointsArriveAsBatchesWithinLimitsInOrder) {
