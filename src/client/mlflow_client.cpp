@@ -3,8 +3,8 @@
 #include "client/async_logging/async_logger.hpp"
 #include "client/log_batch_planner.hpp"
 #include "client/paging.hpp"
-#include "client/retry_policy.hpp"
 #include "client/rest_call.hpp"
+#include "client/retry_policy.hpp"
 #include "client/server_features.hpp"
 #include "protocol/json_lists.hpp"
 
@@ -43,8 +43,8 @@ client::LogItem text_item(client::LogItemKind kind, const std::string& key, cons
 void add_model_fields(client::LogItem& item, const std::string& model_id, const std::string& dataset_name,
                       const std::string& dataset_digest) {
   if (model_id.empty() && dataset_name.empty() && dataset_digest.empty()) return;
-  item.model = std::make_unique<client::MetricModelFields>(client::MetricModelFields{model_id, dataset_name,
-                                                                                      dataset_digest});
+  item.model =
+      std::make_unique<client::MetricModelFields>(client::MetricModelFields{model_id, dataset_name, dataset_digest});
 }
 
 }  // namespace
