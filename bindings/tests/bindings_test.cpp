@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -309,7 +310,7 @@ void expect_example_logs_a_run(const std::string& program, ServerProcess& server
 TEST_F(BindingsTest, AsynchronousLoggingReportsAParamConflictAtFlush) {
   ClientHandle client;
   {
-    ScopedEnvironment environment({{"MLFLOW_ENABLE_ASYNC_LOGGING", "true"}});
+    ScopedEnvironment environment(std::map<std::string, std::string>{{"MLFLOW_ENABLE_ASYNC_LOGGING", "true"}});
     client = connect();
   }
   char run_id[MLFLOWCPP_ID_SIZE];

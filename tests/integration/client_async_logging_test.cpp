@@ -186,6 +186,31 @@ TEST_F(ClientAsyncLoggingTest, ManyThreadsLogIntoOneRun) {
   EXPECT_EQ(client.async_logging_stats().sent, static_cast<uint64_t>(kThreads * (2 * kPoints + 1)));
 }
 
+// What a retry after a lost answer does to the server: the same log-batch again
+// is accepted, stores no point twice and leaves latest_metrics as it was.
+TEST_F(ClientAsyncLoggingTest, TheSameLogBatchTwiceIsStoredOnce) {
+  MlflowClient client(server_->client_options());
+  std::string run_id = new_run(client);
+  testing::Json batch{{"run_id", run_id},
+                      {"metrics",
+                       {{{"key", "loss"}, {"value", 0.5}, {"timestamp", 100}, {"step", 2}},
+                        {{"key", "loss"}, {"value", 0.9}, {"timestamp", 90}, {"step", 1}}}},
+                      {"params", {{{"key", "lr"}, {"value", "0.1"}}}},
+                      {"tags", {{{"key", "phase"}, {"value", "train"}}}}};
+  auto http = server_->client();
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto answer = http.post("/api/2.0/mlflow/runs/log-batch", batch);
+    ASSERT_EQ(answer.status, 200) << answer.describe();
+  }
+  auto history = client.get_metric_history(run_id, "loss");
+  EXPECT_EQ(history.size(), 2u);
+  mlflowcpp::Run run = client.get_run(run_id);
+  ASSERT_EQ(run.data.metrics.size(), 1u);
+  EXPECT_EQ(run.data.metrics[0].step, 2);
+  EXPECT_EQ(run.data.metrics[0].value, 0.5);
+  EXPECT_EQ(run.data.params.size(), 1u);
+}
+
 TEST_F(ClientAsyncLoggingTest, ServerKilledAndRestartedMidStreamLosesNothingAndStoresNothingTwice) {
   MlflowClient client(options());
   std::string run_id = new_run(client);
