@@ -21,8 +21,10 @@ program train
     call mlflow_log_metric(client, run_id, "residual", residual, step=int(step, int64))
   end do
 
-  ! A refused call reported through `status` instead of stopping the program.
+  ! A refused call reported through `status` instead of stopping the program. With asynchronous
+  ! logging (MLFLOW_ENABLE_ASYNC_LOGGING=true) the call only queues: the refusal comes with the flush.
   call mlflow_log_param(client, run_id, "solver", "gauss-seidel", status)
+  if (status%code == MLFLOW_OK) call mlflow_flush(client, status)
   if (status%code /= MLFLOW_ERROR_SERVER .or. status%error_code /= "INVALID_PARAMETER_VALUE") then
     error stop "expected the server to refuse changing a logged param"
   end if

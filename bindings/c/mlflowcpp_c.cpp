@@ -131,6 +131,27 @@ int mlflowcpp_client_new(const char* tracking_uri, mlflowcpp_client** client, ml
 
 void mlflowcpp_client_free(mlflowcpp_client* client) { delete client; }
 
+int mlflowcpp_client_set_async_logging(mlflowcpp_client* client, int enabled, mlflowcpp_error* error) {
+  return guarded(error, [&] {
+    require(client, "client");
+    if ((enabled != 0) == client->client.async_logging()) return;
+    if (enabled == 0) {
+      client->client.disable_async_logging();
+      return;
+    }
+    const mlflowcpp::ResolvedClientOptions* resolved = client->client.connection()->resolved_options();
+    client->client.enable_async_logging(resolved ? mlflowcpp::async_logging_options(*resolved)
+                                                 : mlflowcpp::AsyncLoggingOptions{});
+  });
+}
+
+int mlflowcpp_flush(mlflowcpp_client* client, mlflowcpp_error* error) {
+  return guarded(error, [&] {
+    require(client, "client");
+    client->client.flush();
+  });
+}
+
 int mlflowcpp_create_experiment(mlflowcpp_client* client, const char* name, const char* artifact_location,
                                 char* experiment_id, size_t experiment_id_size, mlflowcpp_error* error) {
   return guarded(error, [&] {

@@ -46,7 +46,7 @@ module mlflowcpp
     character(len=1024) :: message = ""
   end type mlflow_status
 
-  public :: mlflow_version, mlflow_client_init, mlflow_client_free
+  public :: mlflow_version, mlflow_client_init, mlflow_client_free, mlflow_set_async_logging, mlflow_flush
   public :: mlflow_create_experiment, mlflow_get_or_create_experiment
   public :: mlflow_create_run, mlflow_set_terminated
   public :: mlflow_log_metric, mlflow_log_param, mlflow_set_tag, mlflow_log_artifact
@@ -135,6 +135,22 @@ module mlflowcpp
       type(c_error) :: error
       integer(c_int) :: code
     end function c_set_terminated
+
+    function c_client_set_async_logging(client, enabled, error) &
+        bind(c, name="mlflowcpp_client_set_async_logging") result(code)
+      import :: c_ptr, c_int, c_error
+      type(c_ptr), value :: client
+      integer(c_int), value :: enabled
+      type(c_error) :: error
+      integer(c_int) :: code
+    end function c_client_set_async_logging
+
+    function c_flush(client, error) bind(c, name="mlflowcpp_flush") result(code)
+      import :: c_ptr, c_int, c_error
+      type(c_ptr), value :: client
+      type(c_error) :: error
+      integer(c_int) :: code
+    end function c_flush
 
     function c_log_metric(client, run_id, key, value, timestamp_ms, step, error) &
         bind(c, name="mlflowcpp_log_metric") result(code)
@@ -300,6 +316,31 @@ contains
     call c_client_free(client%handle)
     client%handle = c_null_ptr
   end subroutine mlflow_client_free
+
+  ! Asynchronous logging on (`enabled` true) or off; MLFLOW_ENABLE_ASYNC_LOGGING=true sets
+  ! it on for every client. Logging calls then queue and return; mlflow_flush reports failures.
+  subroutine mlflow_set_async_logging(client, enabled, status)
+    type(mlflow_client), intent(in) :: client
+    logical, intent(in) :: enabled
+    type(mlflow_status), intent(out), optional :: status
+    type(c_error) :: error
+    integer(c_int) :: code
+    integer(c_int) :: flag
+    flag = 0
+    if (enabled) flag = 1
+    code = c_client_set_async_logging(client%handle, flag, error)
+    call report(code, error, status)
+  end subroutine mlflow_set_async_logging
+
+  ! Waits until everything logged so far has reached the server; reports the first failure since the last flush.
+  subroutine mlflow_flush(client, status)
+    type(mlflow_client), intent(in) :: client
+    type(mlflow_status), intent(out), optional :: status
+    type(c_error) :: error
+    integer(c_int) :: code
+    code = c_flush(client%handle, error)
+    call report(code, error, status)
+  end subroutine mlflow_flush
 
   subroutine mlflow_create_experiment(client, name, experiment_id, status)
     type(mlflow_client), intent(in) :: client

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -303,6 +304,58 @@ void expect_example_logs_a_run(const std::string& program, ServerProcess& server
   ASSERT_EQ(answer.status, 200) << result.output;
   EXPECT_EQ(answer.json["run"]["info"]["status"], "FINISHED");
   EXPECT_NE(answer.json["run"]["data"].dump().find(tag_check), std::string::npos) << answer.json.dump();
+}
+
+// Asynchronous logging: switched on by the environment or by the call, failures reported by the flush.
+TEST_F(BindingsTest, AsynchronousLoggingReportsAParamConflictAtFlush) {
+  ClientHandle client;
+  {
+    ScopedEnvironment environment(std::map<std::string, std::string>{{"MLFLOW_ENABLE_ASYNC_LOGGING", "true"}});
+    client = connect();
+  }
+  char run_id[MLFLOWCPP_ID_SIZE];
+  ASSERT_EQ(mlflowcpp_create_run(client.get(), "0", "async-c", run_id, sizeof run_id, &error_), MLFLOWCPP_OK)
+      << error_.message;
+  EXPECT_EQ(mlflowcpp_log_param(client.get(), run_id, "lr", "0.1", &error_), MLFLOWCPP_OK);
+  EXPECT_EQ(mlflowcpp_flush(client.get(), &error_), MLFLOWCPP_OK) << error_.message;
+  EXPECT_EQ(mlflowcpp_log_param(client.get(), run_id, "lr", "0.2", &error_), MLFLOWCPP_OK);  // queued only
+  for (int step = 0; step < 100; ++step) {
+    ASSERT_EQ(mlflowcpp_log_metric(client.get(), run_id, "loss", 1.0 / (step + 1), 0, step, &error_), MLFLOWCPP_OK);
+  }
+  EXPECT_EQ(mlflowcpp_flush(client.get(), &error_), MLFLOWCPP_ERROR_SERVER);
+  EXPECT_STREQ(error_.error_code, "INVALID_PARAMETER_VALUE");
+  EXPECT_EQ(error_.http_status, 400);
+  EXPECT_EQ(mlflowcpp_flush(client.get(), &error_), MLFLOWCPP_OK);  // reported once
+
+  // Switched off by the call: a conflict is the call's own error again.
+  EXPECT_EQ(mlflowcpp_client_set_async_logging(client.get(), 0, &error_), MLFLOWCPP_OK);
+  EXPECT_EQ(mlflowcpp_log_param(client.get(), run_id, "lr", "0.3", &error_), MLFLOWCPP_ERROR_SERVER);
+  EXPECT_EQ(mlflowcpp_client_set_async_logging(client.get(), 1, &error_), MLFLOWCPP_OK);
+  EXPECT_EQ(mlflowcpp_set_tag(client.get(), run_id, "mode", "async", &error_), MLFLOWCPP_OK);
+  EXPECT_EQ(mlflowcpp_set_terminated(client.get(), run_id, "FINISHED", &error_), MLFLOWCPP_OK);
+
+  Json run = get_run(run_id);
+  EXPECT_EQ(run["info"]["status"], "FINISHED");
+  EXPECT_EQ(run["data"]["params"][0]["value"], "0.1");
+  EXPECT_NE(run["data"]["tags"].dump().find("async"), std::string::npos);
+  auto history = server_->client().get("/api/2.0/mlflow/metrics/get-history?metric_key=loss&run_id=" +
+                                       std::string(run_id));
+  EXPECT_EQ(history.json["metrics"].size(), 100u);
+  EXPECT_EQ(mlflowcpp_flush(nullptr, &error_), MLFLOWCPP_ERROR_INVALID_ARGUMENT);
+}
+
+TEST_F(BindingsTest, TheFortranExampleLogsARunAsynchronously) {
+  const std::string program = MLFLOWCPP_FORTRAN_EXAMPLE;
+  if (program.empty()) GTEST_SKIP() << "built without a Fortran compiler";
+  auto result = run_command(program, {},
+                            {{"MLFLOW_TRACKING_URI", server_->base_url()}, {"MLFLOW_ENABLE_ASYNC_LOGGING", "true"}},
+                            std::chrono::seconds(60));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const std::string run_id = result.output.substr(0, result.output.find_first_of("\r\n"));
+  Json run = get_run(run_id);
+  EXPECT_EQ(run["info"]["status"], "FINISHED");
+  EXPECT_NE(run["data"].dump().find("jacobi"), std::string::npos) << run.dump();
+  EXPECT_NE(run["data"].dump().find("residual"), std::string::npos) << run.dump();
 }
 
 TEST_F(BindingsTest, TheCExampleLogsARun) { expect_example_logs_a_run(MLFLOWCPP_C_EXAMPLE, *server_, "accuracy"); }

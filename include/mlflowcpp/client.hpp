@@ -5,6 +5,7 @@
 // (that is the fluent layer, <mlflowcpp/fluent.hpp>).
 
 #include <mlflowcpp/artifacts.hpp>
+#include <mlflowcpp/async_logging.hpp>
 #include <mlflowcpp/client_options.hpp>
 #include <mlflowcpp/connection.hpp>
 #include <mlflowcpp/entities.hpp>
@@ -24,6 +25,7 @@
 namespace mlflowcpp {
 
 namespace client {
+class AsyncLogger;
 class ServerFeatures;
 }
 
@@ -161,10 +163,21 @@ struct CreateModelVersionRequest {
 // which calls are retried after which failures) or within its deadline. An
 // error leaves the client usable.
 //
+// Asynchronous logging (off by default; MLFLOW_ENABLE_ASYNC_LOGGING=true,
+// ClientOptions::async_logging or enable_async_logging() switch it on):
+// log_metric, log_param, set_tag and log_batch queue their items and return at
+// once; a background sender sends them as runs/log-batch requests, each run's
+// points of one key in the order logged. Their errors are not thrown by the
+// call: flush() reports them (and AsyncLoggingOptions::on_error as they
+// happen). Reads of runs and metrics, delete_tag and update_run first wait
+// until what was queued before them has been sent. Copies share the queue; the
+// last copy to go sends what is left before it is destroyed.
+//
 // @par Thread Safety
 // A client is a cheap value: copies share one Connection, which pools its HTTP
 // connections. Any number of threads may call any method on the same client or
-// its copies concurrently.
+// its copies concurrently, except enable_async_logging() and
+// disable_async_logging(), which change this object.
 //
 // @par Example
 // @code
@@ -198,6 +211,21 @@ class MLFLOWCPP_EXPORT MlflowClient {
   ~MlflowClient() = default;
 
   const std::shared_ptr<Connection>& connection() const noexcept { return connection_; }
+
+  // --- Asynchronous logging ----------------------------------------------------
+  // Gives this client object (and the copies made from it afterwards) a queue
+  // and a sender of its own; items a previous queue held are sent first.
+  void enable_async_logging(AsyncLoggingOptions options = {});
+  // Waits until what this object queued has been sent; it then logs synchronously.
+  void disable_async_logging();
+  bool async_logging() const noexcept { return async_logger_ != nullptr; }
+  // Blocks until everything queued before the call is acknowledged by the
+  // server or has failed for good. Throws MlflowException when any request
+  // failed since the previous flush (the first failure's code and status; the
+  // message counts the items not stored). Does nothing when logging synchronously.
+  void flush();
+  // All zero when logging synchronously.
+  AsyncLoggingStats async_logging_stats() const;
 
   // --- Experiments -----------------------------------------------------------
   // Returns the new experiment's id. RESOURCE_ALREADY_EXISTS when the name is taken.
@@ -408,6 +436,8 @@ class MLFLOWCPP_EXPORT MlflowClient {
  private:
   // The callback for a transfer starting now (empty when none is set).
   ArtifactProgressCallback artifact_progress() const;
+  // Before a call that must see what was logged: waits until the queue has been sent.
+  void wait_for_queued_logging() const;
 
   std::shared_ptr<Connection> connection_;
   // Whether the server has MLflow 3's logged models, once log_model found out;
@@ -416,7 +446,13 @@ class MLFLOWCPP_EXPORT MlflowClient {
   // Replaced whole and read with std::atomic_load/atomic_store, so setting it
   // never races with a transfer reading it. Null only in a moved-from client.
   std::shared_ptr<const ArtifactProgressCallback> artifact_progress_;
+  // Null when logging synchronously; shared by copies.
+  std::shared_ptr<client::AsyncLogger> async_logger_;
 };
+
+// The asynchronous logging settings ClientOptions and the environment give
+// (the buffering time; the rest at their defaults).
+MLFLOWCPP_EXPORT AsyncLoggingOptions async_logging_options(const ResolvedClientOptions& options);
 
 // Epoch milliseconds now, the timestamp MLflow uses everywhere.
 MLFLOWCPP_EXPORT int64_t now_epoch_millis();

@@ -22,6 +22,8 @@
 // | timeout_seconds     | MLFLOW_HTTP_REQUEST_TIMEOUT          | 120 s   |
 // | respect_retry_after | MLFLOW_HTTP_RESPECT_RETRY_AFTER_HEADER | true  |
 // | request_deadline_seconds | MLFLOW_HTTP_REQUEST_DEADLINE    | 600 s   |
+// | async_logging       | MLFLOW_ENABLE_ASYNC_LOGGING          | false   |
+// | async_logging_buffering_seconds | MLFLOW_ASYNC_LOGGING_BUFFERING_SECONDS | 0 |
 //
 // MLFLOW_HTTP_REQUEST_DEADLINE is mlflowcpp's own (the official client has no
 // such bound): the time one call may take across all its attempts and the waits
@@ -51,6 +53,9 @@ struct ClientOptions {
   std::optional<double> timeout_seconds;        // per attempt, connect included
   std::optional<bool> respect_retry_after;      // let a Retry-After header set the delay
   std::optional<double> request_deadline_seconds;  // per call, all attempts and waits included; > 0
+  // Log metrics, params and tags in the background (see <mlflowcpp/async_logging.hpp>).
+  std::optional<bool> async_logging;
+  std::optional<double> async_logging_buffering_seconds;  // >= 0; 0: send as soon as there is something
 };
 
 // Every setting decided. Built by resolve_client_options(), read by make_connection().
@@ -68,6 +73,8 @@ struct ResolvedClientOptions {
   double timeout_seconds = 120.0;
   bool respect_retry_after = true;
   double request_deadline_seconds = 600.0;
+  bool async_logging = false;
+  double async_logging_buffering_seconds = 0.0;
 };
 
 // Reads one environment variable; nullopt when unset. Lets tests supply a fake environment.

@@ -40,6 +40,9 @@ struct StartRunOptions {
   // the run lasts, from a thread of their own. Unset:
   // MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING. See README.md, "System metrics".
   std::optional<bool> log_system_metrics;
+  // Log this run's metrics, params and tags in the background (true) or in
+  // the calling thread (false). Unset: as the client does (MLFLOW_ENABLE_ASYNC_LOGGING).
+  std::optional<bool> async_logging;
   // Where unset settings come from; unset: the process environment.
   EnvironmentLookup environment;
 };
@@ -57,8 +60,11 @@ MLFLOWCPP_EXPORT ActiveRun start_run(MlflowClient client, StartRunOptions option
 // With system metrics on (StartRunOptions::log_system_metrics), ending the run
 // stops their sampling first, without waiting out the sampling interval.
 //
-// Logging methods throw MlflowException like MlflowClient does. The destructor
-// never throws: if ending the run fails it reports the failure on stderr.
+// Logging methods throw MlflowException like MlflowClient does. With
+// asynchronous logging they queue and return, and what failed in the background
+// is thrown by flush() or end(), which sends the queue before ending the run.
+// The destructor never throws: if ending the run (or sending its queue) fails
+// it reports the failure on stderr.
 //
 // @par Thread Safety
 // The logging methods may be called from many threads at once. end(), kill(),
@@ -115,7 +121,12 @@ class MLFLOWCPP_EXPORT ActiveRun {
   // unless `options` name another.
   ActiveRun start_nested_run(StartRunOptions options = {});
 
-  // Ends the run now with `status`; later calls do nothing.
+  // Blocks until everything logged so far has reached the server; throws what
+  // failed since the last flush (see MlflowClient::flush()).
+  void flush() { client_.flush(); }
+
+  // Sends what is queued, then ends the run now with `status`; later calls do
+  // nothing. The run is ended even when sending failed; that failure is thrown afterwards.
   void end(RunStatus status = RunStatus::kFinished);
   // Ends the run KILLED.
   void kill() { end(RunStatus::kKilled); }

@@ -2,6 +2,7 @@
 
 // Umbrella header of the MLflow SDK for C++.
 #include <mlflowcpp/artifacts.hpp>
+#include <mlflowcpp/async_logging.hpp>
 #include <mlflowcpp/client.hpp>
 #include <mlflowcpp/client_options.hpp>
 #include <mlflowcpp/connection.hpp>

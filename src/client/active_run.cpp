@@ -5,6 +5,7 @@
 #include <charconv>
 #include <exception>
 #include <iostream>
+#include <optional>
 
 namespace mlflowcpp {
 
@@ -43,6 +44,11 @@ void ActiveRun::end_on_scope_exit() noexcept {
   try {
     end(status);
   } catch (const std::exception& error) {
+    if (ended_) {
+      std::cerr << "mlflowcpp: run " << info_.run_id << " ended " << to_string(status) << ", but " << error.what()
+                << '\n';
+      return;
+    }
     ended_ = true;
     std::cerr << "mlflowcpp: could not end run " << info_.run_id << " as " << to_string(status) << ": "
               << error.what() << '\n';
@@ -56,8 +62,16 @@ void ActiveRun::end(RunStatus status) {
   if (ended_) return;
   // Before the final status: nothing the sampler logs may arrive after it.
   system_metrics_.reset();
+  // What failed in the background must not keep the run open: end it, then report.
+  std::optional<MlflowException> logging_failure;
+  try {
+    client_.flush();
+  } catch (const MlflowException& error) {
+    logging_failure = error;
+  }
   info_ = client_.set_terminated(info_.run_id, status);
   ended_ = true;
+  if (logging_failure) throw *logging_failure;
 }
 
 void ActiveRun::log_metric(const std::string& key, double value, int64_t step, std::optional<int64_t> timestamp) {

@@ -147,6 +147,12 @@ ResolvedClientOptions resolve_client_options(const ClientOptions& options, const
   if (!(resolved.request_deadline_seconds > 0)) {
     throw bad_setting("MLFLOW_HTTP_REQUEST_DEADLINE", "must be a positive number of seconds");
   }
+  resolved.async_logging = first_of(options.async_logging, env_bool(env, "MLFLOW_ENABLE_ASYNC_LOGGING"), false);
+  resolved.async_logging_buffering_seconds = first_of(
+      options.async_logging_buffering_seconds, env_double(env, "MLFLOW_ASYNC_LOGGING_BUFFERING_SECONDS"), 0.0);
+  if (!(resolved.async_logging_buffering_seconds >= 0 && resolved.async_logging_buffering_seconds <= 3600)) {
+    throw bad_setting("MLFLOW_ASYNC_LOGGING_BUFFERING_SECONDS", "must be between 0 and 3600 seconds");
+  }
   return resolved;
 }
 

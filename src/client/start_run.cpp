@@ -110,6 +110,14 @@ ActiveRun start_run(MlflowClient client, StartRunOptions options) {
   int uncaught_exceptions = std::uncaught_exceptions();
   if (!options.environment) options.environment = process_environment();
   const EnvironmentLookup& environment = options.environment;
+  if (options.async_logging && *options.async_logging != client.async_logging()) {
+    if (*options.async_logging) {
+      const ResolvedClientOptions* resolved = client.connection()->resolved_options();
+      client.enable_async_logging(resolved ? async_logging_options(*resolved) : AsyncLoggingOptions{});
+    } else {
+      client.disable_async_logging();
+    }
+  }
 
   // MLFLOW_RUN_ID names the program's own run, never a child's.
   std::optional<std::string> resume_id = options.run_id;

@@ -65,7 +65,20 @@ MLFLOWCPP_C_EXPORT const char* mlflowcpp_version(void);
  * MLFLOW_TRACKING_TOKEN), TLS settings and retries. Nothing is sent yet. */
 MLFLOWCPP_C_EXPORT int mlflowcpp_client_new(const char* tracking_uri, mlflowcpp_client** client,
                                             mlflowcpp_error* error);
+/* Sends what asynchronous logging still holds (reporting failures on stderr), then frees the client. */
 MLFLOWCPP_C_EXPORT void mlflowcpp_client_free(mlflowcpp_client* client);
+
+/* Asynchronous logging (off unless MLFLOW_ENABLE_ASYNC_LOGGING=true or switched on here):
+ * mlflowcpp_log_metric(s), _log_param and _set_tag queue their values and return at once;
+ * a background thread sends them. Their failures are reported by mlflowcpp_flush().
+ * `enabled` 0 switches it off, after sending what is queued. */
+MLFLOWCPP_C_EXPORT int mlflowcpp_client_set_async_logging(mlflowcpp_client* client, int enabled,
+                                                          mlflowcpp_error* error);
+/* Blocks until everything logged before the call has reached the server; returns the
+ * first failure since the previous flush (MLFLOWCPP_ERROR_SERVER with the server's code,
+ * e.g. a param logged again with another value), with a count of the items not stored.
+ * MLFLOWCPP_OK at once when logging synchronously. */
+MLFLOWCPP_C_EXPORT int mlflowcpp_flush(mlflowcpp_client* client, mlflowcpp_error* error);
 
 /* Experiments. `artifact_location` may be NULL. */
 MLFLOWCPP_C_EXPORT int mlflowcpp_create_experiment(mlflowcpp_client* client, const char* name,
@@ -79,7 +92,8 @@ MLFLOWCPP_C_EXPORT int mlflowcpp_get_or_create_experiment(mlflowcpp_client* clie
 /* Runs. `run_name` may be NULL (the server picks one). */
 MLFLOWCPP_C_EXPORT int mlflowcpp_create_run(mlflowcpp_client* client, const char* experiment_id, const char* run_name,
                                             char* run_id, size_t run_id_size, mlflowcpp_error* error);
-/* `status`: "FINISHED", "FAILED", "KILLED" (NULL: FINISHED). The end time is now. */
+/* `status`: "FINISHED", "FAILED", "KILLED" (NULL: FINISHED). The end time is now. What
+ * asynchronous logging holds for the run is sent first (call mlflowcpp_flush() for its failures). */
 MLFLOWCPP_C_EXPORT int mlflowcpp_set_terminated(mlflowcpp_client* client, const char* run_id, const char* status,
                                                 mlflowcpp_error* error);
 
