@@ -9,46 +9,21 @@
 #include <memory>
 #include <stdexcept>
 
+#include "fluent_server_test.hpp"
 #include "testing/server_process.hpp"
 
 namespace mlflowcpp::integration {
 namespace {
 
-class ClientFluentTest : public ::testing::Test {
+class ClientFluentTest : public FluentServerTest {
  protected:
-  static void SetUpTestSuite() { server_ = std::make_unique<testing::ServerProcess>(); }
-  static void TearDownTestSuite() { server_.reset(); }
-
-  // Options whose environment holds only the tracking URI and `variables`.
-  static StartRunOptions options(std::map<std::string, std::string> variables = {}) {
-    variables["MLFLOW_TRACKING_URI"] = server_->base_url();
-    variables["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0";
-    StartRunOptions result;
-    result.environment = [variables](const std::string& name) -> std::optional<std::string> {
-      auto it = variables.find(name);
-      if (it == variables.end()) return std::nullopt;
-      return it->second;
-    };
-    return result;
-  }
-
-  static MlflowClient client() {
-    ClientOptions options;
-    options.tracking_uri = server_->base_url();
-    return MlflowClient(options);
-  }
-
   static std::string tag(const mlflowcpp::Run& run, const std::string& key) {
     for (const auto& tag : run.data.tags) {
       if (tag.key == key) return tag.value;
     }
     return "<unset>";
   }
-
-  static std::unique_ptr<testing::ServerProcess> server_;
 };
-
-std::unique_ptr<testing::ServerProcess> ClientFluentTest::server_;
 
 TEST_F(ClientFluentTest, TrainingLoopEndsFinished) {
   std::string run_id;

@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "fluent_server_test.hpp"
 #include "testing/server_process.hpp"
 
 namespace mlflowcpp::integration {
@@ -18,30 +19,8 @@ namespace {
 
 using std::chrono::steady_clock;
 
-class ClientSystemMetricsTest : public ::testing::Test {
+class ClientSystemMetricsTest : public FluentServerTest {
  protected:
-  static void SetUpTestSuite() { server_ = std::make_unique<testing::ServerProcess>(); }
-  static void TearDownTestSuite() { server_.reset(); }
-
-  // Options whose environment holds only the tracking URI and `variables`.
-  static StartRunOptions options(std::map<std::string, std::string> variables = {}) {
-    variables["MLFLOW_TRACKING_URI"] = server_->base_url();
-    variables["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0";
-    StartRunOptions result;
-    result.environment = [variables](const std::string& name) -> std::optional<std::string> {
-      auto it = variables.find(name);
-      if (it == variables.end()) return std::nullopt;
-      return it->second;
-    };
-    return result;
-  }
-
-  static MlflowClient client() {
-    ClientOptions options;
-    options.tracking_uri = server_->base_url();
-    return MlflowClient(options);
-  }
-
   static std::map<std::string, double> system_metrics(const std::string& run_id) {
     std::map<std::string, double> metrics;
     for (const auto& metric : client().get_run(run_id).data.metrics) {
@@ -62,11 +41,7 @@ class ClientSystemMetricsTest : public ::testing::Test {
     }
     FAIL() << "no " << steps << " steps of system metrics within 30 s";
   }
-
-  static std::unique_ptr<testing::ServerProcess> server_;
 };
-
-std::unique_ptr<testing::ServerProcess> ClientSystemMetricsTest::server_;
 
 TEST_F(ClientSystemMetricsTest, RunWithTheVariableGetsSystemMetrics) {
   std::string run_id;
