@@ -1,4 +1,5 @@
 #include "server/auth/signup_page.hpp"
+#include "text/markup_escape.hpp"
 
 namespace mlflowcpp::server::auth {
 namespace {
@@ -20,32 +21,7 @@ std::string page(std::string_view title, std::string_view body) {
 
 }  // namespace
 
-std::string html_escape(std::string_view text) {
-  std::string escaped;
-  escaped.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        escaped += "&amp;";
-        break;
-      case '<':
-        escaped += "&lt;";
-        break;
-      case '>':
-        escaped += "&gt;";
-        break;
-      case '"':
-        escaped += "&quot;";
-        break;
-      case '\'':
-        escaped += "&#39;";
-        break;
-      default:
-        escaped += c;
-    }
-  }
-  return escaped;
-}
+std::string html_escape(std::string_view text) { return text::escape_markup(text); }
 
 std::string signup_form_html(std::string_view action, std::string_view csrf_token) {
   std::string body = "<h1>Sign up a user</h1>\n<form action=\"" + html_escape(action) + "\" method=\"post\">\n";

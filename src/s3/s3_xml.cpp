@@ -1,4 +1,5 @@
 #include "s3/s3_xml.hpp"
+#include "text/markup_escape.hpp"
 
 #include <cstdlib>
 
@@ -97,32 +98,7 @@ std::string decode_entities(std::string_view text) {
   return decoded;
 }
 
-std::string escape(std::string_view text) {
-  std::string escaped;
-  escaped.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        escaped += "&amp;";
-        break;
-      case '<':
-        escaped += "&lt;";
-        break;
-      case '>':
-        escaped += "&gt;";
-        break;
-      case '"':
-        escaped += "&quot;";
-        break;
-      case '\'':
-        escaped += "&apos;";
-        break;
-      default:
-        escaped += c;
-    }
-  }
-  return escaped;
-}
+std::string escape(std::string_view text) { return text::escape_markup(text); }
 
 ErrorDocument parse_error(std::string_view document) {
   ErrorDocument error;
