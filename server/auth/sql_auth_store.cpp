@@ -23,26 +23,37 @@ constexpr const char* kDeleteUserExperimentGrants = "DELETE FROM experiment_perm
 constexpr const char* kDeleteUserModelGrants = "DELETE FROM registered_model_permissions WHERE user_id = ?";
 constexpr const char* kDeleteUserScorerGrants = "DELETE FROM scorer_permissions WHERE user_id = ?";
 
-constexpr const char* kInsertExperimentGrant =
-    "INSERT INTO experiment_permissions (experiment_id, user_id, permission) VALUES (?, ?, ?)";
-constexpr const char* kExperimentGrant =
-    "SELECT permission FROM experiment_permissions WHERE experiment_id = ? AND user_id = ?";
-constexpr const char* kUpdateExperimentGrant =
-    "UPDATE experiment_permissions SET permission = ? WHERE experiment_id = ? AND user_id = ?";
-constexpr const char* kDeleteExperimentGrant =
-    "DELETE FROM experiment_permissions WHERE experiment_id = ? AND user_id = ?";
-constexpr const char* kListExperimentGrants =
-    "SELECT experiment_id, user_id, permission FROM experiment_permissions WHERE user_id = ? ORDER BY id";
+// The statements and messages of one kind of grant (experiments, registered models): both tables key a grant by a
+// resource text and a user id, so one set of functions below serves both.
+struct GrantTable {
+  const char* insert;  // (resource, user_id, permission)
+  const char* get;     // permission WHERE resource = ? AND user_id = ?
+  const char* update;  // SET permission = ? WHERE resource = ? AND user_id = ?
+  const char* remove;  // WHERE resource = ? AND user_id = ?
+  const char* list;    // resource, user_id, permission WHERE user_id = ?
+  // How MLflow names a grant in its messages: "Experiment permission" with "experiment_id", ...
+  const char* noun;
+  const char* resource_field;
+};
 
-constexpr const char* kInsertModelGrant =
-    "INSERT INTO registered_model_permissions (name, user_id, permission) VALUES (?, ?, ?)";
-constexpr const char* kModelGrant =
-    "SELECT permission FROM registered_model_permissions WHERE name = ? AND user_id = ?";
-constexpr const char* kUpdateModelGrant =
-    "UPDATE registered_model_permissions SET permission = ? WHERE name = ? AND user_id = ?";
-constexpr const char* kDeleteModelGrant = "DELETE FROM registered_model_permissions WHERE name = ? AND user_id = ?";
-constexpr const char* kListModelGrants =
-    "SELECT name, user_id, permission FROM registered_model_permissions WHERE user_id = ? ORDER BY id";
+constexpr GrantTable kExperimentGrants{
+    "INSERT INTO experiment_permissions (experiment_id, user_id, permission) VALUES (?, ?, ?)",
+    "SELECT permission FROM experiment_permissions WHERE experiment_id = ? AND user_id = ?",
+    "UPDATE experiment_permissions SET permission = ? WHERE experiment_id = ? AND user_id = ?",
+    "DELETE FROM experiment_permissions WHERE experiment_id = ? AND user_id = ?",
+    "SELECT experiment_id, user_id, permission FROM experiment_permissions WHERE user_id = ? ORDER BY id",
+    "Experiment permission",
+    "experiment_id"};
+
+constexpr GrantTable kModelGrants{
+    "INSERT INTO registered_model_permissions (name, user_id, permission) VALUES (?, ?, ?)",
+    "SELECT permission FROM registered_model_permissions WHERE name = ? AND user_id = ?",
+    "UPDATE registered_model_permissions SET permission = ? WHERE name = ? AND user_id = ?",
+    "DELETE FROM registered_model_permissions WHERE name = ? AND user_id = ?",
+    "SELECT name, user_id, permission FROM registered_model_permissions WHERE user_id = ? ORDER BY id",
+    "Registered model permission",
+    "name"};
+
 constexpr const char* kRenameModelGrants = "UPDATE registered_model_permissions SET name = ? WHERE name = ?";
 constexpr const char* kDeleteModelGrants = "DELETE FROM registered_model_permissions WHERE name = ?";
 
@@ -72,14 +83,10 @@ std::int64_t user_id_of(sql::Connection& connection, const std::string& username
   return user->id;
 }
 
-MlflowException experiment_grant_not_found(const std::string& experiment_id, const std::string& username) {
-  return MlflowException(ErrorCode::kResourceDoesNotExist, "Experiment permission with experiment_id=" + experiment_id +
-                                                               " and username=" + username + " not found");
-}
-
-MlflowException model_grant_not_found(const std::string& name, const std::string& username) {
-  return MlflowException(ErrorCode::kResourceDoesNotExist,
-                         "Registered model permission with name=" + name + " and username=" + username + " not found");
+MlflowException grant_not_found(const GrantTable& table, const std::string& resource, const std::string& username) {
+  return MlflowException(ErrorCode::kResourceDoesNotExist, std::string(table.noun) + " with " + table.resource_field +
+                                                               "=" + resource + " and username=" + username +
+                                                               " not found");
 }
 
 // The stored permission text of a grant row, read as a permission: a NULL or
@@ -105,6 +112,94 @@ bool change_rows(sql::Connection& connection, const char* statement_text, Bind b
   auto statement = connection.statement(statement_text);
   bind(*statement);
   return statement->execute() > 0;
+}
+
+// Grant structs are {resource, user_id, permission} for every table.
+template <typename Grant>
+Grant create_grant(sql::Database& database, const GrantTable& table, const std::string& resource,
+                   const std::string& username, Permission permission) {
+  Grant grant{resource, 0, std::string(permission_name(permission))};
+  try {
+    store::write_transaction_keeping_unique_violation(database, [&](sql::Connection& connection) {
+      grant.user_id = user_id_of(connection, username);
+      auto insert = connection.statement(table.insert);
+      insert->bind(1, resource);
+      insert->bind(2, grant.user_id);
+      insert->bind(3, grant.permission);
+      insert->execute();
+    });
+  } catch (const sql::DatabaseError& error) {
+    if (!store::is_unique_violation(error)) throw;
+    throw MlflowException(ErrorCode::kResourceAlreadyExists, std::string(table.noun) + " (" + table.resource_field +
+                                                                 "=" + resource + ", username=" + username +
+                                                                 ") already exists.");
+  }
+  return grant;
+}
+
+template <typename Grant>
+Grant get_grant(sql::Database& database, const GrantTable& table, const std::string& resource,
+                const std::string& username) {
+  Grant grant{resource, 0, ""};
+  store::read_transaction(database, [&](sql::Connection& connection) {
+    grant.user_id = user_id_of(connection, username);
+    const auto permission = grant_permission_text(connection, table.get, resource, grant.user_id);
+    if (!permission) throw grant_not_found(table, resource, username);
+    grant.permission = *permission;
+  });
+  return grant;
+}
+
+void update_grant(sql::Database& database, const GrantTable& table, const std::string& resource,
+                  const std::string& username, Permission permission) {
+  store::write_transaction(database, [&](sql::Connection& connection) {
+    const std::int64_t user_id = user_id_of(connection, username);
+    const bool changed = change_rows(connection, table.update, [&](sql::Statement& update) {
+      update.bind(1, std::string(permission_name(permission)));
+      update.bind(2, resource);
+      update.bind(3, user_id);
+    });
+    if (!changed) throw grant_not_found(table, resource, username);
+  });
+}
+
+void delete_grant(sql::Database& database, const GrantTable& table, const std::string& resource,
+                  const std::string& username) {
+  store::write_transaction(database, [&](sql::Connection& connection) {
+    const std::int64_t user_id = user_id_of(connection, username);
+    const bool changed = change_rows(connection, table.remove, [&](sql::Statement& deletion) {
+      deletion.bind(1, resource);
+      deletion.bind(2, user_id);
+    });
+    if (!changed) throw grant_not_found(table, resource, username);
+  });
+}
+
+template <typename Grant>
+std::vector<Grant> list_grants(sql::Database& database, const GrantTable& table, std::int64_t user_id) {
+  std::vector<Grant> grants;
+  store::read_transaction(database, [&](sql::Connection& connection) {
+    grants.clear();
+    auto query = connection.statement(table.list);
+    query->bind(1, user_id);
+    while (query->step()) {
+      grants.push_back({query->column(0).as_string(), query->column(1).as_int64(), query->column(2).as_string()});
+    }
+  });
+  return grants;
+}
+
+// The permission a user's grant on `resource` gives; nullopt without a grant.
+std::optional<Permission> granted_permission(sql::Database& database, const GrantTable& table,
+                                             std::int64_t user_id, const std::string& resource) {
+  std::optional<Permission> permission;
+  store::read_transaction(database, [&](sql::Connection& connection) {
+    auto query = connection.statement(table.get);
+    query->bind(1, resource);
+    query->bind(2, user_id);
+    permission = query->step() ? std::optional(stored_permission(query->column(0))) : std::nullopt;
+  });
+  return permission;
 }
 
 }  // namespace
@@ -186,140 +281,48 @@ std::vector<User> SqlAuthStore::list_users() {
 
 ExperimentGrant SqlAuthStore::create_experiment_grant(const std::string& experiment_id, const std::string& username,
                                                       Permission permission) {
-  ExperimentGrant grant{experiment_id, 0, std::string(permission_name(permission))};
-  try {
-    store::write_transaction_keeping_unique_violation(*database_, [&](sql::Connection& connection) {
-      grant.user_id = user_id_of(connection, username);
-      auto insert = connection.statement(kInsertExperimentGrant);
-      insert->bind(1, experiment_id);
-      insert->bind(2, grant.user_id);
-      insert->bind(3, grant.permission);
-      insert->execute();
-    });
-  } catch (const sql::DatabaseError& error) {
-    if (!store::is_unique_violation(error)) throw;
-    throw MlflowException(ErrorCode::kResourceAlreadyExists, "Experiment permission (experiment_id=" + experiment_id +
-                                                                 ", username=" + username + ") already exists.");
-  }
-  return grant;
+  return create_grant<ExperimentGrant>(*database_, kExperimentGrants, experiment_id, username, permission);
 }
 
 ExperimentGrant SqlAuthStore::get_experiment_grant(const std::string& experiment_id, const std::string& username) {
-  ExperimentGrant grant{experiment_id, 0, ""};
-  store::read_transaction(*database_, [&](sql::Connection& connection) {
-    grant.user_id = user_id_of(connection, username);
-    const auto permission = grant_permission_text(connection, kExperimentGrant, experiment_id, grant.user_id);
-    if (!permission) throw experiment_grant_not_found(experiment_id, username);
-    grant.permission = *permission;
-  });
-  return grant;
+  return get_grant<ExperimentGrant>(*database_, kExperimentGrants, experiment_id, username);
 }
 
 void SqlAuthStore::update_experiment_grant(const std::string& experiment_id, const std::string& username,
                                            Permission permission) {
-  store::write_transaction(*database_, [&](sql::Connection& connection) {
-    const std::int64_t user_id = user_id_of(connection, username);
-    const bool changed = change_rows(connection, kUpdateExperimentGrant, [&](sql::Statement& update) {
-      update.bind(1, std::string(permission_name(permission)));
-      update.bind(2, experiment_id);
-      update.bind(3, user_id);
-    });
-    if (!changed) throw experiment_grant_not_found(experiment_id, username);
-  });
+  update_grant(*database_, kExperimentGrants, experiment_id, username, permission);
 }
 
 void SqlAuthStore::delete_experiment_grant(const std::string& experiment_id, const std::string& username) {
-  store::write_transaction(*database_, [&](sql::Connection& connection) {
-    const std::int64_t user_id = user_id_of(connection, username);
-    const bool changed = change_rows(connection, kDeleteExperimentGrant, [&](sql::Statement& deletion) {
-      deletion.bind(1, experiment_id);
-      deletion.bind(2, user_id);
-    });
-    if (!changed) throw experiment_grant_not_found(experiment_id, username);
-  });
+  delete_grant(*database_, kExperimentGrants, experiment_id, username);
 }
 
 std::vector<ExperimentGrant> SqlAuthStore::list_experiment_grants(std::int64_t user_id) {
-  std::vector<ExperimentGrant> grants;
-  store::read_transaction(*database_, [&](sql::Connection& connection) {
-    grants.clear();
-    auto query = connection.statement(kListExperimentGrants);
-    query->bind(1, user_id);
-    while (query->step()) {
-      grants.push_back({query->column(0).as_string(), query->column(1).as_int64(), query->column(2).as_string()});
-    }
-  });
-  return grants;
+  return list_grants<ExperimentGrant>(*database_, kExperimentGrants, user_id);
 }
 
 // --- registered model grants
 
 RegisteredModelGrant SqlAuthStore::create_registered_model_grant(const std::string& name, const std::string& username,
                                                                  Permission permission) {
-  RegisteredModelGrant grant{name, 0, std::string(permission_name(permission))};
-  try {
-    store::write_transaction_keeping_unique_violation(*database_, [&](sql::Connection& connection) {
-      grant.user_id = user_id_of(connection, username);
-      auto insert = connection.statement(kInsertModelGrant);
-      insert->bind(1, name);
-      insert->bind(2, grant.user_id);
-      insert->bind(3, grant.permission);
-      insert->execute();
-    });
-  } catch (const sql::DatabaseError& error) {
-    if (!store::is_unique_violation(error)) throw;
-    throw MlflowException(ErrorCode::kResourceAlreadyExists,
-                          "Registered model permission (name=" + name + ", username=" + username + ") already exists.");
-  }
-  return grant;
+  return create_grant<RegisteredModelGrant>(*database_, kModelGrants, name, username, permission);
 }
 
 RegisteredModelGrant SqlAuthStore::get_registered_model_grant(const std::string& name, const std::string& username) {
-  RegisteredModelGrant grant{name, 0, ""};
-  store::read_transaction(*database_, [&](sql::Connection& connection) {
-    grant.user_id = user_id_of(connection, username);
-    const auto permission = grant_permission_text(connection, kModelGrant, name, grant.user_id);
-    if (!permission) throw model_grant_not_found(name, username);
-    grant.permission = *permission;
-  });
-  return grant;
+  return get_grant<RegisteredModelGrant>(*database_, kModelGrants, name, username);
 }
 
 void SqlAuthStore::update_registered_model_grant(const std::string& name, const std::string& username,
                                                  Permission permission) {
-  store::write_transaction(*database_, [&](sql::Connection& connection) {
-    const std::int64_t user_id = user_id_of(connection, username);
-    const bool changed = change_rows(connection, kUpdateModelGrant, [&](sql::Statement& update) {
-      update.bind(1, std::string(permission_name(permission)));
-      update.bind(2, name);
-      update.bind(3, user_id);
-    });
-    if (!changed) throw model_grant_not_found(name, username);
-  });
+  update_grant(*database_, kModelGrants, name, username, permission);
 }
 
 void SqlAuthStore::delete_registered_model_grant(const std::string& name, const std::string& username) {
-  store::write_transaction(*database_, [&](sql::Connection& connection) {
-    const std::int64_t user_id = user_id_of(connection, username);
-    const bool changed = change_rows(connection, kDeleteModelGrant, [&](sql::Statement& deletion) {
-      deletion.bind(1, name);
-      deletion.bind(2, user_id);
-    });
-    if (!changed) throw model_grant_not_found(name, username);
-  });
+  delete_grant(*database_, kModelGrants, name, username);
 }
 
 std::vector<RegisteredModelGrant> SqlAuthStore::list_registered_model_grants(std::int64_t user_id) {
-  std::vector<RegisteredModelGrant> grants;
-  store::read_transaction(*database_, [&](sql::Connection& connection) {
-    grants.clear();
-    auto query = connection.statement(kListModelGrants);
-    query->bind(1, user_id);
-    while (query->step()) {
-      grants.push_back({query->column(0).as_string(), query->column(1).as_int64(), query->column(2).as_string()});
-    }
-  });
-  return grants;
+  return list_grants<RegisteredModelGrant>(*database_, kModelGrants, user_id);
 }
 
 void SqlAuthStore::rename_registered_model_grants(const std::string& old_name, const std::string& new_name) {
@@ -344,25 +347,11 @@ void SqlAuthStore::delete_registered_model_grants(const std::string& name) {
 // --- the per-request lookups
 
 std::optional<Permission> SqlAuthStore::experiment_permission(std::int64_t user_id, const std::string& experiment_id) {
-  std::optional<Permission> permission;
-  store::read_transaction(*database_, [&](sql::Connection& connection) {
-    auto query = connection.statement(kExperimentGrant);
-    query->bind(1, experiment_id);
-    query->bind(2, user_id);
-    permission = query->step() ? std::optional(stored_permission(query->column(0))) : std::nullopt;
-  });
-  return permission;
+  return granted_permission(*database_, kExperimentGrants, user_id, experiment_id);
 }
 
 std::optional<Permission> SqlAuthStore::registered_model_permission(std::int64_t user_id, const std::string& name) {
-  std::optional<Permission> permission;
-  store::read_transaction(*database_, [&](sql::Connection& connection) {
-    auto query = connection.statement(kModelGrant);
-    query->bind(1, name);
-    query->bind(2, user_id);
-    permission = query->step() ? std::optional(stored_permission(query->column(0))) : std::nullopt;
-  });
-  return permission;
+  return granted_permission(*database_, kModelGrants, user_id, name);
 }
 
 }  // namespace mlflowcpp::server::auth
