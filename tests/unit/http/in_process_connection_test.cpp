@@ -83,8 +83,9 @@ TEST(InProcessConnection, AnswersAsTheServerDoes) {
   unknown.path = "/api/2.0/mlflow/no-such-thing";
   EXPECT_EQ(connection->send(unknown).status, 404);
 
-  const HttpResponse malformed = connection->send(HttpRequest{"POST", "/api/2.0/mlflow/runs/create", {}, "{not json"});
-  EXPECT_EQ(malformed.status, 400) << malformed.body;
+  const HttpResponse nameless = connection->send(post("/api/2.0/mlflow/experiments/create", nlohmann::json::object()));
+  EXPECT_EQ(nameless.status, 400) << nameless.body;
+  EXPECT_EQ(nlohmann::json::parse(nameless.body)["error_code"], "INVALID_PARAMETER_VALUE");
 }
 
 TEST(InProcessConnection, ServesManyThreadsAtOnce) {
