@@ -105,12 +105,12 @@ for example in "${examples[@]}"; do
     failed=$((failed + 1))
   fi
 done
-# The file holds what the programs logged, in MLflow's schema; the artifacts are under ./mlruns.
+# The file holds what the programs logged, in MLflow's schema.
 offline_runs=$(sqlite3 "$work/offline/runs.db" "SELECT count(*) FROM runs WHERE status = 'FINISHED'")
 offline_metrics=$(sqlite3 "$work/offline/runs.db" "SELECT count(*) FROM metrics")
 echo "offline file: $offline_runs finished runs, $offline_metrics metrics"
-if ((offline_runs < ${#examples[@]} - 1 || offline_metrics == 0)) || [[ ! -d "$work/offline/mlruns" ]]; then
-  echo "FAILED offline: the file or ./mlruns lacks what the examples logged"
+if ((offline_runs < ${#examples[@]} - 1 || offline_metrics == 0)); then
+  echo "FAILED offline: the file lacks what the examples logged"
   failed=$((failed + 1))
 fi
 
