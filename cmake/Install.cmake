@@ -26,6 +26,13 @@ endif()
 configure_file(cmake/mlflowcpp.pc.in ${PROJECT_BINARY_DIR}/mlflowcpp.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/mlflowcpp.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 
+# The in-process store module of offline runs, next to the library, where the client's loader finds it by its soname.
+if(TARGET mlflowcpp_store_module)
+  install(TARGETS mlflowcpp_store_module EXPORT mlflowcppStoreTargets
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(EXPORT mlflowcppStoreTargets NAMESPACE mlflowcpp:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/mlflowcpp)
+endif()
+
 if(TARGET mlflowcpp_cli)
   install(TARGETS mlflowcpp_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()

@@ -2,7 +2,9 @@
 # Checks the installed package the way a user consumes it: installs the build
 # to a temporary prefix, builds examples/ as a standalone CMake project with
 # find_package(mlflowcpp), starts `mlflowcpp server` on a free loopback port and
-# runs every example against it. Exits non-zero when any example fails.
+# runs every example against it; then runs them all again offline, with
+# MLFLOW_TRACKING_URI=sqlite:///<file> and no server (the installed store
+# module), and checks the file. Exits non-zero when any example fails.
 #
 #   examples/run_examples.sh [build dir]     (default: $MLFLOWCPP_BUILD_DIR or ./build)
 set -euo pipefail
@@ -84,5 +86,33 @@ for example in "${examples[@]}"; do
     failed=$((failed + 1))
   fi
 done
+
+# Offline: the same programs into a SQLite file, through the installed store module. The C and Fortran programs find
+# it next to libmlflowcpp_c.so; the C++ ones link the library statically, so the loader's search path finds it (as it
+# finds an installed one in the system's library directories).
+echo "== offline: MLFLOW_TRACKING_URI=sqlite:///$work/offline/runs.db"
+mkdir -p "$work/offline"
+export MLFLOW_TRACKING_URI="sqlite:///$work/offline/runs.db"
+lib_dir=$(dirname "$(find "$work/prefix" -name 'libmlflowcpp-store.so.*' -print -quit)")
+for example in "${examples[@]}"; do
+  echo "== offline $example"
+  library_path=$lib_dir
+  case $example in c_* | fortran_*) library_path="" ;; esac
+  if (cd "$work/offline" && LD_LIBRARY_PATH=$library_path timeout 120 "$work/build/$example"); then
+    passed=$((passed + 1))
+  else
+    echo "FAILED offline: $example"
+    failed=$((failed + 1))
+  fi
+done
+# The file holds what the programs logged, in MLflow's schema.
+offline_runs=$(sqlite3 "$work/offline/runs.db" "SELECT count(*) FROM runs WHERE status = 'FINISHED'")
+offline_metrics=$(sqlite3 "$work/offline/runs.db" "SELECT count(*) FROM metrics")
+echo "offline file: $offline_runs finished runs, $offline_metrics metrics"
+if ((offline_runs < ${#examples[@]} - 1 || offline_metrics == 0)); then
+  echo "FAILED offline: the file lacks what the examples logged"
+  failed=$((failed + 1))
+fi
+
 echo "examples finished: $passed of $((passed + failed)) exited 0"
 ((failed == 0))

@@ -40,7 +40,9 @@ namespace mlflowcpp {
 // Settings given in code; an unset field falls back to the environment, then to
 // the default.
 struct ClientOptions {
-  std::optional<std::string> tracking_uri;  // http://host:port[/prefix] or https://...
+  // http://host:port[/prefix] or https://...; or a database tracked into with no server (offline runs):
+  // sqlite:///path.db, postgresql://... or postgres://... (see make_connection()).
+  std::optional<std::string> tracking_uri;
   std::optional<std::string> username;      // HTTP basic auth, with password
   std::optional<std::string> password;
   std::optional<std::string> token;             // bearer token; basic auth wins when both are set
@@ -85,7 +87,7 @@ MLFLOWCPP_EXPORT EnvironmentLookup process_environment();
 
 // Applies the precedence above and validates the result. Throws MlflowException
 // (INVALID_PARAMETER_VALUE) naming the setting at fault: no tracking URI, a
-// scheme other than http/https, an unparsable number or boolean, values out of
+// scheme other than http/https or a database's, an unparsable number or boolean, values out of
 // range, or insecure_tls together with server_cert_path.
 MLFLOWCPP_EXPORT ResolvedClientOptions
 resolve_client_options(const ClientOptions& options, const EnvironmentLookup& environment = process_environment());

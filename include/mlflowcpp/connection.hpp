@@ -115,8 +115,13 @@ class MLFLOWCPP_EXPORT Connection {
 //   connection was made (TransportError::Delivery::kNotSent), or it answered 429
 //   or 503 (refused before doing the work). Never after a timeout or reset once
 //   sent, nor after 500, 502, 504: the first attempt may have done the work.
+// A database tracking URI (sqlite:///, postgresql://, postgres://) gives instead the
+// tracking server itself in this process, from the store module libmlflowcpp-store.so
+// (loaded on demand; see the README's "Offline runs"): same answers and errors, no
+// network, no retries.
 // Throws MlflowException (INVALID_PARAMETER_VALUE) for unusable options, such as
-// no tracking URI or a scheme other than http/https.
+// no tracking URI, a scheme other than http/https or a database's, or a store module
+// that cannot be loaded.
 MLFLOWCPP_EXPORT std::shared_ptr<Connection> make_connection(const ClientOptions& options = {});
 MLFLOWCPP_EXPORT std::shared_ptr<Connection> make_connection(const ResolvedClientOptions& options);
 

@@ -2,24 +2,16 @@
 // server; `mlflowcpp db upgrade` prepares a database; `mlflowcpp --version`
 // prints the version.
 
-#include "server/artifacts/artifact_lister.hpp"
+#include "server/app/tracking_app.hpp"
+#include "server/artifacts/artifact_roots.hpp"
 #include "server/auth/basic_auth_app.hpp"
 #include "server/auth/route_protection.hpp"
 #include "server/auth/store_resource_resolver.hpp"
 #include "server/cli/db_command.hpp"
 #include "server/cli/server_options.hpp"
-#include "server/http/artifact_handlers.hpp"
 #include "server/http/http_server.hpp"
-#include "server/http/logged_model_handlers.hpp"
-#include "server/http/registry_handlers.hpp"
-#include "server/http/server_handlers.hpp"
 #include "server/http/tls_context.hpp"
-#include "server/http/tracking_handlers.hpp"
-#include "server/service/logged_model_service.hpp"
-#include "server/service/registry_service.hpp"
-#include "server/service/tracking_service.hpp"
 #include "server/store/postgres_uri.hpp"
-#include "server/store/store_factory.hpp"
 
 #include <mlflowcpp/version.hpp>
 
@@ -127,13 +119,20 @@ int run_server(const std::vector<std::string>& arguments) {
   std::signal(SIGPIPE, SIG_IGN);
   SignalWatcher signal_watcher;
 
-  server::BackendStores stores;
+  // The stores, the services over them and the API's handler groups; they outlive the server that calls them.
+  std::unique_ptr<server::TrackingApp> app;
   try {
-    server::BackendStoreOptions store_options;
-    store_options.default_artifact_root = options.default_artifact_root;
-    store_options.db_pool_size = options.db_pool_size;
-    store_options.db_max_overflow = options.db_max_overflow;
-    stores = server::open_backend_stores(options.backend_store_uri, store_options);
+    server::TrackingAppOptions app_options;
+    app_options.backend_store_uri = options.backend_store_uri;
+    app_options.stores.default_artifact_root = options.default_artifact_root;
+    app_options.stores.db_pool_size = options.db_pool_size;
+    app_options.stores.db_max_overflow = options.db_max_overflow;
+    app_options.artifacts_destination = options.artifacts_destination;
+    app_options.static_dir = options.static_dir;
+    app_options.serving.static_prefix = options.static_prefix;
+    app_options.serving.artifacts_only = options.artifacts_only;
+    app_options.serving.serve_artifacts = options.serve_artifacts;
+    app = std::make_unique<server::TrackingApp>(app_options, *artifact_roots, std::cerr);
   } catch (const std::exception& error) {
     std::cerr << "mlflowcpp server: cannot open the backend store '"
               << server::store::postgres::redact_password(options.backend_store_uri) << "': " << error.what()
@@ -176,10 +175,6 @@ int run_server(const std::vector<std::string>& arguments) {
     }
   }
 
-  server::ArtifactLister artifacts(options.artifacts_destination, *artifact_roots);
-  server::TrackingService service(*stores.tracking, artifacts);
-  server::RegistryService registry(*stores.registry, *artifact_roots);
-  server::LoggedModelService logged_models(*stores.logged_models);
   server::http::HttpServerOptions http_options;
   http_options.serving.static_prefix = options.static_prefix;
   http_options.serving.artifacts_only = options.artifacts_only;
@@ -195,21 +190,10 @@ int run_server(const std::vector<std::string>& arguments) {
   http_options.trusted_proxies = options.trusted_proxies;
   http_options.tls = tls;
   if (auth_app) http_options.authentication = auth_app->authentication_filter();
-  // The handler groups outlive the server that calls them.
-  server::http::ServerHandlers server_handlers(options.static_dir);
-  server::http::TrackingHandlers tracking_handlers(service);
-  server::http::RegistryHandlers registry_handlers(registry);
-  server::http::ArtifactHandlers artifact_handlers(service, &registry);
-  server::http::LoggedModelHandlers logged_model_handlers(logged_models, artifacts,
-                                                          stores.tracking->schema_generation());
   // Finds the experiment of a run or logged model for the permission checks.
-  server::auth::StoreResourceResolver resource_resolver(*stores.tracking, *stores.logged_models);
+  server::auth::StoreResourceResolver resource_resolver(*app->stores().tracking, *app->stores().logged_models);
   server::http::HttpServer http_server(http_options, std::cerr);
-  http_server.add_routes(server_handlers);
-  http_server.add_routes(tracking_handlers);
-  http_server.add_routes(registry_handlers);
-  http_server.add_routes(artifact_handlers);
-  http_server.add_routes(logged_model_handlers);
+  for (server::http::RouteGroup& group : app->route_groups()) http_server.add_routes(group);
   if (auth_app) {
     http_server.add_routes(auth_app->routes());
     // After the last add_routes: every route gets its permission check.

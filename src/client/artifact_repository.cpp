@@ -3,6 +3,7 @@
 
 #include "client/artifact_repositories.hpp"
 #include "client/artifact_uri.hpp"
+#include "client/store_module_loader.hpp"
 
 #include <mlflowcpp/artifacts.hpp>
 #include <mlflowcpp/errors.hpp>
@@ -40,7 +41,8 @@ std::shared_ptr<Connection> connection_to_other_server(const std::string& author
                                                        const Connection* tracking_connection) {
   const ResolvedClientOptions* tracking =
       tracking_connection != nullptr ? tracking_connection->resolved_options() : nullptr;
-  if (tracking == nullptr) {
+  // A database tracking URI has no scheme or credentials an artifact server could share.
+  if (tracking == nullptr || client::is_database_uri(tracking->tracking_uri)) {
     ClientOptions options;
     options.tracking_uri = "http://" + authority;
     return make_connection(options);

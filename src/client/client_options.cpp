@@ -1,6 +1,7 @@
 #include <mlflowcpp/client_options.hpp>
 #include <mlflowcpp/errors.hpp>
 #include "client/credentials_file.hpp"
+#include "client/store_module_loader.hpp"
 #include "text/ascii.hpp"
 
 #include <algorithm>
@@ -92,13 +93,17 @@ ResolvedClientOptions resolve_client_options(const ClientOptions& options, const
         "ClientOptions::tracking_uri");
   }
   std::string scheme = lower(uri->substr(0, uri->find("://")));
-  if (uri->find("://") == std::string::npos || (scheme != "http" && scheme != "https")) {
-    throw bad_setting("MLFLOW_TRACKING_URI",
-                      "'" + *uri + "' is not an http:// or https:// URI; only a tracking server is supported");
+  // A database is tracked into in this process (offline runs); it keeps its URI as written.
+  if (uri->find("://") != std::string::npos && client::is_database_uri(*uri)) {
+    resolved.tracking_uri = *uri;
+  } else if (uri->find("://") == std::string::npos || (scheme != "http" && scheme != "https")) {
+    throw bad_setting("MLFLOW_TRACKING_URI", "'" + *uri +
+                                                 "' is not an http:// or https:// URI, nor a sqlite:/// or "
+                                                 "postgresql:// database");
   }
   // Paths are appended to the URI, so a trailing '/' would double up.
-  resolved.tracking_uri = *uri;
-  while (resolved.tracking_uri.size() > scheme.size() + 3 && resolved.tracking_uri.back() == '/') {
+  if (resolved.tracking_uri.empty()) resolved.tracking_uri = *uri;
+  while (!client::is_database_uri(resolved.tracking_uri) && resolved.tracking_uri.size() > scheme.size() + 3 && resolved.tracking_uri.back() == '/') {
     resolved.tracking_uri.pop_back();
   }
 

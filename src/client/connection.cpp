@@ -2,6 +2,7 @@
 
 #include "client/curl_transport.hpp"
 #include "client/retrying_connection.hpp"
+#include "client/store_module_loader.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -45,6 +46,10 @@ std::shared_ptr<Connection> make_connection(const ClientOptions& options) {
 }
 
 std::shared_ptr<Connection> make_connection(const ResolvedClientOptions& options) {
+  // A database: the server's own request pipeline in this process, from the store module.
+  if (client::is_database_uri(options.tracking_uri)) {
+    return client::open_store_module_connection(options, process_environment());
+  }
   client::RetryPolicy policy;
   policy.max_retries = options.max_retries;
   policy.backoff = client::ExponentialBackoff(options.backoff_factor, options.backoff_jitter);

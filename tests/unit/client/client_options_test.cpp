@@ -91,12 +91,20 @@ TEST(ClientOptions, UnsetTrackingUriIsAClearError) {
   EXPECT_THROW(resolve_client_options({}, fake_environment({{"MLFLOW_TRACKING_URI", ""}})), MlflowException);
 }
 
-TEST(ClientOptions, OnlyHttpAndHttpsAreAccepted) {
-  for (const char* uri : {"file:///tmp/mlruns", "sqlite:///mlflow.db", "./mlruns", "databricks"}) {
+TEST(ClientOptions, OnlyServersAndDatabasesAreAccepted) {
+  for (const char* uri : {"file:///tmp/mlruns", "./mlruns", "databricks", "mysql://host/db", "sqlite:mlflow.db"}) {
     EXPECT_THROW(resolve_client_options({}, fake_environment({{"MLFLOW_TRACKING_URI", uri}})), MlflowException)
         << uri;
   }
   EXPECT_NO_THROW(resolve_client_options({}, fake_environment({{"MLFLOW_TRACKING_URI", "HTTPS://host"}})));
+}
+
+TEST(ClientOptions, DatabaseUrisAreKeptAsWritten) {
+  // Offline runs: the store module serves these in-process (make_connection()).
+  for (const char* uri : {"sqlite:///mlflow.db", "sqlite:////tmp/runs.db", "postgresql://u@h:5432/db",
+                          "postgres://h/db", "SQLITE:///x.db"}) {
+    EXPECT_EQ(resolve_client_options({}, fake_environment({{"MLFLOW_TRACKING_URI", uri}})).tracking_uri, uri);
+  }
 }
 
 TEST(ClientOptions, RejectsBadValues) {
