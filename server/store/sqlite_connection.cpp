@@ -11,7 +11,13 @@ sql::DatabaseError to_database_error(const SQLite::Exception& error) {
     return sql::DatabaseError(Kind::kUniqueViolation, error.what());
   }
   const int primary = error.getErrorCode() & 0xff;
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return sql::DatabaseError(Kind::kRetryable, error.what());
+  if (primary == SQLITE_BUSY) {
+    // Reached only once the busy handler has waited out its timeout.
+    return sql::DatabaseError(Kind::kRetryable, std::string(error.what()) +
+                                                    " (another connection, possibly another process, held the "
+                                                    "database lock for the whole wait; try again)");
+  }
+  if (primary == SQLITE_LOCKED) return sql::DatabaseError(Kind::kRetryable, error.what());
   return sql::DatabaseError(Kind::kOther, error.what());
 }
 
@@ -111,7 +117,8 @@ int open_flags(ConnectionMode mode) {
 }  // namespace
 
 SqliteConnection::SqliteConnection(const std::string& path, ConnectionMode mode, int busy_timeout_ms)
-    : database_(path, open_flags(mode), busy_timeout_ms) {
+    : busy_timeout_(busy_timeout_ms), busy_wait_(busy_timeout_), database_(path, open_flags(mode)) {
+  busy_wait_.install(database_.getHandle());
   // The compiled search SQL relies on LIKE being case-sensitive (ILIKE is
   // compiled to LOWER(...) LIKE LOWER(...)).
   database_.exec("PRAGMA case_sensitive_like = ON");

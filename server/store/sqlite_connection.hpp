@@ -10,11 +10,13 @@
 // stores never see a SQLite exception.
 
 #include "server/store/sql_database.hpp"
+#include "server/store/sqlite_busy_wait.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -55,8 +57,9 @@ enum class ConnectionMode { kReadWrite, kReadOnly };
 
 class SqliteConnection final : public sql::Connection {
  public:
-  // Opens `path`; kReadWrite creates the file when absent. Sets the pragmas every
-  // connection needs (busy timeout, case-sensitive LIKE for the search SQL).
+  // Opens `path`; kReadWrite creates the file when absent. Sets what every
+  // connection needs: waiting up to `busy_timeout_ms` for a lock another
+  // connection holds (SqliteBusyWait), case-sensitive LIKE for the search SQL.
   SqliteConnection(const std::string& path, ConnectionMode mode, int busy_timeout_ms);
 
   SqliteConnection(const SqliteConnection&) = delete;
@@ -74,11 +77,16 @@ class SqliteConnection final : public sql::Connection {
   // statement is on loan (between transactions).
   void trim_statement_cache(std::size_t max_statements);
 
+  // How long a statement waits for a lock another connection holds.
+  std::chrono::milliseconds busy_timeout() const { return busy_timeout_; }
+
   // The SQLite handle, for what the SQL layer does not cover (WAL hook,
   // autocommit state, read-only check).
   SQLite::Database& database() { return database_; }
 
  private:
+  std::chrono::milliseconds busy_timeout_;
+  SqliteBusyWait busy_wait_;  // before database_: outlives every use the connection makes of it
   SQLite::Database database_;
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
 };

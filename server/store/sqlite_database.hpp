@@ -4,8 +4,12 @@
 //
 // Writes: SQLite allows one writer at a time, so every write job runs on the
 // one write connection through SqliteWriter (leader-based group commit, each
-// job in its own savepoint). A SQLite write never needs a retry: the writer is
-// alone, and another process holding the lock is waited for (busy timeout).
+// job in its own savepoint). Within the process the writer is alone; another
+// process (or another SqliteDatabase) on the same file is waited for: each
+// group starts with BEGIN IMMEDIATE, so it either takes the write lock before
+// its first statement or waits for it (SqliteBusyWait, up to busy_timeout_ms),
+// and never fails halfway on SQLITE_BUSY. Past the timeout the jobs fail with a
+// retryable DatabaseError (TEMPORARILY_UNAVAILABLE to clients).
 // Reads: a small pool of read-only connections beside the writer (WAL), each
 // job inside one read transaction. Checkpoints: SqliteCheckpointer, off the
 // writer's path.
@@ -30,7 +34,12 @@ struct SqliteDatabaseOptions {
   // NORMAL (default) keeps every returned write through a process crash;
   // FULL also through power loss, at an fsync per commit.
   bool synchronous_full = false;
-  int busy_timeout_ms = 30000;  // waits for another process holding the write lock
+  // How long a statement waits for a lock another process holds before it
+  // fails retryable. 30 s outlasts any one transaction of another process (a
+  // large log-batch, a schema creation or upgrade, a checkpoint on a slow
+  // disk), and stays well inside the client's 120 s request timeout, so the
+  // client still gets an answer (503) it retries.
+  int busy_timeout_ms = 30000;
   // Migrate a database with MLflow 2.9's schema to MLflow 3's (`db upgrade`);
   // otherwise it is served with the schema it has.
   bool upgrade_mlflow2_schema = false;

@@ -4,7 +4,9 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 namespace mlflowcpp::server::store {
@@ -44,6 +46,38 @@ PreparedSchema create_check_or_upgrade(SqliteConnection& writer, const std::stri
   return {SchemaState::kUpgraded, SchemaGeneration::kMlflow3};
 }
 
+// Between two attempts at preparing a database another process is preparing.
+constexpr std::chrono::milliseconds kBusyRetryPause{5};
+
+// One attempt; a DatabaseError leaves the schema as it was.
+PreparedSchema prepare_schema_once(SqliteConnection& writer, bool synchronous_full,
+                                   const SchemaPreparer& prepare_schema) {
+  // WAL lets readers run beside the writer; NORMAL syncs at checkpoints, which
+  // keeps every commit through a process crash (FULL adds power loss).
+  {
+    auto journal_mode = writer.statement("PRAGMA journal_mode = WAL");
+    // SQLite answers with the mode in force, the old one when it could not switch.
+    if (!journal_mode->step() || journal_mode->column(0).as_string() != "wal") {
+      throw sql::DatabaseError(sql::DatabaseError::Kind::kRetryable, "the database could not be switched to WAL mode");
+    }
+  }
+  writer.execute(synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+
+  // The migration rebuilds tables others refer to, as alembic's batch mode
+  // does: with foreign keys enforced, dropping them would fail or cascade.
+  // (It is off by default; the setting cannot change inside a transaction.)
+  writer.execute("PRAGMA foreign_keys = OFF");
+  writer.execute("BEGIN IMMEDIATE");
+  try {
+    const PreparedSchema prepared = prepare_schema(writer);
+    writer.execute("COMMIT");
+    return prepared;
+  } catch (...) {
+    if (sqlite3_get_autocommit(writer.database().getHandle()) == 0) writer.execute("ROLLBACK");
+    throw;
+  }
+}
+
 }  // namespace
 
 PreparedSchema prepare_database(SqliteConnection& writer, const std::string& path, bool synchronous_full,
@@ -67,27 +101,20 @@ PreparedSchema prepare_database(SqliteConnection& writer, const std::string& pat
     throw std::runtime_error("the database file '" + path + "' is read-only; the server needs to write it");
   }
 
-  try {
-    // WAL lets readers run beside the writer; NORMAL syncs at checkpoints, which
-    // keeps every commit through a process crash (FULL adds power loss).
-    writer.execute("PRAGMA journal_mode = WAL");
-    writer.execute(synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-
-    // The migration rebuilds tables others refer to, as alembic's batch mode
-    // does: with foreign keys enforced, dropping them would fail or cascade.
-    // (It is off by default; the setting cannot change inside a transaction.)
-    writer.execute("PRAGMA foreign_keys = OFF");
-    writer.execute("BEGIN IMMEDIATE");
+  // Another process opening the same file may be creating or upgrading it
+  // meanwhile. Taking a lock waits for it (busy handler), but a few steps fail
+  // with SQLITE_BUSY at once instead (switching a new file to WAL while another
+  // connection is doing the same); those start over, until the busy timeout.
+  const auto deadline = std::chrono::steady_clock::now() + writer.busy_timeout();
+  for (;;) {
     try {
-      const PreparedSchema prepared = prepare_schema(writer);
-      writer.execute("COMMIT");
-      return prepared;
-    } catch (...) {
-      writer.execute("ROLLBACK");
-      throw;
+      return prepare_schema_once(writer, synchronous_full, prepare_schema);
+    } catch (const sql::DatabaseError& error) {
+      if (error.kind() != sql::DatabaseError::Kind::kRetryable || std::chrono::steady_clock::now() >= deadline) {
+        throw std::runtime_error("cannot prepare the MLflow database '" + path + "': " + error.what());
+      }
     }
-  } catch (const sql::DatabaseError& error) {
-    throw std::runtime_error("cannot prepare the MLflow database '" + path + "': " + error.what());
+    std::this_thread::sleep_for(kBusyRetryPause);
   }
 }
 

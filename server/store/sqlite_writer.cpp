@@ -2,7 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <stdexcept>
+#include <string>
+#include <thread>
 
 namespace mlflowcpp::server::store {
 
@@ -13,6 +16,29 @@ constexpr std::size_t kMaxJobsPerGroup = 512;
 constexpr int kMaxGroupsLedAfterDone = 1;
 // Prepared statements the write connection keeps between groups.
 constexpr std::size_t kMaxCachedStatements = 256;
+// Between two attempts at a BEGIN or COMMIT that found the database busy.
+constexpr std::chrono::milliseconds kBusyRetryPause{1};
+
+bool is_retryable(const sql::DatabaseError& error) { return error.kind() == sql::DatabaseError::Kind::kRetryable; }
+
+// Runs `sql` (BEGIN IMMEDIATE, COMMIT) until it succeeds or the connection's
+// busy timeout has passed. The busy handler already waits for a lock another
+// process holds; this covers the few cases where SQLite reports SQLITE_BUSY
+// without calling it (e.g. while another connection recovers the WAL index).
+// A COMMIT that fails busy leaves the transaction open, so trying it again
+// keeps the group all-or-nothing.
+void execute_within_busy_timeout(SqliteConnection& connection, const std::string& sql) {
+  const auto deadline = std::chrono::steady_clock::now() + connection.busy_timeout();
+  for (;;) {
+    try {
+      connection.statement(sql)->execute();
+      return;
+    } catch (const sql::DatabaseError& error) {
+      if (!is_retryable(error) || std::chrono::steady_clock::now() >= deadline) throw;
+    }
+    std::this_thread::sleep_for(kBusyRetryPause);
+  }
+}
 }  // namespace
 
 SqliteWriter::SqliteWriter(std::unique_ptr<SqliteConnection> connection) : connection_(std::move(connection)) {
@@ -129,9 +155,10 @@ void SqliteWriter::run_group() noexcept {
   // No statement is on loan between groups.
   connection_->trim_statement_cache(kMaxCachedStatements);
   try {
-    // IMMEDIATE takes the write lock now; the busy timeout covers another
-    // process holding it.
-    connection_->statement("BEGIN IMMEDIATE")->execute();
+    // IMMEDIATE takes the write lock now, so no statement of the group can
+    // meet SQLITE_BUSY (or a stale snapshot) halfway; waiting for another
+    // process holding the lock is bounded by the busy timeout.
+    execute_within_busy_timeout(*connection_, "BEGIN IMMEDIATE");
     transaction_open = true;
   } catch (...) {
     fail_all(std::current_exception());
@@ -176,7 +203,7 @@ void SqliteWriter::run_group() noexcept {
 
   if (transaction_open) {
     try {
-      connection_->statement("COMMIT")->execute();
+      execute_within_busy_timeout(*connection_, "COMMIT");
     } catch (...) {
       fail_all(std::current_exception());
     }
