@@ -62,10 +62,18 @@ class LogBatchReader {
     if (list_ == Field::kMetrics) {
       Metric& metric = out_.metrics.back();
       switch (field) {
-        case Field::kKey: metric.key = std::move(text); return true;
-        case Field::kModelId: metric.model_id = std::move(text); return true;
-        case Field::kDatasetName: metric.dataset_name = std::move(text); return true;
-        case Field::kDatasetDigest: metric.dataset_digest = std::move(text); return true;
+        case Field::kKey:
+          metric.key = std::move(text);
+          return true;
+        case Field::kModelId:
+          metric.model_id = std::move(text);
+          return true;
+        case Field::kDatasetName:
+          metric.dataset_name = std::move(text);
+          return true;
+        case Field::kDatasetDigest:
+          metric.dataset_digest = std::move(text);
+          return true;
         case Field::kValue: {
           // Protobuf's JSON form writes NaN and the infinities as strings.
           const auto value = protocol::double_from_json(Json(std::move(text)));
@@ -73,7 +81,8 @@ class LogBatchReader {
           metric.value = *value;
           return true;
         }
-        default: return false;
+        default:
+          return false;
       }
     }
     if (field == Field::kKey) {
@@ -190,10 +199,17 @@ class LogBatchReader {
     if (level_ != Level::kElement || list_ != Field::kMetrics) return false;
     Metric& metric = out_.metrics.back();
     switch (field) {
-      case Field::kValue: metric.value = static_cast<double>(value); return true;
-      case Field::kTimestamp: metric.timestamp = value; return true;
-      case Field::kStep: metric.step = value; return true;
-      default: return false;
+      case Field::kValue:
+        metric.value = static_cast<double>(value);
+        return true;
+      case Field::kTimestamp:
+        metric.timestamp = value;
+        return true;
+      case Field::kStep:
+        metric.step = value;
+        return true;
+      default:
+        return false;
     }
   }
 

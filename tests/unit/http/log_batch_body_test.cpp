@@ -37,9 +37,9 @@ TEST(LogBatchBody, ReadsMetricsParamsAndTags) {
 }
 
 TEST(LogBatchBody, ModelFieldsAndSpecialValues) {
-  const auto body = read_log_batch_body(
-      R"({"metrics":[{"key":"m","value":"NaN","timestamp":1,"model_id":"m-1","dataset_name":"d",)"
-      R"("dataset_digest":"abc"},{"key":"m","value":"-Infinity","timestamp":2}],"run_id":"r"})");
+  const auto body =
+      read_log_batch_body(R"({"metrics":[{"key":"m","value":"NaN","timestamp":1,"model_id":"m-1","dataset_name":"d",)"
+                          R"("dataset_digest":"abc"},{"key":"m","value":"-Infinity","timestamp":2}],"run_id":"r"})");
   ASSERT_TRUE(body.has_value());
   ASSERT_EQ(body->metrics.size(), 2u);
   EXPECT_TRUE(std::isnan(body->metrics[0].value));
@@ -67,21 +67,21 @@ TEST(LogBatchBody, LeavesEveryOtherBodyToTheGeneralReader) {
       "",
       "not json",
       "[]",
-      R"("{\"run_id\":\"r\"}")",                                          // double-encoded
+      R"("{\"run_id\":\"r\"}")",  // double-encoded
       R"({"run_id":"r"} trailing)",
-      R"({})",                                                            // no run id
+      R"({})",  // no run id
       R"({"run_id":""})",
       R"({"run_id":5})",
       R"({"run_id":null})",
-      R"({"run_id":"r","run_id":"s"})",                                  // repeated field
-      R"({"run_id":"r","extra":1})",                                     // unknown field
+      R"({"run_id":"r","run_id":"s"})",  // repeated field
+      R"({"run_id":"r","extra":1})",     // unknown field
       R"({"run_id":"r","metrics":{}})",
       R"({"run_id":"r","metrics":null})",
       R"({"run_id":"r","metrics":["m"]})",
       R"({"run_id":"r","metrics":[[]]})",
-      R"({"run_id":"r","metrics":[{"key":"m","value":1}]})",             // no timestamp
-      R"({"run_id":"r","metrics":[{"key":"m","timestamp":1}]})",         // no value
-      R"({"run_id":"r","metrics":[{"value":1,"timestamp":1}]})",         // no key
+      R"({"run_id":"r","metrics":[{"key":"m","value":1}]})",      // no timestamp
+      R"({"run_id":"r","metrics":[{"key":"m","timestamp":1}]})",  // no value
+      R"({"run_id":"r","metrics":[{"value":1,"timestamp":1}]})",  // no key
       R"({"run_id":"r","metrics":[{"key":"","value":1,"timestamp":1}]})",
       R"({"run_id":"r","metrics":[{"key":"m","value":true,"timestamp":1}]})",
       R"({"run_id":"r","metrics":[{"key":"m","value":"abc","timestamp":1}]})",
