@@ -39,6 +39,8 @@ std::map<std::string, Flag> flags_of(BenchOptions& options) {
       {"history-points", {"points of the metric read back by get-history",
                           set_non_negative_int(options.history_points)}},
       {"history-queries", {"get-history calls timed", set_non_negative_int(options.history_queries)}},
+      {"ingest-clients", {"clients of the concurrent log-batch phase, sharing --ingest-batches (0 skips it)",
+                          set_non_negative_int(options.ingest_clients)}},
       {"concurrent-clients", {"clients of the concurrent phase (0 skips it)",
                               set_non_negative_int(options.concurrent_clients)}},
       {"concurrent-requests", {"log-metric calls per concurrent client",

@@ -11,6 +11,7 @@ struct BenchOptions {
   int log_metric_requests = 20000;        // single log-metric calls on one connection
   int ingest_batches = 100;               // log-batch calls during the ingest phase
   int batch_size = 1000;                  // metrics per log-batch call (MLflow's cap)
+  int ingest_clients = 4;                 // clients of the concurrent log-batch phase (0 skips it)
   int search_run_count = 2000;            // runs the search phase searches over
   int search_queries = 200;               // search-runs calls timed
   int search_max_results = 100;           // max_results of each search call

@@ -40,9 +40,10 @@ struct LoadRuns {
   std::string log_metric_run;
   std::string history_run;  // log-batch writes here; get-history reads it back
   std::vector<std::string> concurrent_runs;
+  std::vector<std::string> ingest_runs;  // one per concurrent log-batch client
 };
 
-LoadRuns create_load_runs(int port, int concurrent_clients) {
+LoadRuns create_load_runs(int port, int concurrent_clients, int ingest_clients) {
   RestClient client(port);
   const std::string experiment_id = create_experiment(client, "load-benchmark");
   LoadRuns runs;
@@ -50,6 +51,9 @@ LoadRuns create_load_runs(int port, int concurrent_clients) {
   runs.history_run = create_run(client, experiment_id, "batch-ingest-and-history");
   for (int i = 0; i < concurrent_clients; ++i) {
     runs.concurrent_runs.push_back(create_run(client, experiment_id, fmt::format("concurrent-{}", i)));
+  }
+  for (int i = 0; i < ingest_clients; ++i) {
+    runs.ingest_runs.push_back(create_run(client, experiment_id, fmt::format("concurrent-ingest-{}", i)));
   }
   return runs;
 }
@@ -74,7 +78,7 @@ BenchFigures run_bench_phases(const BenchOptions& options, int port, pid_t serve
   progress(fmt::format("creating {} runs for the search", options.search_run_count));
   figures.search =
       metered(server_pid, "set-up", costs, [&] { return set_up_search_runs(port, options.search_run_count); });
-  const LoadRuns runs = create_load_runs(port, options.concurrent_clients);
+  const LoadRuns runs = create_load_runs(port, options.concurrent_clients, options.ingest_clients);
   figures.memory_after_setup = read_process_memory(server_pid);
 
   // ---- 1. single log-metric calls over one keep-alive connection, after the
@@ -94,6 +98,15 @@ BenchFigures run_bench_phases(const BenchOptions& options, int port, pid_t serve
     return run_batch_ingest(port, runs.history_run, "loss", 0, options.ingest_batches, options.batch_size,
                             options.phase_seconds);
   });
+  // The same number of batches from several clients at once: the writer's group commit at work.
+  if (options.ingest_clients > 0) {
+    progress(fmt::format("log-batch from {} concurrent clients", options.ingest_clients));
+    figures.concurrent_ingest = metered(server_pid, "log-batch, concurrent", costs, [&] {
+      return run_concurrent_batch_ingest(port, runs.ingest_runs,
+                                         std::max(1, options.ingest_batches / options.ingest_clients),
+                                         options.batch_size, options.phase_seconds);
+    });
+  }
   progress("raw SQLite insert ceilings");
   {
     const testing::TempDir sqlite_dir("mlflowcpp-bench-sqlite");

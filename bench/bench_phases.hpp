@@ -32,6 +32,7 @@ struct BenchFigures {
   RequestRateResult single;      // log-metric, one connection
   RequestRateResult concurrent;  // log-metric, many connections (empty when skipped)
   IngestResult ingest;           // log-batch
+  IngestResult concurrent_ingest;  // log-batch from several clients at once (empty when skipped)
   SqliteCeilingResult ceiling;   // raw SQLite inserts, batch-sized transactions, right after log-batch
   SqliteCeilingResult single_row_ceiling;  // raw SQLite inserts, one row a transaction
   SearchSetup search;

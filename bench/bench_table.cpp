@@ -67,6 +67,16 @@ Report build_bench_table(const BenchOptions& options, const BenchFigures& figure
            "metrics/s", Better::kHigher, kTargetBatchMetricsPerSecond,
            versus_official(ingest.metrics_per_second(), kOfficialBatchMetricsPerSecond, "metrics/s"))
       .server_cpu = cpu_per(figures.server_cpu_of("log-batch"), as_double(ingest.metrics), "metric");
+  if (options.ingest_clients > 0) {
+    const auto& together = figures.concurrent_ingest;
+    report
+        .add(fmt::format("log-batch ingest, {} concurrent clients", options.ingest_clients),
+             together.metrics_per_second(), "metrics/s", Better::kHigher, std::nullopt,
+             fmt::format("{:.2f}x one client; {} metrics in {:.2f} s",
+                         together.metrics_per_second() / ingest.metrics_per_second(), together.metrics,
+                         together.seconds))
+        .server_cpu = cpu_per(figures.server_cpu_of("log-batch, concurrent"), as_double(together.metrics), "metric");
+  }
   report.add("raw SQLite, batched inserts (same run)", figures.ceiling.rows_per_second(), "rows/s", Better::kHigher,
              std::nullopt,
              fmt::format("server/raw = {:.2f} ({} rows, WAL, synchronous=NORMAL, {} a transaction)",

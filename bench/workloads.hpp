@@ -45,6 +45,13 @@ struct IngestResult {
 IngestResult run_batch_ingest(int port, const std::string& run_id, const std::string& key, long long first_step,
                               int max_batches, int batch_size, double max_seconds);
 
+// One client per run id, each on its own connection, sending `batches_per_client`
+// log-batch calls of `batch_size` points at the same time (bodies built before
+// the clock starts); `seconds` is the wall time of the whole. Throws the first
+// failure once every client has stopped.
+IngestResult run_concurrent_batch_ingest(int port, const std::vector<std::string>& run_ids, int batches_per_client,
+                                         int batch_size, double max_seconds);
+
 // What the search workload asks for and what a correct answer holds.
 struct SearchSetup {
   std::string experiment_id;

@@ -30,7 +30,9 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-void check_json_content_type(const Request& request) {
+}  // namespace
+
+void RequestMessage::require_json_content_type(const Request& request) {
   if (request.method() != "POST" && request.method() != "PUT") return;
   const std::optional<std::string> header = request.header("Content-Type");
   if (!header) throw invalid_parameter("Bad Request. Content-Type header is missing.");
@@ -39,6 +41,8 @@ void check_json_content_type(const Request& request) {
     throw invalid_parameter("Bad Request. Content-Type must be one of ['application/json'].");
   }
 }
+
+namespace {
 
 // A short, safe rendering of an offending value for messages.
 std::string describe(const Json& value) {
@@ -65,7 +69,7 @@ std::string python_type_name(const Json& value) {
 RequestMessage RequestMessage::from_request(const Request& request) {
   const bool is_get = request.method() == "GET" || request.method() == "HEAD";
   if (is_get && !request.query().empty()) return from_query(request.query());
-  check_json_content_type(request);
+  require_json_content_type(request);
   return from_json(parse_json_body(request.body()));
 }
 

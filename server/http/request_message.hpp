@@ -27,6 +27,8 @@ class RequestMessage {
   static RequestMessage from_request(const Request& request);
   static RequestMessage from_json(protocol::Json body);
   static RequestMessage from_query(QueryParams params);
+  // The Content-Type check of from_request, for handlers that read the body themselves.
+  static void require_json_content_type(const Request& request);
 
   // MLflow enforces required fields on JSON requests only.
   bool enforces_required() const { return !from_query_; }

@@ -53,7 +53,8 @@ class TrackingHandlers : public RouteGroup {
   protocol::Json log_param(const Request&, const RequestMessage& message);
   protocol::Json set_tag(const Request&, const RequestMessage& message);
   protocol::Json delete_tag(const Request&, const RequestMessage& message);
-  protocol::Json log_batch(const Request& request, const RequestMessage& message);
+  // Reads its own body: the regular shape straight into entities, the rest through RequestMessage.
+  protocol::Json log_batch(const Request& request);
   protocol::Json log_inputs(const Request&, const RequestMessage& message);
   protocol::Json log_outputs(const Request&, const RequestMessage& message);
   protocol::Json log_model(const Request&, const RequestMessage& message);

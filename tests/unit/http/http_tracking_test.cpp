@@ -199,6 +199,49 @@ TEST(ValidationTable, LogBatchCaps) {
                400, "INVALID_PARAMETER_VALUE");
 }
 
+// A regular log-batch body is read without a JSON document; a body with a field the server does not know
+// takes the general reader. Both must store the same points and answer the same errors.
+TEST(ValidationTable, LogBatchBodiesOfEitherReaderAnswerAlike) {
+  TestServer server;
+  const std::string path = kApi + "runs/log-batch";
+  const Json points = Json::array({Json{{"key", "loss"}, {"value", 0.25}, {"timestamp", 7}, {"step", 1}},
+                                   Json{{"key", "loss"}, {"value", "NaN"}, {"timestamp", 8}, {"step", 2}},
+                                   Json{{"key", "acc"}, {"value", 3}, {"timestamp", 9}}});
+  const Json params = Json::array({Json{{"key", "lr"}, {"value", "0.1"}}});
+  const Json tags = Json::array({Json{{"key", "t"}, {"value", "v"}}});
+  std::vector<Json> histories;
+  for (const bool general : {false, true}) {
+    const std::string run_id = server.create_run("0");
+    Json body{{"run_id", run_id}, {"metrics", points}, {"params", params}, {"tags", tags}};
+    if (general) body["not_a_field"] = 1;
+    ASSERT_EQ(server.post_json(path, body).status, 200);
+    auto history = server.get(kApi + "metrics/get-history?metric_key=loss&run_id=" + run_id);
+    ASSERT_EQ(history.status, 200) << history.body;
+    histories.push_back(history.json);
+    auto run = server.get(kApi + "runs/get?run_id=" + run_id);
+    EXPECT_EQ(run.json["run"]["data"]["params"], Json::array({Json{{"key", "lr"}, {"value", "0.1"}}}));
+  }
+  EXPECT_EQ(histories[0], histories[1]);
+
+  const std::string run_id = server.create_run("0");
+  const std::vector<Json> bad_batches = {
+      Json::array({Json{{"key", "bad!"}, {"value", 1}, {"timestamp", 1}}}),
+      Json::array({Json{{"key", "ok"}, {"value", 1}, {"timestamp", 1}},
+                   Json{{"key", "ok"}, {"value", 1}, {"timestamp", -1}}}),
+      Json::array({Json{{"key", "a//b"}, {"value", 1}, {"timestamp", 1}}}),
+  };
+  for (const Json& metrics : bad_batches) {
+    Json body{{"run_id", run_id}, {"metrics", metrics}};
+    const auto regular = server.post_json(path, body);
+    body["not_a_field"] = 1;
+    const auto general = server.post_json(path, body);
+    expect_error(regular, 400, "INVALID_PARAMETER_VALUE");
+    EXPECT_EQ(regular.body, general.body);
+  }
+  const Json missing_run{{"run_id", "0123456789abcdef0123456789abcdef"}, {"metrics", bad_batches[0]}};
+  EXPECT_EQ(server.post_json(path, missing_run).status, 400);  // the key is checked before the run
+}
+
 TEST(ValidationTable, RequiredFieldsAndKeyRules) {
   TestServer server;
   const std::string run_id = server.create_run("0");
