@@ -42,9 +42,9 @@ inline constexpr const char* kSyncTagPrefix = "mlflowcpp.sync.";
 struct SyncProgress {
   int64_t runs_done = 0;
   int64_t runs_total = 0;
-  int64_t points = 0;           // metric points sent (or, in a dry run, to be sent)
-  int64_t bytes = 0;            // artifact bytes uploaded
-  double seconds = 0;           // since the sync started
+  int64_t points = 0;  // metric points sent (or, in a dry run, to be sent)
+  int64_t bytes = 0;   // artifact bytes uploaded
+  double seconds = 0;  // since the sync started
   double points_per_second = 0;
 };
 

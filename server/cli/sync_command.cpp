@@ -79,11 +79,11 @@ void print_summary(const SyncCommandOptions& options, const SyncReport& report) 
                            report.dry_run ? " (dry run: nothing written)" : "");
   std::cout << fmt::format("  runs: {} created, {} updated, {} unchanged\n", c.runs_created, c.runs_updated,
                            c.runs_unchanged);
-  std::cout << fmt::format("  {}: {} experiments, {} metric points, {} params, {} tags, {} dataset inputs, "
-                           "{} artifact files ({}), {} registered models, {} model versions\n",
-                           verb, c.experiments_created, c.metric_points, c.params, c.tags, c.dataset_inputs,
-                           c.artifact_files, human_bytes(c.artifact_bytes), c.registered_models_created,
-                           c.model_versions_created);
+  std::cout << fmt::format(
+      "  {}: {} experiments, {} metric points, {} params, {} tags, {} dataset inputs, "
+      "{} artifact files ({}), {} registered models, {} model versions\n",
+      verb, c.experiments_created, c.metric_points, c.params, c.tags, c.dataset_inputs, c.artifact_files,
+      human_bytes(c.artifact_bytes), c.registered_models_created, c.model_versions_created);
   if (report.nothing_copied() && report.ok()) std::cout << "  the target was up to date\n";
   for (const auto& warning : report.warnings) std::cerr << "mlflowcpp sync: warning: " << warning << "\n";
   for (const auto& failure : report.failures) {

@@ -99,7 +99,9 @@ SourceRuns populate(MlflowClient& client, const fs::path& scratch) {
   client.log_batch(ids.parent_run_id, {{"best", 0.9, 1700000000100, 0}}, {{"grid", "3x3"}});
 
   for (int i = 0; i < 2; ++i) {
-    CreateRunRequest child{train, fmt::format("child-{}", i), int64_t(1700000001000 + i),
+    CreateRunRequest child{train,
+                           fmt::format("child-{}", i),
+                           int64_t(1700000001000 + i),
                            {{"mlflow.parentRunId", ids.parent_run_id}, {"mlflow.user", "alice"}}};
     const std::string child_id = client.create_run(child).info.run_id;
     if (i == 0) ids.child_run_id = child_id;
@@ -110,7 +112,7 @@ SourceRuns populate(MlflowClient& client, const fs::path& scratch) {
                                {"odd", kNaN, 1700000002004, 4}};
     client.log_batch(child_id, points, {{"lr", fmt::format("0.0{}", i + 1)}, {"layers", "4"}}, {{"seed", "7"}});
     DatasetInput input;
-    input.dataset = {"mnist", fmt::format("digest{}", i), "local", R"({"uri": "/data/mnist"})", std::nullopt,
+    input.dataset = {"mnist",     fmt::format("digest{}", i), "local", R"({"uri": "/data/mnist"})", std::nullopt,
                      std::nullopt};
     input.tags = {{"mlflow.data.context", "training"}};
     client.log_inputs(child_id, {input});
@@ -139,8 +141,8 @@ SourceRuns populate(MlflowClient& client, const fs::path& scratch) {
   client.create_registered_model("sync-model", {{"owner", "ml"}}, "a model to sync");
   const Run long_copy = client.get_run(ids.long_run_id);
   const Run child_copy = client.get_run(ids.child_run_id);
-  CreateModelVersionRequest v1{"sync-model", long_copy.info.artifact_uri + "/model", ids.long_run_id,
-                               {{"quality", "ok"}}, "", "first", ""};
+  CreateModelVersionRequest v1{
+      "sync-model", long_copy.info.artifact_uri + "/model", ids.long_run_id, {{"quality", "ok"}}, "", "first", ""};
   client.create_model_version(v1);
   CreateModelVersionRequest v2{"sync-model", "runs:/" + ids.child_run_id + "/notes", ids.child_run_id, {}, "", "", ""};
   client.create_model_version(v2);
@@ -301,8 +303,8 @@ TEST_F(SyncTest, CopiesEverythingOnceAndThenOnlyWhatIsNew) {
 
   // Each synced source run records its copy, per target.
   const std::map<std::string, mlflowcpp::Run> copies = copies_on(target_client_);
-  const std::string key = std::string(kSyncTargetRunIdTagPrefix) + "." +
-                          sync_target_key(sync_store_identity(target_.base_url()));
+  const std::string key =
+      std::string(kSyncTargetRunIdTagPrefix) + "." + sync_target_key(sync_store_identity(target_.base_url()));
   EXPECT_EQ(tag_of(source_client_.get_run(ids.long_run_id).data.tags, key), copies.at(ids.long_run_id).info.run_id);
 
   // Again: nothing is copied, and the target is as it was.

@@ -25,8 +25,8 @@ std::vector<Experiment> source_experiments(SyncContext& context) {
     if (!found) {
       context.report.failures.push_back({fmt::format("experiment '{}'", name), "the source has no such experiment"});
     } else if (found->lifecycle_stage != LifecycleStage::kActive) {
-      context.report.failures.push_back(
-          {fmt::format("experiment '{}'", name), "the experiment is deleted on the source; only active ones are copied"});
+      context.report.failures.push_back({fmt::format("experiment '{}'", name),
+                                         "the experiment is deleted on the source; only active ones are copied"});
     } else if (std::none_of(experiments.begin(), experiments.end(),
                             [&](const Experiment& e) { return e.experiment_id == found->experiment_id; })) {
       experiments.push_back(std::move(*found));
@@ -70,7 +70,8 @@ std::optional<std::string> target_experiment(SyncContext& context, const Experim
     ++added;
   }
   if (added > 0) {
-    context.report.updated.push_back({"experiment", source.name, existing->experiment_id, fmt::format("{} tags", added)});
+    context.report.updated.push_back(
+        {"experiment", source.name, existing->experiment_id, fmt::format("{} tags", added)});
   }
   return existing->experiment_id;
 }

@@ -194,8 +194,8 @@ class ModelCopier {
                            });
       if (present) continue;
       if (!context_.options.dry_run) context_.to.set_registered_model_alias(full.name, alias.alias, mapped->second);
-      context_.report.updated.push_back(
-          {"registered_model", full.name, full.name, fmt::format("alias {} -> version {}", alias.alias, mapped->second)});
+      context_.report.updated.push_back({"registered_model", full.name, full.name,
+                                         fmt::format("alias {} -> version {}", alias.alias, mapped->second)});
     }
   }
 

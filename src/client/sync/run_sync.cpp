@@ -15,6 +15,7 @@ namespace mlflowcpp::client::sync {
 namespace {
 
 constexpr const char* kParentRunIdTag = "mlflow.parentRunId";
+constexpr const char* kUserTag = "mlflow.user";
 
 bool is_bookkeeping(const std::string& key) { return key.rfind(kSyncTagPrefix, 0) == 0; }
 
@@ -54,9 +55,7 @@ struct RunTally {
   ArtifactTally artifacts;
   bool run_fields = false;  // status, end time or name brought up to date
 
-  bool anything() const {
-    return points || params || tags || inputs || artifacts.files || run_fields;
-  }
+  bool anything() const { return points || params || tags || inputs || artifacts.files || run_fields; }
   std::string describe() const {
     return fmt::format("{} points, {} params, {} tags, {} inputs, {} files ({} bytes)", points, params, tags, inputs,
                        artifacts.files, artifacts.bytes);
@@ -107,9 +106,9 @@ void record_copy_on_source(SyncContext& context, const Run& source, const std::s
     context.from.set_tag(source.info.run_id, key, target_run_id);
   } catch (const MlflowException& error) {
     if (!context.warned_source_read_only) {
-      context.report.warnings.push_back(fmt::format(
-          "the source refused the tag {} ({}); runs are still found on the target by their own tags", key,
-          error.what()));
+      context.report.warnings.push_back(
+          fmt::format("the source refused the tag {} ({}); runs are still found on the target by their own tags", key,
+                      error.what()));
       context.warned_source_read_only = true;
     }
   }
@@ -162,8 +161,7 @@ std::vector<Run> parents_first(std::vector<Run> runs) {
   };
   std::vector<std::pair<std::size_t, std::size_t>> order;  // depth, position
   for (std::size_t i = 0; i < runs.size(); ++i) order.emplace_back(depth(runs[i].info.run_id), i);
-  std::stable_sort(order.begin(), order.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<Run> sorted;
   sorted.reserve(runs.size());
   for (const auto& [level, position] : order) sorted.push_back(std::move(runs[position]));
@@ -177,6 +175,7 @@ void sync_run(SyncContext& context, const Run& listed, const std::string& target
   const Run source = context.from.get_run(listed.info.run_id);
   const std::vector<RunTag> tags = expected_tags(context, source);
   RunTally tally;
+  std::vector<RunTag> changed_tags;  // tags the copy lacks or holds with another value
 
   Run target;
   const bool copy_is_new = !existing_copy;
@@ -187,12 +186,20 @@ void sync_run(SyncContext& context, const Run& listed, const std::string& target
     create.experiment_id = target_experiment_id;
     create.run_name = source.info.run_name;
     create.start_time = source.info.start_time;
-    create.tags = tags;
+    // A creating call's mlflow.user tag also fills the run's user; a source run whose user differs from that tag
+    // (MLflow 2.9 servers leave the user empty) gets the tag afterwards, so its copy keeps both as they are.
+    for (const auto& tag : tags) {
+      if (tag.key == kUserTag && tag.value != source.info.user_id) {
+        changed_tags.push_back(tag);
+      } else {
+        create.tags.push_back(tag);
+      }
+    }
     // In the creating call itself: there is never a copy the next sync could not find.
     create.tags.push_back({kSyncSourceRunIdTag, source.info.run_id});
     create.tags.push_back({kSyncSourceTag, context.source_identity});
     target = context.to.create_run(create);
-    tally.tags += int64_t(tags.size());
+    tally.tags += int64_t(tags.size() - changed_tags.size());
   } else {
     tally.tags += int64_t(tags.size());
   }
@@ -211,11 +218,10 @@ void sync_run(SyncContext& context, const Run& listed, const std::string& target
     if (present == target.data.params.end()) {
       params.push_back(param);
     } else if (present->value != param.value) {
-      conflicts.push_back(fmt::format("param '{}' is '{}' on the source but '{}' on the target", param.key,
-                                      param.value, present->value));
+      conflicts.push_back(fmt::format("param '{}' is '{}' on the source but '{}' on the target", param.key, param.value,
+                                      present->value));
     }
   }
-  std::vector<RunTag> changed_tags;
   if (!copy_is_new) {
     for (const auto& tag : tags) {
       auto present = std::find_if(target.data.tags.begin(), target.data.tags.end(),
@@ -225,7 +231,9 @@ void sync_run(SyncContext& context, const Run& listed, const std::string& target
   }
   tally.params += int64_t(params.size());
   tally.tags += int64_t(changed_tags.size());
-  if (!dry_run && (!params.empty() || !changed_tags.empty())) context.to.log_batch(target_run_id, {}, params, changed_tags);
+  if (!dry_run && (!params.empty() || !changed_tags.empty())) {
+    context.to.log_batch(target_run_id, {}, params, changed_tags);
+  }
 
   std::vector<DatasetInput> inputs;
   std::set<std::string> present_inputs;

@@ -26,9 +26,9 @@ struct RunMapping {
 };
 
 struct SyncContext {
-  SyncContext(MlflowClient& from_client, MlflowClient& to_client, const SyncOptions& sync_options,
-              std::string source, std::string target, SyncReport& sync_report, ProgressMeter& meter,
-              BoundedWorkers& worker_threads, std::filesystem::path scratch)
+  SyncContext(MlflowClient& from_client, MlflowClient& to_client, const SyncOptions& sync_options, std::string source,
+              std::string target, SyncReport& sync_report, ProgressMeter& meter, BoundedWorkers& worker_threads,
+              std::filesystem::path scratch)
       : from(from_client),
         to(to_client),
         options(sync_options),

@@ -23,9 +23,10 @@ std::string identity_of(const std::string& given, const MlflowClient& client, co
   if (!given.empty()) return given;
   const ResolvedClientOptions* resolved = client.connection()->resolved_options();
   if (!resolved) {
-    throw invalid_parameter(fmt::format("sync: the {} connection has no tracking URI; name the store in "
-                                        "SyncOptions::{}_identity",
-                                        side, side));
+    throw invalid_parameter(
+        fmt::format("sync: the {} connection has no tracking URI; name the store in "
+                    "SyncOptions::{}_identity",
+                    side, side));
   }
   return sync_store_identity(resolved->tracking_uri);
 }
@@ -36,8 +37,9 @@ class ScratchDirectory {
   ScratchDirectory() {
     std::string pattern = (std::filesystem::temp_directory_path() / "mlflowcpp-sync-XXXXXX").string();
     if (!mkdtemp(pattern.data())) {
-      throw MlflowException("INTERNAL_ERROR", 500, "sync: cannot create a temporary directory in " +
-                                                       std::filesystem::temp_directory_path().string());
+      throw MlflowException(
+          "INTERNAL_ERROR", 500,
+          "sync: cannot create a temporary directory in " + std::filesystem::temp_directory_path().string());
     }
     path_ = pattern;
   }
@@ -64,8 +66,8 @@ bool both_sides_answer(SyncContext& context) {
       client->search_experiments(probe);
     } catch (const std::exception& error) {
       context.report.failures.push_back(
-          {fmt::format("the {} ({})", side, side == std::string("source") ? context.source_identity
-                                                                          : context.target_identity),
+          {fmt::format("the {} ({})", side,
+                       side == std::string("source") ? context.source_identity : context.target_identity),
            error.what()});
       ok = false;
     }

@@ -58,8 +58,7 @@ std::string sync_store_identity(const std::string& tracking_uri) {
     identity = std::string(scheme) + std::string(authority) + std::string(path);
   }
   // A trailing slash names the same store; an empty path ("file:///") stays as it is.
-  while (!identity.empty() && identity.back() == '/' &&
-         identity.find("://") + 3 < identity.size() - 1) {
+  while (!identity.empty() && identity.back() == '/' && identity.find("://") + 3 < identity.size() - 1) {
     identity.pop_back();
   }
   return identity;
