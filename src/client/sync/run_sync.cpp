@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <memory>
 #include <set>
 #include <unordered_map>
@@ -16,6 +17,7 @@ namespace {
 
 constexpr const char* kParentRunIdTag = "mlflow.parentRunId";
 constexpr const char* kUserTag = "mlflow.user";
+constexpr int64_t kHistoryPageSize = 200000;
 
 bool is_bookkeeping(const std::string& key) { return key.rfind(kSyncTagPrefix, 0) == 0; }
 
@@ -62,14 +64,32 @@ struct RunTally {
   }
 };
 
+// Every point of one metric, asked for in one answer (a server that pages anyway is followed page by page): paging
+// through a long history costs servers a sort per page.
+std::vector<Metric> whole_history(MlflowClient& client, const std::string& run_id, const std::string& key) {
+  std::vector<Metric> points;
+  std::string page_token;
+  do {
+    Page<Metric> page = client.get_metric_history_page(run_id, key, kHistoryPageSize, page_token);
+    if (points.empty()) {
+      points = std::move(page.items);
+    } else {
+      points.insert(points.end(), std::make_move_iterator(page.items.begin()),
+                    std::make_move_iterator(page.items.end()));
+    }
+    page_token = std::move(page.next_page_token);
+  } while (!page_token.empty());
+  return points;
+}
+
 // Sends the metric points the copy lacks, key by key: the requests of one key go out on the workers while the next
 // key's histories are read.
 void sync_metrics(SyncContext& context, const Run& source, const std::string& target_run_id, bool copy_is_new,
                   RunTally& tally) {
   for (const auto& latest : source.data.metrics) {
-    std::vector<Metric> history = context.from.get_metric_history(source.info.run_id, latest.key);
+    std::vector<Metric> history = whole_history(context.from, source.info.run_id, latest.key);
     std::vector<Metric> present;
-    if (!copy_is_new) present = context.to.get_metric_history(target_run_id, latest.key);
+    if (!copy_is_new) present = whole_history(context.to, target_run_id, latest.key);
     std::vector<Metric> missing = missing_points(std::move(history), std::move(present));
     // Logged models are not copied, so the points may not name them on the target.
     for (auto& point : missing) point.model_id.clear(), point.dataset_name.clear(), point.dataset_digest.clear();
