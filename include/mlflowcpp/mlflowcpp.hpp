@@ -11,5 +11,6 @@
 #include <mlflowcpp/logged_model.hpp>
 #include <mlflowcpp/model.hpp>
 #include <mlflowcpp/registry_entities.hpp>
+#include <mlflowcpp/sync.hpp>
 #include <mlflowcpp/fluent.hpp>
 #include <mlflowcpp/version.hpp>

@@ -355,15 +355,21 @@ void MlflowClient::log_outputs(const std::string& run_id, const std::vector<Logg
 }
 
 std::vector<Metric> MlflowClient::get_metric_history(const std::string& run_id, const std::string& key) {
-  wait_for_queued_logging();
   // The official client's page size; 2.9 servers ignore it and answer everything at once.
-  constexpr const char* kPageSize = "25000";
+  constexpr int64_t kPageSize = 25000;
   return client::collect_all_pages<Metric>("", [&](const std::string& page_token) {
-    client::QueryParameters query{{"run_id", run_id}, {"metric_key", key}, {"max_results", kPageSize}};
-    if (!page_token.empty()) query.emplace_back("page_token", page_token);
-    Json response = client::get(*connection_, "metrics/get-history", query);
-    return Page<Metric>{list_from<Metric>(response, "metrics", protocol::metric_from_json), next_page_token(response)};
+    return get_metric_history_page(run_id, key, kPageSize, page_token);
   });
+}
+
+Page<Metric> MlflowClient::get_metric_history_page(const std::string& run_id, const std::string& key,
+                                                   std::optional<int64_t> max_results, const std::string& page_token) {
+  wait_for_queued_logging();
+  client::QueryParameters query{{"run_id", run_id}, {"metric_key", key}};
+  if (max_results) query.emplace_back("max_results", std::to_string(*max_results));
+  if (!page_token.empty()) query.emplace_back("page_token", page_token);
+  Json response = client::get(*connection_, "metrics/get-history", query);
+  return Page<Metric>{list_from<Metric>(response, "metrics", protocol::metric_from_json), next_page_token(response)};
 }
 
 }  // namespace mlflowcpp

@@ -278,6 +278,29 @@ TEST(MlflowClient, MetricHistoryFollowsPageTokens) {
   EXPECT_TRUE(sent_token);
 }
 
+TEST(MlflowClient, OneMetricHistoryPageAsksForItsSizeOnlyWhenGiven) {
+  auto connection = std::make_shared<RecordingConnection>([&](const HttpRequest&) {
+    return json_response(200, R"({"metrics":[{"key":"l","value":2,"timestamp":1,"step":0}],"next_page_token":"n"})");
+  });
+  MlflowClient client(connection);
+  Page<Metric> whole = client.get_metric_history_page("r", "l", std::nullopt);
+  ASSERT_EQ(whole.items.size(), 1u);
+  EXPECT_EQ(whole.next_page_token, "n");
+  client.get_metric_history_page("r", "l", 200000, "n");
+  auto requests = connection->requests();
+  ASSERT_EQ(requests.size(), 2u);
+  auto has = [](const HttpRequest& request, const std::string& key) {
+    for (const auto& parameter : request.query) {
+      if (parameter.first == key) return true;
+    }
+    return false;
+  };
+  EXPECT_FALSE(has(requests[0], "max_results"));
+  EXPECT_FALSE(has(requests[0], "page_token"));
+  EXPECT_TRUE(has(requests[1], "max_results"));
+  EXPECT_TRUE(has(requests[1], "page_token"));
+}
+
 TEST(MlflowClient, LogBatchSplitsWithinEveryServerLimit) {
   auto connection = answering(200, "{}");
   MlflowClient client(connection);
