@@ -1,5 +1,8 @@
 #include "server/cli/sync_command.hpp"
 
+#include "client/store_module_loader.hpp"
+#include "server/app/in_process_connection.hpp"
+
 #include <mlflowcpp/sync.hpp>
 
 #include <fmt/format.h>
@@ -151,6 +154,9 @@ SyncCommandOptions parse_sync_options(const std::vector<std::string>& arguments)
 }
 
 MlflowClient make_sync_client(const std::string& uri, const std::optional<std::string>& token) {
+  // This program holds the server's stores itself: a database URI is opened in-process directly, with no store
+  // module to find beside an installed binary.
+  if (client::is_database_uri(uri)) return MlflowClient(server::open_in_process_connection(uri, {}));
   ClientOptions options;
   options.tracking_uri = uri;
   options.token = token;
@@ -173,7 +179,7 @@ int run_sync_command(const std::vector<std::string>& arguments) {
   try {
     from = make_sync_client(options.from_uri, options.from_token);
     to = make_sync_client(options.to_uri, options.to_token);
-  } catch (const MlflowException& error) {
+  } catch (const std::exception& error) {  // MlflowException, or a database the store cannot open
     std::cerr << "mlflowcpp sync: " << error.what() << "\n";
     return 2;
   }

@@ -447,6 +447,29 @@ TEST(SyncFixtureTest, TheMlflow292FixtureDatabaseSyncs) {
   EXPECT_NE(again.output.find("the target was up to date"), std::string::npos) << again.output;
 }
 
+// The offline case itself: the source is the database file, opened in-process by `mlflowcpp sync` (no server on
+// it); a server started on the same file afterwards shows what was copied.
+TEST(SyncFixtureTest, TheMlflow292FixtureFileSyncsStraightFromSqlite) {
+  testing::TempDir dir("mlflowcpp-sync-file");
+  const testing::ServerOptions source_options = testing::on_fixture_copy("mlflow-2.9.2-sample.sqlite", dir.path());
+  const std::string source_uri = "sqlite:///" + (dir.path() / "mlflow.db").string();
+  ServerProcess target;
+  CommandResult result = testing::run_command(testing::server_binary(),
+                                              {"sync", "--from", source_uri, "--to", target.base_url()},
+                                              {{"MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0"}}, std::chrono::seconds(300));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  CommandResult again = testing::run_command(testing::server_binary(),
+                                             {"sync", "--from", source_uri, "--to", target.base_url()},
+                                             {{"MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0"}}, std::chrono::seconds(300));
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("the target was up to date"), std::string::npos) << again.output;
+
+  ServerProcess source(source_options);
+  MlflowClient source_client(source.client_options());
+  MlflowClient target_client(target.client_options());
+  expect_same_stores(source_client, target_client, dir.path());
+}
+
 TEST(SyncCommandTest, ExitCodes) {
   ServerProcess source;
   MlflowClient client(source.client_options());
