@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "count_flags.hpp"
 #include "process_stats.hpp"
 #include "s3/s3_client.hpp"
 #include "testing/s3rver_process.hpp"
@@ -40,29 +41,13 @@ struct Settings {
   std::uint64_t size_mib = 1024;
 };
 
-void print_usage() {
-  std::printf(
-      "usage: artifact_bench [--size-mib N]\n"
-      "  --size-mib N  size of the artifact uploaded and downloaded each way, in MiB [1024]\n");
-}
-
 Settings parse_settings(int argc, char** argv) {
   Settings settings;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      print_usage();
-      std::exit(0);
-    }
-    if (flag == "--size-mib" && i + 1 < argc) {
-      settings.size_mib = std::stoull(argv[++i]);
-      continue;
-    }
-    std::fprintf(stderr, "artifact_bench: unknown or incomplete flag '%s'\n", flag.c_str());
-    print_usage();
-    std::exit(2);
-  }
-  if (settings.size_mib == 0) throw std::invalid_argument("--size-mib must be at least 1");
+  mlflowcpp::bench::CountFlags(
+      "usage: artifact_bench [--size-mib N]\n"
+      "  --size-mib N  size of the artifact uploaded and downloaded each way, in MiB [1024]\n")
+      .add("--size-mib", settings.size_mib)
+      .parse(argc, argv);
   return settings;
 }
 

@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "count_flags.hpp"
 #include "testing/server_process.hpp"
 
 namespace {
@@ -46,35 +47,17 @@ struct Outcome {
   double seconds = 0;
 };
 
-void print_usage() {
-  std::printf(
+Settings parse(int argc, char** argv) {
+  Settings settings;
+  mlflowcpp::bench::CountFlags(
       "usage: async_logging_bench [--points N] [--sync-points N] [--ceiling-points N]\n"
       "  --points N          points logged asynchronously [1000000]\n"
       "  --sync-points N     points logged synchronously, for the ratio [5000]\n"
-      "  --ceiling-points N  points sent as prepared log-batch requests, the server's ceiling [300000]\n");
-}
-
-Settings parse(int argc, char** argv) {
-  Settings settings;
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      print_usage();
-      std::exit(0);
-    }
-    if (i + 1 >= argc) throw std::invalid_argument("missing value after " + flag);
-    long value = std::stol(argv[++i]);
-    if (value <= 0) throw std::invalid_argument(flag + " must be positive");
-    if (flag == "--points") {
-      settings.async_points = value;
-    } else if (flag == "--sync-points") {
-      settings.sync_points = value;
-    } else if (flag == "--ceiling-points") {
-      settings.ceiling_points = value;
-    } else {
-      throw std::invalid_argument("unknown option " + flag);
-    }
-  }
+      "  --ceiling-points N  points sent as prepared log-batch requests, the server's ceiling [300000]\n")
+      .add("--points", settings.async_points)
+      .add("--sync-points", settings.sync_points)
+      .add("--ceiling-points", settings.ceiling_points)
+      .parse(argc, argv);
   return settings;
 }
 

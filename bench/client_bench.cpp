@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "count_flags.hpp"
 #include "testing/server_process.hpp"
 
 namespace {
@@ -49,40 +50,19 @@ struct Settings {
   int batch_metrics = 100000;
 };
 
-void print_usage() {
-  std::printf(
+Settings parse_settings(int argc, char** argv) {
+  Settings settings;
+  mlflowcpp::bench::CountFlags(
       "usage: client_bench [--calls N] [--warmup N] [--null-calls N] [--batch-metrics N]\n"
       "  --calls N          timed log_metric rounds (raw libcurl, MlflowClient, Connection) [5000]\n"
       "  --warmup N         untimed rounds before timing [300]\n"
       "  --null-calls N     log_metric calls through a connection that answers at once [200000]\n"
-      "  --batch-metrics N  metrics in the timed log_batch call [100000]\n");
-}
-
-int positive_int(const std::string& flag, const char* text) {
-  char* end = nullptr;
-  long value = std::strtol(text, &end, 10);
-  if (end == text || *end != '\0' || value <= 0 || value > 100000000) {
-    throw std::invalid_argument(flag + " needs a positive whole number, got '" + text + "'");
-  }
-  return static_cast<int>(value);
-}
-
-Settings parse_settings(int argc, char** argv) {
-  Settings settings;
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      print_usage();
-      std::exit(0);
-    }
-    if (i + 1 >= argc) throw std::invalid_argument("unknown flag or missing value: " + flag);
-    const char* value = argv[++i];
-    if (flag == "--calls") settings.log_metric_calls = positive_int(flag, value);
-    else if (flag == "--warmup") settings.warmup_calls = positive_int(flag, value);
-    else if (flag == "--null-calls") settings.null_connection_calls = positive_int(flag, value);
-    else if (flag == "--batch-metrics") settings.batch_metrics = positive_int(flag, value);
-    else throw std::invalid_argument("unknown flag: " + flag);
-  }
+      "  --batch-metrics N  metrics in the timed log_batch call [100000]\n")
+      .add("--calls", settings.log_metric_calls)
+      .add("--warmup", settings.warmup_calls)
+      .add("--null-calls", settings.null_connection_calls)
+      .add("--batch-metrics", settings.batch_metrics)
+      .parse(argc, argv);
   return settings;
 }
 

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "count_flags.hpp"
 #include "testing/server_process.hpp"
 
 namespace {
@@ -29,39 +30,15 @@ struct Settings {
   int parallel = 4;
 };
 
-void print_usage() {
-  std::printf(
-      "usage: sync_bench [--points N] [--parallel N]\n"
-      "  --points N    points of the one run copied [1000000]\n"
-      "  --parallel N  log-batch requests in flight [4]\n");
-}
-
 Settings parse(int argc, char** argv) {
   Settings settings;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--help") {
-      print_usage();
-      std::exit(0);
-    }
-    if (i + 1 >= argc) {
-      print_usage();
-      std::exit(2);
-    }
-    const char* value = argv[++i];
-    if (flag == "--points") {
-      settings.points = std::atol(value);
-    } else if (flag == "--parallel") {
-      settings.parallel = std::atoi(value);
-    } else {
-      print_usage();
-      std::exit(2);
-    }
-  }
-  if (settings.points <= 0 || settings.parallel <= 0) {
-    print_usage();
-    std::exit(2);
-  }
+  mlflowcpp::bench::CountFlags(
+      "usage: sync_bench [--points N] [--parallel N]\n"
+      "  --points N    points of the one run copied [1000000]\n"
+      "  --parallel N  log-batch requests in flight [4]\n")
+      .add("--points", settings.points)
+      .add("--parallel", settings.parallel)
+      .parse(argc, argv);
   return settings;
 }
 
