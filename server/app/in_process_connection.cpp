@@ -94,9 +94,16 @@ std::shared_ptr<Connection> open_in_process_connection(const std::string& databa
   TrackingAppOptions app_options;
   app_options.backend_store_uri = database_uri;
   app_options.stores.default_artifact_root = root;
-  app_options.artifacts_destination = root;
-  // No artifact proxy: runs get their real location and the client writes the files there itself.
-  app_options.serving.serve_artifacts = false;
+  // Runs created here get their real location (the default root is a path or a store URI, never
+  // mlflow-artifacts:/), and the client writes their files there itself. The proxy routes still answer for runs a
+  // server wrote into the same database with mlflow-artifacts:/ locations: they resolve where `mlflow server` (and
+  // `mlflowcpp server`) keep them by default, ./mlartifacts, or MLFLOW_ARTIFACTS_DESTINATION.
+  const char* environment_destination = std::getenv("MLFLOW_ARTIFACTS_DESTINATION");
+  app_options.artifacts_destination = resolve_default_artifact_root(
+      "", environment_destination != nullptr && *environment_destination != '\0'
+              ? std::optional<std::string>(environment_destination)
+              : std::optional<std::string>("./mlartifacts"));
+  app_options.serving.serve_artifacts = true;
   // The process trusts itself with any location, as MLflow's in-process stores do.
   auto app = std::make_unique<TrackingApp>(app_options, ArtifactRoots::any(), std::cerr);
   return std::make_shared<InProcessConnection>(std::move(app));
