@@ -6,17 +6,23 @@
 #include <mlflowcpp/client.hpp>
 #include <mlflowcpp/connection.hpp>
 #include <mlflowcpp/errors.hpp>
+#include <mlflowcpp/fluent.hpp>
 #include <mlflowcpp/version.hpp>
 
 #include <algorithm>
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <new>
 #include <string>
 #include <vector>
 
 struct mlflowcpp_client {
   mlflowcpp::MlflowClient client;
+};
+
+struct mlflowcpp_run {
+  mlflowcpp::ActiveRun run;
 };
 
 namespace {
@@ -90,6 +96,11 @@ int guarded(mlflowcpp_error* error, Body&& body) {
 
 void require(const void* pointer, const char* name) {
   if (pointer == nullptr) throw InvalidArgument{std::string(name) + " must not be NULL"};
+}
+
+bool is_final(mlflowcpp::RunStatus status) {
+  return status == mlflowcpp::RunStatus::kFinished || status == mlflowcpp::RunStatus::kFailed ||
+         status == mlflowcpp::RunStatus::kKilled;
 }
 
 std::string optional_text(const char* text) { return text == nullptr ? std::string() : std::string(text); }
@@ -210,6 +221,56 @@ int mlflowcpp_set_terminated(mlflowcpp_client* client, const char* run_id, const
       run_status = *parsed;
     }
     client->client.set_terminated(run_id, run_status);
+  });
+}
+
+int mlflowcpp_start_run(mlflowcpp_client* client, const mlflowcpp_run_options* options, mlflowcpp_run** run,
+                        mlflowcpp_error* error) {
+  return guarded(error, [&] {
+    require(client, "client");
+    require(run, "run");
+    *run = nullptr;
+    mlflowcpp::StartRunOptions start;
+    if (options != nullptr) {
+      if (options->experiment_id != nullptr) start.experiment_id = options->experiment_id;
+      start.run_name = optional_text(options->run_name);
+      if (options->parent_run_id != nullptr) start.parent_run_id = options->parent_run_id;
+      switch (options->log_system_metrics) {
+        case -1:
+          break;
+        case 0:
+        case 1:
+          start.log_system_metrics = options->log_system_metrics == 1;
+          break;
+        default:
+          throw InvalidArgument{"log_system_metrics must be -1 (the environment decides), 0 or 1, not " +
+                                std::to_string(options->log_system_metrics)};
+      }
+    }
+    // The run takes a copy of the client: the copy shares its connection and asynchronous logging.
+    *run = new mlflowcpp_run{mlflowcpp::start_run(client->client, std::move(start))};
+  });
+}
+
+const char* mlflowcpp_run_id(const mlflowcpp_run* run) { return run == nullptr ? nullptr : run->run.run_id().c_str(); }
+
+int mlflowcpp_end_run(mlflowcpp_run* run, const char* status, mlflowcpp_error* error) {
+  // Freed on every path: what the run cannot end here, its destructor tries once more.
+  std::unique_ptr<mlflowcpp_run> owned(run);
+  return guarded(error, [&] {
+    require(run, "run");
+    auto run_status = mlflowcpp::RunStatus::kFinished;
+    if (status != nullptr) {
+      auto parsed = mlflowcpp::parse_run_status(status);
+      if (!parsed || !is_final(*parsed)) {
+        // What the program meant is unknown; a run left RUNNING would look alive forever.
+        owned->run.end(mlflowcpp::RunStatus::kFailed);
+        throw InvalidArgument{std::string("unknown final run status '") + status +
+                              "' (FINISHED, FAILED or KILLED); the run was ended FAILED"};
+      }
+      run_status = *parsed;
+    }
+    owned->run.end(run_status);
   });
 }
 

@@ -18,6 +18,12 @@
 !   end do
 !   call mlflow_set_terminated(client, run_id)
 !   call mlflow_client_free(client)
+!
+! The fluent lifecycle, with system metrics (system/cpu_utilization_percentage, ...):
+!   type(mlflow_run) :: run
+!   call mlflow_start_run(client, run, experiment_id=experiment_id, log_system_metrics=.true.)
+!   call mlflow_log_metric(client, mlflow_run_id(run), "residual", residual)
+!   call mlflow_end_run(run)                         ! stops the sampling, ends the run FINISHED
 module mlflowcpp
   use, intrinsic :: iso_c_binding
   use, intrinsic :: iso_fortran_env, only: int64
@@ -39,6 +45,12 @@ module mlflowcpp
     type(c_ptr) :: handle = c_null_ptr
   end type mlflow_client
 
+  ! A run started by mlflow_start_run, until mlflow_end_run.
+  type, public :: mlflow_run
+    private
+    type(c_ptr) :: handle = c_null_ptr
+  end type mlflow_run
+
   type, public :: mlflow_status
     integer :: code = MLFLOW_OK
     integer :: http_status = 0
@@ -49,6 +61,7 @@ module mlflowcpp
   public :: mlflow_version, mlflow_client_init, mlflow_client_free, mlflow_set_async_logging, mlflow_flush
   public :: mlflow_create_experiment, mlflow_get_or_create_experiment
   public :: mlflow_create_run, mlflow_set_terminated
+  public :: mlflow_start_run, mlflow_run_id, mlflow_end_run
   public :: mlflow_log_metric, mlflow_log_param, mlflow_set_tag, mlflow_log_artifact
   public :: mlflow_log_model_metric, mlflow_create_logged_model, mlflow_finalize_logged_model
 
@@ -60,6 +73,14 @@ module mlflowcpp
     character(kind=c_char) :: message(1024)
     integer(c_size_t) :: required_size
   end type c_error
+
+  ! The C API's mlflowcpp_run_options, field for field.
+  type, bind(c) :: c_run_options
+    type(c_ptr) :: experiment_id = c_null_ptr
+    type(c_ptr) :: run_name = c_null_ptr
+    type(c_ptr) :: parent_run_id = c_null_ptr
+    integer(c_int) :: log_system_metrics = -1
+  end type c_run_options
 
   ! The shape of the C API's (client, run, key, value) calls.
   abstract interface
@@ -135,6 +156,29 @@ module mlflowcpp
       type(c_error) :: error
       integer(c_int) :: code
     end function c_set_terminated
+
+    function c_start_run(client, options, run, error) bind(c, name="mlflowcpp_start_run") result(code)
+      import :: c_ptr, c_int, c_error, c_run_options
+      type(c_ptr), value :: client
+      type(c_run_options) :: options
+      type(c_ptr) :: run
+      type(c_error) :: error
+      integer(c_int) :: code
+    end function c_start_run
+
+    function c_run_id(run) bind(c, name="mlflowcpp_run_id") result(text)
+      import :: c_ptr
+      type(c_ptr), value :: run
+      type(c_ptr) :: text
+    end function c_run_id
+
+    function c_end_run(run, run_status, error) bind(c, name="mlflowcpp_end_run") result(code)
+      import :: c_ptr, c_char, c_int, c_error
+      type(c_ptr), value :: run
+      character(kind=c_char) :: run_status(*)
+      type(c_error) :: error
+      integer(c_int) :: code
+    end function c_end_run
 
     function c_client_set_async_logging(client, enabled, error) &
         bind(c, name="mlflowcpp_client_set_async_logging") result(code)
@@ -280,17 +324,26 @@ contains
     end if
   end subroutine report
 
-  function mlflow_version() result(version)
-    character(len=:), allocatable :: version
-    type(c_ptr) :: text
+  ! A NUL-terminated C string the library owns, copied into a Fortran string ("" for NULL).
+  function from_c_pointer(text) result(converted)
+    type(c_ptr), intent(in) :: text
+    character(len=:), allocatable :: converted
     character(kind=c_char), pointer :: chars(:)
     integer :: i
-    text = c_version()
+    if (.not. c_associated(text)) then
+      converted = ""
+      return
+    end if
     call c_f_pointer(text, chars, [c_strlen(text)])
-    allocate(character(len=size(chars)) :: version)
+    allocate(character(len=size(chars)) :: converted)
     do i = 1, size(chars)
-      version(i:i) = chars(i)
+      converted(i:i) = chars(i)
     end do
+  end function from_c_pointer
+
+  function mlflow_version() result(version)
+    character(len=:), allocatable :: version
+    version = from_c_pointer(c_version())
   end function mlflow_version
 
   ! `tracking_uri` absent: MLFLOW_TRACKING_URI. Either way the other MLFLOW_* variables apply
@@ -400,6 +453,67 @@ contains
     end if
     call report(code, error, status)
   end subroutine mlflow_set_terminated
+
+  ! Starts a run as the C++ start_run does: with the system tags, and with system metrics
+  ! (system/cpu_utilization_percentage, ...) sampled in the background when `log_system_metrics`
+  ! is true, or when it is absent and MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING=true. `experiment_id`
+  ! absent: MLFLOW_EXPERIMENT_NAME, MLFLOW_EXPERIMENT_ID, else "0"; `run_name` absent: the server
+  ! picks one; `parent_run_id` makes it a nested run. Log to it with mlflow_run_id(run); end it
+  ! with mlflow_end_run.
+  subroutine mlflow_start_run(client, run, experiment_id, run_name, log_system_metrics, parent_run_id, status)
+    type(mlflow_client), intent(in) :: client
+    type(mlflow_run), intent(out) :: run
+    character(len=*), intent(in), optional :: experiment_id, run_name, parent_run_id
+    logical, intent(in), optional :: log_system_metrics
+    type(mlflow_status), intent(out), optional :: status
+    character(kind=c_char, len=:), allocatable, target :: c_experiment_id, c_run_name, c_parent_run_id
+    type(c_run_options) :: options
+    type(c_error) :: error
+    integer(c_int) :: code
+    if (present(experiment_id)) then
+      c_experiment_id = c_string(experiment_id)
+      options%experiment_id = c_loc(c_experiment_id)
+    end if
+    if (present(run_name)) then
+      c_run_name = c_string(run_name)
+      options%run_name = c_loc(c_run_name)
+    end if
+    if (present(parent_run_id)) then
+      c_parent_run_id = c_string(parent_run_id)
+      options%parent_run_id = c_loc(c_parent_run_id)
+    end if
+    if (present(log_system_metrics)) then
+      options%log_system_metrics = 0
+      if (log_system_metrics) options%log_system_metrics = 1
+    end if
+    code = c_start_run(client%handle, options, run%handle, error)
+    call report(code, error, status)
+  end subroutine mlflow_start_run
+
+  ! The run's id ("" once the run has ended).
+  function mlflow_run_id(run) result(run_id)
+    type(mlflow_run), intent(in) :: run
+    character(len=:), allocatable :: run_id
+    run_id = from_c_pointer(c_run_id(run%handle))
+  end function mlflow_run_id
+
+  ! Stops the system metrics, sends what asynchronous logging holds and ends the run with
+  ! `run_status`: "FINISHED" (default), "FAILED" or "KILLED". The run's handle is released
+  ! whatever the outcome (see mlflowcpp_end_run), so a run is ended once.
+  subroutine mlflow_end_run(run, run_status, status)
+    type(mlflow_run), intent(inout) :: run
+    character(len=*), intent(in), optional :: run_status
+    type(mlflow_status), intent(out), optional :: status
+    type(c_error) :: error
+    integer(c_int) :: code
+    if (present(run_status)) then
+      code = c_end_run(run%handle, c_string(run_status), error)
+    else
+      code = c_end_run(run%handle, c_string("FINISHED"), error)
+    end if
+    run%handle = c_null_ptr
+    call report(code, error, status)
+  end subroutine mlflow_end_run
 
   ! `step` defaults to 0, `timestamp_ms` to now.
   subroutine mlflow_log_metric(client, run_id, key, value, step, timestamp_ms, status)

@@ -16,7 +16,9 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
+#include <thread>
 
 namespace mlflowcpp::testing {
 namespace {
@@ -41,6 +43,36 @@ class BindingsTest : public ::testing::Test {
     auto answer = server_->client().get("/api/2.0/mlflow/runs/get?run_id=" + run_id);
     EXPECT_EQ(answer.status, 200);
     return answer.json["run"];
+  }
+
+  // The keys of the run's metrics that start with "system/".
+  std::set<std::string> system_metric_keys(const std::string& run_id) {
+    std::set<std::string> keys;
+    Json run = get_run(run_id);
+    if (!run["data"].contains("metrics")) return keys;  // a run without metrics has no such field
+    for (const auto& metric : run["data"]["metrics"]) {
+      const std::string key = metric["key"];
+      if (key.rfind("system/", 0) == 0) keys.insert(key);
+    }
+    return keys;
+  }
+
+  // Polls until the sampler has logged its first step (or gives up after a while).
+  bool wait_for_system_metrics(const std::string& run_id) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (system_metric_keys(run_id).count("system/cpu_utilization_percentage") != 0) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  std::string tag(const Json& run, const std::string& key) {
+    if (!run.contains("data") || !run["data"].contains("tags")) return {};
+    for (const auto& tag : run["data"]["tags"]) {
+      if (tag["key"] == key) return tag["value"];
+    }
+    return {};
   }
 
   static std::unique_ptr<ServerProcess> server_;
@@ -213,6 +245,145 @@ TEST_F(BindingsTest, AMalformedTrackingUriIsRefused) {
   EXPECT_NE(mlflowcpp_client_new("not a uri", &client, &error_), MLFLOWCPP_OK);
   EXPECT_EQ(client, nullptr);
   EXPECT_GT(std::string(error_.message).size(), 0u);
+}
+
+// The fluent lifecycle: start_run with system metrics, end_run stopping them.
+TEST_F(BindingsTest, ARunStartedWithSystemMetricsLogsThemUntilItEnds) {
+  ScopedEnvironment environment(std::map<std::string, std::string>{{"MLFLOW_SYSTEM_METRICS_SAMPLING_INTERVAL", "0.1"}});
+  auto client = connect();
+  char experiment_id[MLFLOWCPP_ID_SIZE];
+  ASSERT_EQ(
+      mlflowcpp_get_or_create_experiment(client.get(), "c-api-fluent", experiment_id, sizeof experiment_id, &error_),
+      MLFLOWCPP_OK);
+  mlflowcpp_run_options options = MLFLOWCPP_RUN_OPTIONS_INIT;
+  options.experiment_id = experiment_id;
+  options.run_name = "c-system-metrics";
+  options.log_system_metrics = 1;
+  mlflowcpp_run* run = nullptr;
+  ASSERT_EQ(mlflowcpp_start_run(client.get(), &options, &run, &error_), MLFLOWCPP_OK) << error_.message;
+  ASSERT_NE(run, nullptr);
+  const std::string run_id = mlflowcpp_run_id(run);
+  EXPECT_EQ(run_id.size(), 32u);
+  EXPECT_EQ(mlflowcpp_log_metric(client.get(), run_id.c_str(), "loss", 0.5, 0, 1, &error_), MLFLOWCPP_OK);
+  EXPECT_TRUE(wait_for_system_metrics(run_id));
+  EXPECT_EQ(mlflowcpp_end_run(run, nullptr, &error_), MLFLOWCPP_OK) << error_.message;
+
+  Json stored = get_run(run_id);
+  EXPECT_EQ(stored["info"]["status"], "FINISHED");
+  EXPECT_EQ(stored["info"]["experiment_id"], experiment_id);
+  EXPECT_EQ(stored["info"]["run_name"], "c-system-metrics");
+  EXPECT_FALSE(tag(stored, "mlflow.user").empty()) << stored.dump();  // the system tags of start_run
+  auto keys = system_metric_keys(run_id);
+  EXPECT_EQ(keys.count("system/cpu_utilization_percentage"), 1u) << stored.dump();
+  EXPECT_EQ(keys.count("system/system_memory_usage_megabytes"), 1u) << stored.dump();
+  EXPECT_EQ(keys.count("system/disk_usage_percentage"), 1u) << stored.dump();
+  // Stopped before the final status: nothing more arrives afterwards.
+  const size_t steps = server_->client()
+                           .get(
+                               "/api/2.0/mlflow/metrics/get-history?metric_key=system/cpu_utilization_percentage"
+                               "&run_id=" +
+                               run_id)
+                           .json["metrics"]
+                           .size();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(
+      server_->client()
+          .get("/api/2.0/mlflow/metrics/get-history?metric_key=system/cpu_utilization_percentage&run_id=" + run_id)
+          .json["metrics"]
+          .size(),
+      steps);
+}
+
+TEST_F(BindingsTest, ARunStartedWithSystemMetricsOffLogsNone) {
+  // The option wins over the environment.
+  ScopedEnvironment environment(
+      {{"MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING", "true"}, {"MLFLOW_SYSTEM_METRICS_SAMPLING_INTERVAL", "0.05"}});
+  auto client = connect();
+  mlflowcpp_run_options options = MLFLOWCPP_RUN_OPTIONS_INIT;
+  options.log_system_metrics = 0;
+  mlflowcpp_run* run = nullptr;
+  ASSERT_EQ(mlflowcpp_start_run(client.get(), &options, &run, &error_), MLFLOWCPP_OK) << error_.message;
+  const std::string run_id = mlflowcpp_run_id(run);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_EQ(mlflowcpp_end_run(run, "KILLED", &error_), MLFLOWCPP_OK) << error_.message;
+  Json stored = get_run(run_id);
+  EXPECT_EQ(stored["info"]["status"], "KILLED");
+  EXPECT_EQ(stored["info"]["experiment_id"], "0");
+  EXPECT_TRUE(system_metric_keys(run_id).empty()) << stored.dump();
+}
+
+TEST_F(BindingsTest, NullRunOptionsLeaveSystemMetricsToTheEnvironment) {
+  auto client = connect();
+  mlflowcpp_run* parent = nullptr;
+  {
+    ScopedEnvironment environment(
+        {{"MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING", "true"}, {"MLFLOW_SYSTEM_METRICS_SAMPLING_INTERVAL", "0.1"}});
+    ASSERT_EQ(mlflowcpp_start_run(client.get(), nullptr, &parent, &error_), MLFLOWCPP_OK) << error_.message;
+  }
+  const std::string parent_id = mlflowcpp_run_id(parent);
+  EXPECT_TRUE(wait_for_system_metrics(parent_id));
+
+  // A nested run, with the environment saying nothing: no system metrics.
+  mlflowcpp_run_options options = MLFLOWCPP_RUN_OPTIONS_INIT;
+  options.parent_run_id = parent_id.c_str();
+  mlflowcpp_run* child = nullptr;
+  {
+    ScopedEnvironment environment(std::map<std::string, std::string>{{"MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING", ""}});
+    ASSERT_EQ(mlflowcpp_start_run(client.get(), &options, &child, &error_), MLFLOWCPP_OK) << error_.message;
+  }
+  const std::string child_id = mlflowcpp_run_id(child);
+  EXPECT_EQ(mlflowcpp_end_run(child, "FAILED", &error_), MLFLOWCPP_OK) << error_.message;
+  EXPECT_EQ(mlflowcpp_end_run(parent, nullptr, &error_), MLFLOWCPP_OK) << error_.message;
+
+  EXPECT_EQ(get_run(parent_id)["info"]["status"], "FINISHED");
+  Json stored_child = get_run(child_id);
+  EXPECT_EQ(stored_child["info"]["status"], "FAILED");
+  EXPECT_EQ(tag(stored_child, "mlflow.parentRunId"), parent_id);
+  EXPECT_TRUE(system_metric_keys(child_id).empty());
+}
+
+TEST_F(BindingsTest, RunLifecycleMistakesAreRefused) {
+  auto client = connect();
+  mlflowcpp_run* run = reinterpret_cast<mlflowcpp_run*>(&error_);  // must come back NULL
+  EXPECT_EQ(mlflowcpp_start_run(nullptr, nullptr, &run, &error_), MLFLOWCPP_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(mlflowcpp_start_run(client.get(), nullptr, nullptr, &error_), MLFLOWCPP_ERROR_INVALID_ARGUMENT);
+  mlflowcpp_run_options options = MLFLOWCPP_RUN_OPTIONS_INIT;
+  options.log_system_metrics = 2;
+  run = reinterpret_cast<mlflowcpp_run*>(&error_);
+  EXPECT_EQ(mlflowcpp_start_run(client.get(), &options, &run, &error_), MLFLOWCPP_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(run, nullptr);
+  EXPECT_NE(std::string(error_.message).find("log_system_metrics"), std::string::npos) << error_.message;
+  mlflowcpp_run_options missing_experiment = MLFLOWCPP_RUN_OPTIONS_INIT;
+  missing_experiment.experiment_id = "123456789";
+  EXPECT_EQ(mlflowcpp_start_run(client.get(), &missing_experiment, &run, &error_), MLFLOWCPP_ERROR_SERVER);
+  EXPECT_STREQ(error_.error_code, "RESOURCE_DOES_NOT_EXIST");
+  EXPECT_EQ(run, nullptr);
+
+  EXPECT_EQ(mlflowcpp_run_id(nullptr), nullptr);
+  EXPECT_EQ(mlflowcpp_end_run(nullptr, nullptr, &error_), MLFLOWCPP_ERROR_INVALID_ARGUMENT);
+
+  // An unknown status still ends the run (FAILED) and frees the handle.
+  ASSERT_EQ(mlflowcpp_start_run(client.get(), nullptr, &run, &error_), MLFLOWCPP_OK) << error_.message;
+  const std::string run_id = mlflowcpp_run_id(run);
+  EXPECT_EQ(mlflowcpp_end_run(run, "DONE", &error_), MLFLOWCPP_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(error_.message).find("DONE"), std::string::npos) << error_.message;
+  EXPECT_EQ(get_run(run_id)["info"]["status"], "FAILED");
+}
+
+TEST_F(BindingsTest, TheFortranExampleStartsItsRunWithSystemMetrics) {
+  const std::string program = MLFLOWCPP_FORTRAN_EXAMPLE;
+  if (program.empty()) GTEST_SKIP() << "built without a Fortran compiler";
+  auto result = run_command(program, {},
+                            {{"MLFLOW_TRACKING_URI", server_->base_url()},
+                             {"MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING", "true"},
+                             {"MLFLOW_SYSTEM_METRICS_SAMPLING_INTERVAL", "0.01"}},
+                            std::chrono::seconds(60));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const std::string run_id = result.output.substr(0, result.output.find_first_of("\r\n"));
+  Json run = get_run(run_id);
+  EXPECT_EQ(run["info"]["status"], "FINISHED");
+  EXPECT_EQ(run["info"]["run_name"], "fortran-train");
+  EXPECT_FALSE(tag(run, "mlflow.source.name").empty()) << run.dump();  // the system tags of start_run
 }
 
 // Credentials reach the server as the official client sends them: a proxy in

@@ -97,6 +97,43 @@ MLFLOWCPP_C_EXPORT int mlflowcpp_create_run(mlflowcpp_client* client, const char
 MLFLOWCPP_C_EXPORT int mlflowcpp_set_terminated(mlflowcpp_client* client, const char* run_id, const char* status,
                                                 mlflowcpp_error* error);
 
+/* Runs with the fluent lifecycle of the C++ API (mlflowcpp::start_run), for system metrics.
+ * mlflowcpp_start_run creates a run (with the system tags mlflow.user, mlflow.source.name, ...)
+ * and, when system metrics are on, a thread that samples the machine and logs
+ * system/cpu_utilization_percentage and the others to the run every
+ * MLFLOW_SYSTEM_METRICS_SAMPLING_INTERVAL seconds (README.md, "System metrics").
+ * mlflowcpp_end_run stops that thread, sends what asynchronous logging holds and ends the run.
+ * Log to the run with the calls above and below, given mlflowcpp_run_id(run).
+ *
+ * As in the C++ API, MLFLOW_RUN_ID (when set) names a run to resume instead of creating one.
+ * The run keeps its own share of the client's connection: it may outlive the client. */
+typedef struct mlflowcpp_run mlflowcpp_run;
+
+/* Start with MLFLOWCPP_RUN_OPTIONS_INIT: a zeroed struct turns system metrics off. */
+typedef struct mlflowcpp_run_options {
+  const char* experiment_id; /* NULL: MLFLOW_EXPERIMENT_NAME (created when missing), MLFLOW_EXPERIMENT_ID, else "0" */
+  const char* run_name;      /* NULL or "": the server picks one */
+  const char* parent_run_id; /* not NULL: a nested run, tagged mlflow.parentRunId */
+  int log_system_metrics;    /* -1: MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING decides; 0: off; 1: on */
+} mlflowcpp_run_options;
+
+#define MLFLOWCPP_RUN_OPTIONS_INIT {NULL, NULL, NULL, -1}
+
+/* Starts a run; `options` NULL means MLFLOWCPP_RUN_OPTIONS_INIT. On success `*run` is a
+ * handle for mlflowcpp_end_run, which frees it; on failure it is NULL and no run was created. */
+MLFLOWCPP_C_EXPORT int mlflowcpp_start_run(mlflowcpp_client* client, const mlflowcpp_run_options* options,
+                                           mlflowcpp_run** run, mlflowcpp_error* error);
+/* The run's id (valid until mlflowcpp_end_run); NULL when `run` is NULL. */
+MLFLOWCPP_C_EXPORT const char* mlflowcpp_run_id(const mlflowcpp_run* run);
+/* Stops the system metrics, sends what asynchronous logging holds for the client, and ends the
+ * run with `status`: "FINISHED", "FAILED" or "KILLED" (NULL: FINISHED); the end time is now.
+ * The handle is freed whatever the outcome, so a run cannot be ended twice:
+ * - a logging failure that the final flush reports comes back as the error, the run ended anyway;
+ * - an unknown `status` gives MLFLOWCPP_ERROR_INVALID_ARGUMENT and the run ends FAILED;
+ * - when the server refuses or cannot be reached, freeing the handle makes one last attempt
+ *   to end the run FINISHED and reports its failure on stderr. */
+MLFLOWCPP_C_EXPORT int mlflowcpp_end_run(mlflowcpp_run* run, const char* status, mlflowcpp_error* error);
+
 /* Logging. `timestamp_ms` 0 means now. */
 MLFLOWCPP_C_EXPORT int mlflowcpp_log_metric(mlflowcpp_client* client, const char* run_id, const char* key, double value,
                                             int64_t timestamp_ms, int64_t step, mlflowcpp_error* error);
