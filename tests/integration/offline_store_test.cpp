@@ -8,8 +8,10 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -17,6 +19,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "testing/expect_mlflow_error.hpp"
 #include "testing/postgres_process.hpp"
@@ -213,6 +216,59 @@ TEST_F(OfflineStoreTest, AsyncLoggingAndTheFluentApi) {
   EXPECT_EQ(stored.info.status, RunStatus::kFinished);
   EXPECT_EQ(offline.get_metric_history(run_id, "loss").size(), 50u);
   EXPECT_EQ(offline.get_experiment(stored.info.experiment_id).name, "fluent");
+}
+
+// One process per MPI rank, all tracking into one file: each process opens its own in-process store on it, and the
+// SQLite store makes them take turns, so no `database is locked` reaches any of them.
+TEST_F(OfflineStoreTest, SeveralProcessesTrackIntoOneFileAtOnce) {
+  constexpr int kProcesses = 4;
+  constexpr int kSteps = 300;
+  const std::string experiment_id = client().create_experiment("ranks");
+  std::vector<pid_t> children;
+  for (int rank = 0; rank < kProcesses; ++rank) {
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      // The child logs as a training process would: single calls and batches, then ends its run. Exit code 0 only
+      // when every call succeeded.
+      int status = 0;
+      try {
+        MlflowClient rank_client = client();
+        CreateRunRequest create{experiment_id, "rank-" + std::to_string(rank), std::nullopt, {}};
+        const std::string run_id = rank_client.create_run(create).info.run_id;
+        rank_client.log_param(run_id, "rank", std::to_string(rank));
+        std::vector<Metric> batch;
+        for (int step = 0; step < kSteps; ++step) {
+          rank_client.log_metric(run_id, "loss", 1.0 / (step + 1), MetricOptions{step, 1700000000000 + step});
+          batch.push_back({"accuracy", step / double(kSteps), 1700000000000 + step, step});
+        }
+        rank_client.log_batch(run_id, batch);
+        rank_client.set_terminated(run_id, RunStatus::kFinished);
+      } catch (const std::exception& error) {
+        std::fprintf(stderr, "rank %d: %s\n", rank, error.what());
+        status = 1;
+      }
+      std::fflush(stderr);
+      ::_exit(status);
+    }
+    children.push_back(child);
+  }
+  for (const pid_t child : children) {
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "a rank failed (its error is on stderr)";
+  }
+
+  MlflowClient reader = client();
+  SearchRunsRequest search;
+  search.experiment_ids = {experiment_id};
+  const std::vector<mlflowcpp::Run> runs = reader.search_all_runs(search);
+  ASSERT_EQ(runs.size(), std::size_t(kProcesses));
+  for (const auto& run : runs) {
+    EXPECT_EQ(run.info.status, RunStatus::kFinished) << run.info.run_name;
+    EXPECT_EQ(reader.get_metric_history(run.info.run_id, "loss").size(), std::size_t(kSteps)) << run.info.run_name;
+    EXPECT_EQ(reader.get_metric_history(run.info.run_id, "accuracy").size(), std::size_t(kSteps)) << run.info.run_name;
+  }
 }
 
 TEST_F(OfflineStoreTest, TheRealServerServesTheFileAfterwards) {
