@@ -1,4 +1,5 @@
 #include "client/sync/artifact_sync.hpp"
+#include "client/sync/scratch_directory.hpp"
 
 #include <mlflowcpp/artifacts.hpp>
 
@@ -31,23 +32,6 @@ std::string file_name_of(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-// A directory of its own for one file in flight, removed with everything in it when the copy ends either way.
-class ScratchSlot {
- public:
-  explicit ScratchSlot(std::filesystem::path path) : path_(std::move(path)) {
-    std::filesystem::create_directories(path_);
-  }
-  ~ScratchSlot() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  ScratchSlot(const ScratchSlot&) = delete;
-  ScratchSlot& operator=(const ScratchSlot&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 }  // namespace
 
@@ -80,7 +64,7 @@ ArtifactTally sync_artifacts(SyncContext& context, const std::string& source_art
     ProgressMeter& progress = context.progress;
     context.workers.submit(
         [&from, &to, &progress, slot, path = path, source_artifact_uri, target_artifact_uri] {
-          ScratchSlot scratch(slot);
+          const ScratchDirectory scratch(slot);  // one file in flight, gone when its copy ends
           const std::filesystem::path local_file = scratch.path() / file_name_of(path);
           make_artifact_repository(source_artifact_uri, from.connection())->download_file(path, local_file);
           make_artifact_repository(target_artifact_uri, to.connection())->log_artifact(local_file, parent_of(path));

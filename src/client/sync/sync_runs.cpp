@@ -7,6 +7,7 @@
 #include "client/sync/experiment_sync.hpp"
 #include "client/sync/model_sync.hpp"
 #include "client/sync/run_sync.hpp"
+#include "client/sync/scratch_directory.hpp"
 #include "client/sync/sync_context.hpp"
 
 #include <fmt/format.h>
@@ -30,30 +31,6 @@ std::string identity_of(const std::string& given, const MlflowClient& client, co
   }
   return sync_store_identity(resolved->tracking_uri);
 }
-
-// A private directory for artifact files between download and upload, removed with its content at the end.
-class ScratchDirectory {
- public:
-  ScratchDirectory() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "mlflowcpp-sync-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) {
-      throw MlflowException(
-          "INTERNAL_ERROR", 500,
-          "sync: cannot create a temporary directory in " + std::filesystem::temp_directory_path().string());
-    }
-    path_ = pattern;
-  }
-  ~ScratchDirectory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  ScratchDirectory(const ScratchDirectory&) = delete;
-  ScratchDirectory& operator=(const ScratchDirectory&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // One cheap read on each side, so that an unreachable or refusing store is one clear failure, not one per run.
 bool both_sides_answer(SyncContext& context) {
@@ -120,7 +97,7 @@ SyncReport sync_runs(MlflowClient& from, MlflowClient& to, const SyncOptions& op
   SyncReport report;
   report.dry_run = options.dry_run;
   client::sync::ProgressMeter progress(options.on_progress);
-  ScratchDirectory scratch;
+  const auto scratch = client::sync::ScratchDirectory::in_temp_directory();
   client::sync::BoundedWorkers workers(options.parallelism);
   SyncContext context(source, target, options, source_identity, target_identity, report, progress, workers,
                       scratch.path());
