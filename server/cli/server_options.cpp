@@ -1,4 +1,6 @@
 #include "server/cli/server_options.hpp"
+
+#include "server/cli/option_values.hpp"
 #include "text/ascii.hpp"
 
 #include <fmt/format.h>
@@ -36,20 +38,6 @@ bool parse_bool(const std::string& name, const std::string& text) {
   if (lower == "true" || lower == "1" || lower == "yes" || lower == "on") return true;
   if (lower == "false" || lower == "0" || lower == "no" || lower == "off") return false;
   throw std::invalid_argument(fmt::format("{} must be true or false, got '{}'.", name, text));
-}
-
-long parse_integer(const std::string& name, const std::string& text, long min, long max) {
-  std::size_t used = 0;
-  long value = 0;
-  try {
-    value = std::stol(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size() || value < min || value > max) {
-    throw std::invalid_argument(fmt::format("{} must be an integer from {} to {}, got '{}'.", name, min, max, text));
-  }
-  return value;
 }
 
 bool has_uri_scheme(const std::string& location) {

@@ -2,6 +2,7 @@
 
 #include "client/store_module_loader.hpp"
 #include "server/app/in_process_connection.hpp"
+#include "server/cli/option_values.hpp"
 
 #include <mlflowcpp/sync.hpp>
 
@@ -26,20 +27,6 @@ std::optional<std::string> flag_value(const std::vector<std::string>& arguments,
   }
   if (argument.rfind(flag + "=", 0) == 0) return argument.substr(flag.size() + 1);
   return std::nullopt;
-}
-
-int parse_parallel(const std::string& text) {
-  std::size_t used = 0;
-  int value = 0;
-  try {
-    value = std::stoi(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || text.empty() || value < 1 || value > 64) {
-    throw std::invalid_argument("--parallel takes a number from 1 to 64, got '" + text + "'");
-  }
-  return value;
 }
 
 std::string human_bytes(int64_t bytes) {
@@ -104,12 +91,13 @@ std::string sync_usage() {
   return "Usage: mlflowcpp sync --from URI --to URI [--experiment NAME ...] [--dry-run] [--parallel N]\n"
          "\n"
          "Copies the active experiments, their active runs (params, tags, every metric point, dataset inputs,\n"
-         "artifacts) and the registered models made from them from one tracking server to another. Runs that are\n"
+         "artifacts) and the registered models made from them from one tracking store to another. Runs that are\n"
          "on the target already get only what they lack, so the command may be repeated, or resumed after it was\n"
          "interrupted, without copying anything twice.\n"
          "\n"
-         "  --from URI          the store to copy from (http:// or https://)\n"
-         "  --to URI            the store to copy to\n"
+         "  --from URI          the store to copy from: a server (http://, https://) or a database file or server\n"
+         "                      opened in this process (sqlite:///runs.db, postgresql://user@host/db)\n"
+         "  --to URI            the store to copy to (the same kinds)\n"
          "  --experiment NAME   only this experiment (repeatable); default: every active experiment\n"
          "  --dry-run           report what would be copied; write nothing on either side\n"
          "  --parallel N        requests in flight at once, 1 to 64 (default 4)\n"
@@ -135,7 +123,7 @@ SyncCommandOptions parse_sync_options(const std::vector<std::string>& arguments)
       if (experiment->empty()) throw std::invalid_argument("--experiment needs a name");
       options.experiments.push_back(*experiment);
     } else if (auto parallel = flag_value(arguments, i, "--parallel")) {
-      options.parallel = parse_parallel(*parallel);
+      options.parallel = static_cast<int>(parse_integer("--parallel", *parallel, 1, 64));
     } else if (auto token = flag_value(arguments, i, "--from-token")) {
       options.from_token = *token;
     } else if (auto token = flag_value(arguments, i, "--to-token")) {
