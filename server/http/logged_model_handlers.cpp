@@ -22,15 +22,6 @@ namespace {
 using protocol::Json;
 
 // A list of {key, value} messages (tags, params); the service checks the keys.
-template <typename KeyValue>
-std::vector<KeyValue> key_values_of(const RequestMessage& message, std::string_view field) {
-  std::vector<KeyValue> items;
-  for (const auto& item : message.message_list(field)) {
-    items.push_back({item.string_or_empty("key"), item.string_or_empty("value")});
-  }
-  return items;
-}
-
 // Finalize and log-params carry the model id in the body too, and MLflow
 // requires it there. MLflow then acts on one of the two ids without comparing
 // them; a body naming another model than the path is refused instead.
@@ -96,8 +87,8 @@ void LoggedModelHandlers::create(Request& request, Reply& reply) {
   // without them answers "model_type": "" and "source_run_id": "".
   create.model_type = message.string_or_empty("model_type");
   create.source_run_id = message.string_or_empty("source_run_id");
-  create.params = key_values_of<LoggedModelParameter>(message, "params");
-  create.tags = key_values_of<LoggedModelTag>(message, "tags");
+  create.params = message.key_value_list<LoggedModelParameter>("params", RequestMessage::KeyPresence::kOptional);
+  create.tags = message.key_value_list<LoggedModelTag>("tags", RequestMessage::KeyPresence::kOptional);
   reply.json(200, protocol::logged_model_response(service_.create_logged_model(create)));
 }
 
@@ -137,7 +128,8 @@ void LoggedModelHandlers::call(const LoggedModelPath& path, Request& request, Re
       reply.json(200, finalize(model_id, request.message()));
       return;
     case LoggedModelCall::kSetTags:
-      service_.set_logged_model_tags(model_id, key_values_of<LoggedModelTag>(request.message(), "tags"));
+      service_.set_logged_model_tags(
+          model_id, request.message().key_value_list<LoggedModelTag>("tags", RequestMessage::KeyPresence::kOptional));
       reply.json(200, Json::object());
       return;
     case LoggedModelCall::kDeleteTag:
@@ -147,7 +139,8 @@ void LoggedModelHandlers::call(const LoggedModelPath& path, Request& request, Re
     case LoggedModelCall::kLogParams: {
       const RequestMessage& message = request.message();
       require_body_model_id(message, model_id);
-      service_.log_logged_model_params(model_id, key_values_of<LoggedModelParameter>(message, "params"));
+      service_.log_logged_model_params(
+          model_id, message.key_value_list<LoggedModelParameter>("params", RequestMessage::KeyPresence::kOptional));
       reply.json(200, Json::object());
       return;
     }

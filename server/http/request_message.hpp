@@ -59,6 +59,19 @@ class RequestMessage {
   // One nested message; nullopt when absent (always in a query string).
   std::optional<RequestMessage> nested_message(std::string_view field) const;
 
+  // A list of {key, value} messages (tags, params) as `KeyValue` aggregates. The value reads as "" when absent; the
+  // key too unless the message's proto marks it required (kRequired: "Missing value for required parameter").
+  enum class KeyPresence { kRequired, kOptional };
+  template <typename KeyValue>
+  std::vector<KeyValue> key_value_list(std::string_view field, KeyPresence key) const {
+    std::vector<KeyValue> items;
+    for (const auto& item : message_list(field)) {
+      items.push_back({key == KeyPresence::kRequired ? item.required_string("key") : item.string_or_empty("key"),
+                       item.string_or_empty("value")});
+    }
+    return items;
+  }
+
  private:
   RequestMessage() = default;
 

@@ -32,15 +32,6 @@ std::optional<ViewType> view_type_of(const RequestMessage& message, std::string_
 }
 
 // A list of {key, value} messages (tags, params): key required, value "" when absent.
-template <typename KeyValue>
-std::vector<KeyValue> key_values_of(const RequestMessage& message, std::string_view field) {
-  std::vector<KeyValue> items;
-  for (const auto& item : message.message_list(field)) {
-    items.push_back({item.required_string("key"), item.string_or_empty("value")});
-  }
-  return items;
-}
-
 Metric metric_of(const RequestMessage& message) {
   Metric metric;
   metric.key = message.required_string("key");
@@ -68,7 +59,7 @@ JsonText with_page_token(JsonText body, const std::string& token) {
 
 DatasetInput dataset_input_of(const RequestMessage& message) {
   DatasetInput input;
-  input.tags = key_values_of<InputTag>(message, "tags");
+  input.tags = message.key_value_list<InputTag>("tags", RequestMessage::KeyPresence::kRequired);
   const auto dataset = message.nested_message("dataset");
   if (!dataset) throw invalid_parameter("Missing value for required parameter 'dataset'.");
   input.dataset.name = dataset->required_string("name");
@@ -156,7 +147,7 @@ void TrackingHandlers::register_routes(Router& router) {
 Json TrackingHandlers::create_experiment(const Request&, const RequestMessage& message) {
   const std::string name = message.required_string("name");
   const std::string artifact_location = message.string_or_empty("artifact_location");
-  const auto tags = key_values_of<ExperimentTag>(message, "tags");
+  const auto tags = message.key_value_list<ExperimentTag>("tags", RequestMessage::KeyPresence::kRequired);
   return Json{{"experiment_id", service_.create_experiment(name, artifact_location, tags)}};
 }
 
@@ -223,7 +214,7 @@ Json TrackingHandlers::create_run(const Request&, const RequestMessage& message)
   request.user_id = message.string_or_empty("user_id");
   request.run_name = message.string_or_empty("run_name");
   request.start_time = message.optional_int64("start_time").value_or(0);
-  request.tags = key_values_of<RunTag>(message, "tags");
+  request.tags = message.key_value_list<RunTag>("tags", RequestMessage::KeyPresence::kRequired);
   return Json{{"run", to_json(service_.create_run(request), /*with_inputs=*/false)}};
 }
 
@@ -300,8 +291,9 @@ Json TrackingHandlers::log_batch(const Request& request) {
   // The checks in the order the general path makes them: Content-Type, size, then the fields.
   RequestMessage::require_json_content_type(request);
   if (request.body_size() > validation::kMaxBatchRequestBytes) {
-    throw invalid_parameter(fmt::format("Batched logging API requests must be at most {} bytes, got a request of size {}.",
-                                        validation::kMaxBatchRequestBytes, request.body_size()));
+    throw invalid_parameter(
+        fmt::format("Batched logging API requests must be at most {} bytes, got a request of size {}.",
+                    validation::kMaxBatchRequestBytes, request.body_size()));
   }
   // A training loop's batches are the regular shape: read them without a JSON document (a large
   // share of the call's CPU otherwise). Anything else takes the general path, which knows every error.
@@ -313,8 +305,8 @@ Json TrackingHandlers::log_batch(const Request& request) {
   const std::string run_id = message.run_id();
   std::vector<Metric> metrics;
   for (const auto& item : message.message_list("metrics")) metrics.push_back(metric_of(item));
-  const std::vector<Param> params = key_values_of<Param>(message, "params");
-  const std::vector<RunTag> tags = key_values_of<RunTag>(message, "tags");
+  const std::vector<Param> params = message.key_value_list<Param>("params", RequestMessage::KeyPresence::kRequired);
+  const std::vector<RunTag> tags = message.key_value_list<RunTag>("tags", RequestMessage::KeyPresence::kRequired);
   service_.log_batch(run_id, metrics, params, tags);
   return Json::object();
 }
