@@ -5,6 +5,7 @@
 // A program including this header instantiates AuthStoreContract with its backend.
 
 #include "server/auth/auth_store.hpp"
+#include "server/auth/auth_store_factory.hpp"
 #include "testing/expect_mlflow_error.hpp"
 
 #include <mlflowcpp/errors.hpp>
@@ -15,11 +16,23 @@
 #include <functional>
 #include <memory>
 #include <ostream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
 namespace mlflowcpp::server::auth::testing {
+
+// The message of the std::runtime_error opening the auth store at `uri` throws (a test failure when none).
+inline std::string open_error(const std::string& uri) {
+  try {
+    open_auth_store(uri);
+  } catch (const std::runtime_error& error) {
+    return error.what();
+  }
+  ADD_FAILURE() << "opening " << uri << " did not fail";
+  return "";
+}
 
 struct AuthStoreBackend {
   std::string name;

@@ -49,16 +49,6 @@ constexpr const char* kConstraints =
     "SELECT string_agg(conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid), E'\\n' "
     "ORDER BY conrelid::regclass::text, conname) FROM pg_constraint WHERE connamespace = 'public'::regnamespace";
 
-std::string open_error(const std::string& uri) {
-  try {
-    open_auth_store(uri);
-  } catch (const std::runtime_error& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "opening " << uri << " did not fail";
-  return "";
-}
-
 TEST(PostgresAuthDatabase, ANewDatabaseHasMlflowsInitialAuthSchema) {
   const std::string ours = new_database("ours");
   const std::string theirs = new_database("theirs");

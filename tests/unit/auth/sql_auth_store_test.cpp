@@ -65,17 +65,6 @@ class SqliteAuthDatabaseTest : public ::testing::Test {
     return query.executeStep() ? query.getColumn(0).getString() : "(no row)";
   }
 
-  // The message of the std::runtime_error opening `uri` throws.
-  static std::string open_error(const std::string& uri) {
-    try {
-      open_auth_store(uri);
-    } catch (const std::runtime_error& error) {
-      return error.what();
-    }
-    ADD_FAILURE() << "opening " << uri << " did not fail";
-    return "";
-  }
-
   AuthTempDir dir_;
 };
 

@@ -6,6 +6,7 @@
 #include "server/store/logged_model_store.hpp"
 #include "server/store/store_factory.hpp"
 #include "server/store/tracking_store.hpp"
+#include "testing/expect_mlflow_error.hpp"
 #include "testing/temp_dir.hpp"
 
 #include <mlflowcpp/errors.hpp>
@@ -19,15 +20,7 @@
 namespace mlflowcpp::server::auth {
 namespace {
 
-ErrorCode code_of(const std::function<void()>& call) {
-  try {
-    call();
-  } catch (const MlflowException& error) {
-    return error.code().value_or(ErrorCode::kInternalError);
-  }
-  ADD_FAILURE() << "no MlflowException";
-  return ErrorCode::kInternalError;
-}
+using mlflowcpp::testing::thrown_error_code;
 
 class StoreResourceResolverTest : public ::testing::Test {
  protected:
@@ -60,11 +53,11 @@ TEST_F(StoreResourceResolverTest, FindsTheExperimentsOfRunsNamesAndLoggedModels)
 TEST_F(StoreResourceResolverTest, UnknownResourcesAre404s) {
   BackendStores stores = open();
   StoreResourceResolver resolver(*stores.tracking, *stores.logged_models);
-  EXPECT_EQ(code_of([&] { resolver.experiment_of_run("0123456789abcdef0123456789abcdef"); }),
+  EXPECT_EQ(thrown_error_code([&] { resolver.experiment_of_run("0123456789abcdef0123456789abcdef"); }),
             ErrorCode::kResourceDoesNotExist);
-  EXPECT_EQ(code_of([&] { resolver.experiment_of_run(""); }), ErrorCode::kResourceDoesNotExist);
-  EXPECT_EQ(code_of([&] { resolver.experiment_id_by_name("nope"); }), ErrorCode::kResourceDoesNotExist);
-  EXPECT_EQ(code_of([&] { resolver.experiment_of_logged_model("m-0123456789abcdef0123456789abcdef"); }),
+  EXPECT_EQ(thrown_error_code([&] { resolver.experiment_of_run(""); }), ErrorCode::kResourceDoesNotExist);
+  EXPECT_EQ(thrown_error_code([&] { resolver.experiment_id_by_name("nope"); }), ErrorCode::kResourceDoesNotExist);
+  EXPECT_EQ(thrown_error_code([&] { resolver.experiment_of_logged_model("m-0123456789abcdef0123456789abcdef"); }),
             ErrorCode::kResourceDoesNotExist);
 }
 

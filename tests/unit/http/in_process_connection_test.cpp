@@ -14,26 +14,12 @@
 #include <thread>
 #include <vector>
 
+#include "testing/temp_dir.hpp"
+
 namespace mlflowcpp::server {
 namespace {
 
 namespace fs = std::filesystem;
-
-class TempDirectory {
- public:
-  TempDirectory() {
-    char pattern[] = "/tmp/mlflowcpp-in-process-XXXXXX";
-    path_ = ::mkdtemp(pattern);
-  }
-  ~TempDirectory() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 HttpRequest post(const std::string& path, const nlohmann::json& body) {
   HttpRequest request;
@@ -55,7 +41,7 @@ TEST(DefaultArtifactRoot, ResolvesAsMlflowDoes) {
 }
 
 TEST(InProcessConnection, AnswersAsTheServerDoes) {
-  TempDirectory dir;
+  testing::TempDir dir("mlflowcpp-in-process");
   InProcessOptions options;
   options.default_artifact_root = (dir.path() / "artifacts").string();
   auto connection = open_in_process_connection("sqlite:///" + (dir.path() / "runs.db").string(), options);
@@ -89,7 +75,7 @@ TEST(InProcessConnection, AnswersAsTheServerDoes) {
 }
 
 TEST(InProcessConnection, ServesManyThreadsAtOnce) {
-  TempDirectory dir;
+  testing::TempDir dir("mlflowcpp-in-process");
   InProcessOptions options;
   options.default_artifact_root = (dir.path() / "artifacts").string();
   auto connection = open_in_process_connection("sqlite:///" + (dir.path() / "runs.db").string(), options);
