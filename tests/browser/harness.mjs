@@ -71,7 +71,7 @@ export function restApi(baseUrl) {
     // Uploads an artifact file through the server's artifact proxy (mlflow-artifacts).
     async uploadArtifact(runId, artifactPath, content, contentType = 'application/octet-stream') {
       const run = (await call('GET', `runs/get?run_id=${runId}`)).run;
-      const root = run.info.artifact_uri.replace(/^mlflow-artifacts:\//, '');
+      const root = run.info.artifact_uri.replace(/^mlflow-artifacts:/, '');
       const url = `${baseUrl}/api/2.0/mlflow-artifacts/artifacts${root}/${artifactPath}`;
       const response = await fetch(url, { method: 'PUT', headers: { 'Content-Type': contentType }, body: content });
       if (!response.ok) throw new TestFailure(`PUT ${url} -> ${response.status} ${await response.text()}`);
