@@ -98,6 +98,8 @@ browserTest('run', async ({ page, api, open, shot, expect }) => {
 
   const main = page.locator('main');
   expect.equal(await main.locator('h1').innerText(), 'child-run', 'the run name');
+  expect.equal(await main.locator('.deleted-banner').count(), 0, 'no deleted banner on an active run');
+  expect.equal((await main.innerText()).includes('null'), false, 'no stray null');
   const facts = await main.locator('dl.run-facts').innerText();
   for (const part of [runId, 'FINISHED', 'train.py', '0123456', 'alice', 'active', '1.5min']) {
     expect.contains(facts, part, 'the run facts');

@@ -104,7 +104,7 @@ export default async function render(view, route) {
   const experimentName = experiment ? experiment.name : `Experiment ${info.experiment_id}`;
   const setTag = (key, value) => post('runs/set-tag', { run_id: info.run_id, key, value });
   const artifacts = artifactsSection(info, artifactPath);
-  view.append(
+  const sections = [
     h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' },
       h('a', { href: '#/experiments' }, 'Experiments'), ' › ',
       h('a', { href: `#/experiments/${encodeURIComponent(info.experiment_id)}` }, experimentName)),
@@ -121,6 +121,8 @@ export default async function render(view, route) {
       deleteTag: (key) => post('runs/delete-tag', { run_id: info.run_id, key }) }),
     datasetsSection(run.inputs),
     loggedModelsSection(info.experiment_id, info.run_id),
-    artifacts.section);
+    artifacts.section,
+  ];
+  view.append(...sections.filter(Boolean));
   await artifacts.ready;
 }
