@@ -48,7 +48,9 @@ export function artifactTree({ list, onSelect, selectedPath, label }) {
     const sorted = [...files].sort((a, b) => Number(Boolean(b.is_dir)) - Number(Boolean(a.is_dir)) ||
       a.path.localeCompare(b.path));
     group.replaceChildren(...sorted.map(node));
-    if (sorted.length === 0 && group === tree) group.append(h('li', { class: 'muted' }, 'No artifacts.'));
+    if (sorted.length === 0 && group === tree) {
+      status.replaceChildren(h('p', { class: 'muted empty' }, 'No artifacts.'));
+    }
   }
 
   async function toggle(item, open) {
@@ -67,9 +69,8 @@ export function artifactTree({ list, onSelect, selectedPath, label }) {
     const attributes = { role: 'treeitem', tabindex: '-1', dataset: { path: file.path }, 'aria-label': name };
     if (file.is_dir) {
       const group = h('ul', { role: 'group', hidden: true });
-      const item = h('li', { ...attributes, 'aria-expanded': 'false', class: 'folder' },
+      return h('li', { ...attributes, 'aria-expanded': 'false', class: 'folder' },
         h('span', { class: 'tree-row' }, h('span', { class: 'twisty', 'aria-hidden': 'true' }), name), group);
-      return item;
     }
     if (file.file_size !== undefined) attributes.dataset.size = String(file.file_size);
     return h('li', { ...attributes, 'aria-selected': 'false', class: 'file' },
