@@ -119,7 +119,9 @@ browserTest('run', async ({ page, api, open, shot, expect }) => {
   await main.locator('table.datasets summary', { hasText: 'Schema' }).click();
   expect.contains(await main.locator('table.datasets').innerText(), 'mlflow_colspec', 'the dataset schema');
   await main.locator('section[aria-label="Logged models"]:not([hidden])').waitFor();
-  expect.contains(await main.locator('table.logged-models').innerText(), 'iris-model', 'the logged model');
+  const models = await main.locator('table.logged-models').innerText();
+  expect.contains(models, 'iris-model', 'the logged model');
+  expect.contains(models, 'PENDING', 'the logged model status');
 
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot('run');

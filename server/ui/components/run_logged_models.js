@@ -3,6 +3,13 @@
 import { post } from '../lib/api.js';
 import { formatTime, h } from '../lib/dom.js';
 
+// Logged-model states shown in the colours of the run states they resemble.
+const STATUS_CLASSES = {
+  LOGGED_MODEL_READY: 'status-FINISHED',
+  LOGGED_MODEL_PENDING: 'status-RUNNING',
+  LOGGED_MODEL_UPLOAD_FAILED: 'status-FAILED',
+};
+
 async function searchRunModels(experimentId, runId) {
   try {
     const answer = await post('logged-models/search', {
@@ -22,7 +29,7 @@ function modelRow(model) {
     h('td', {}, info.name || ''),
     h('td', { class: 'mono' }, info.model_id || ''),
     h('td', {}, info.model_type || ''),
-    h('td', { class: `status-${info.status === 'READY' ? 'FINISHED' : info.status}` }, info.status || ''),
+    h('td', { class: STATUS_CLASSES[info.status] || '' }, (info.status || '').replace(/^LOGGED_MODEL_/, '')),
     h('td', {}, formatTime(info.creation_timestamp_ms)));
 }
 
