@@ -1,7 +1,233 @@
-// Placeholder: replaced by the real page.
-import { h, setTitle } from '../lib/dom.js';
+// The metric page: one or more metric keys of one or more runs as an overlaid line chart, with the x axis, log scale,
+// smoothing, overlaid keys and hidden series kept in the URL so a shared link reproduces the view. Both URL forms of
+// the official UI are read: #/metric?runs=[..]&metric="key"&experiments=[..] and
+// #/metric/<key>?runs=[..]&experiments=[..]&plot_metric_keys=[..].
+
+import { get } from '../lib/api.js';
+import { errorBox, h, hashLink, setTitle } from '../lib/dom.js';
+import { fetchSampledHistories, mergeDetail } from '../components/chart_metric_data.js';
+import { seriesColor } from '../components/chart_scale.js';
+import { LineChart } from '../components/line_chart.js';
+
+const X_AXES = [['step', 'Step'], ['wall', 'Time (wall)'], ['relative', 'Time (relative)']];
+
+function listOf(value) {
+  if (value === undefined || value === null || value === '') return [];
+  return Array.isArray(value) ? value.map(String) : [String(value)];
+}
+
+// The view's choices from the URL, each falling back to the default when missing or malformed.
+function readState(route) {
+  const metricKey = route.params.metricKey ?? route.json('metric', null);
+  const keys = listOf(route.json('plot_metric_keys', null));
+  const smoothing = Number(route.json('line_smoothness', 0));
+  return {
+    runIds: [...new Set(listOf(route.json('runs', [])))],
+    experiments: listOf(route.json('experiments', [])),
+    metricKey: metricKey === null ? null : String(metricKey),
+    keys: keys.length ? keys : listOf(metricKey),
+    xAxis: X_AXES.some(([value]) => value === route.json('x_axis')) ? route.json('x_axis') : 'step',
+    logY: route.json('y_axis_scale') === 'log',
+    smoothing: Number.isFinite(smoothing) ? Math.min(0.99, Math.max(0, smoothing)) : 0,
+    hidden: listOf(route.json('deselected_curves', [])),
+  };
+}
+
+// Rewrites the URL in place (no new history entry, no re-render) so it always describes what is shown.
+function writeState(route, state) {
+  const query = { runs: state.runIds, experiments: state.experiments, plot_metric_keys: state.keys };
+  if (!route.params.metricKey) query.metric = state.metricKey;
+  if (state.xAxis !== 'step') query.x_axis = state.xAxis;
+  if (state.logY) query.y_axis_scale = 'log';
+  if (state.smoothing) query.line_smoothness = state.smoothing;
+  if (state.hidden.length) query.deselected_curves = state.hidden;
+  const path = route.params.metricKey ? `/metric/${encodeURIComponent(route.params.metricKey)}` : '/metric';
+  history.replaceState(null, '', hashLink(path, query));
+}
+
+async function loadRuns(runIds) {
+  const settled = await Promise.allSettled(runIds.map((runId) => get('runs/get', { run_id: runId })));
+  const runs = [];
+  const errors = [];
+  settled.forEach((result, index) => {
+    if (result.status === 'fulfilled') runs.push(result.value.run);
+    else errors.push(Object.assign(result.reason, { message: `Run ${runIds[index]}: ${result.reason.message}` }));
+  });
+  return { runs, errors };
+}
+
+function runName(run) {
+  return run.info.run_name || run.info.run_id;
+}
+
+function runLink(run) {
+  return h('a', { href: `#/experiments/${encodeURIComponent(run.info.experiment_id)}/runs/${encodeURIComponent(run.info.run_id)}` },
+    runName(run));
+}
+
+function labeledSelect(label, options, selected, onchange) {
+  const select = h('select', { 'aria-label': label, onchange: (event) => onchange(event.target.value) },
+    options.map(([value, text]) => h('option', { value, selected: value === selected }, text)));
+  return h('label', {}, `${label}:`, select);
+}
 
 export default async function render(view, route) {
-  setTitle('metric');
-  view.append(h('h1', {}, 'metric'), h('pre', {}, JSON.stringify(route.params)));
+  const state = readState(route);
+  setTitle(state.metricKey ? `Metric ${state.metricKey}` : 'Metric');
+  if (!state.runIds.length || !state.keys.length) {
+    view.append(h('h1', {}, 'Metric'), errorBox({ errorCode: 'INVALID_PARAMETER_VALUE',
+      message: 'This page needs runs=["<run id>", ...] and a metric key in its URL.' }));
+    return undefined;
+  }
+  const { runs, errors } = await loadRuns(state.runIds);
+  if (!route.isCurrent()) return undefined;
+  const title = h('h1', {}, state.keys.join(', '));
+  view.append(title, ...errors.map(errorBox));
+  if (!runs.length) return undefined;
+  state.runIds = runs.map((run) => run.info.run_id);
+  const page = new MetricPage(view, route, state, runs, title);
+  await page.load();
+  return () => page.destroy();
+}
+
+class MetricPage {
+  constructor(view, route, state, runs, title) {
+    this.route_ = route;
+    this.title_ = title;
+    this.state_ = state;
+    this.runs_ = runs;
+    this.overview_ = new Map(); // metric key -> Map(run id -> sampled points over the whole history)
+    this.request_ = 0;
+    this.status_ = h('p', { class: 'chart-status muted', role: 'status' });
+    this.keysBox_ = h('div', { class: 'chart-keys', role: 'group', 'aria-label': 'Metrics shown' });
+    this.chart_ = new LineChart({
+      label: state.keys.join(', '),
+      onViewChange: ({ stepRange }) => this.showRange(stepRange),
+      onLegendChange: (hidden) => this.update_({ hidden }),
+    });
+    this.chart_.setOptions({ xAxis: state.xAxis, logY: state.logY, smoothing: state.smoothing, hidden: state.hidden });
+    view.append(this.runsLine_(), this.toolbar_(), this.keysBox_, h('div', { class: 'chart-panel' }, this.chart_.element),
+      this.status_);
+    this.renderKeys_();
+  }
+
+  destroy() {
+    this.request_ += 1;
+    this.chart_.destroy();
+  }
+
+  runsLine_() {
+    const links = this.runs_.flatMap((run, index) => [index ? ', ' : '', runLink(run)]);
+    return h('p', { class: 'chart-runs' }, this.runs_.length === 1 ? 'Run: ' : 'Runs: ', links);
+  }
+
+  toolbar_() {
+    const { state_: state } = this;
+    const smoothingValue = h('output', { class: 'mono' }, state.smoothing.toFixed(2));
+    const slider = h('input', { type: 'range', min: '0', max: '0.99', step: '0.01', value: String(state.smoothing),
+      'aria-label': 'Smoothing', name: 'smoothing',
+      oninput: (event) => {
+        const smoothing = Number(event.target.value);
+        smoothingValue.textContent = smoothing.toFixed(2);
+        this.update_({ smoothing });
+      } });
+    const log = h('input', { type: 'checkbox', name: 'log', checked: state.logY,
+      onchange: (event) => this.update_({ logY: event.target.checked }) });
+    return h('div', { class: 'toolbar chart-toolbar' },
+      labeledSelect('X axis', X_AXES, state.xAxis, (xAxis) => this.update_({ xAxis })),
+      h('label', {}, log, 'Log scale'),
+      h('label', {}, 'Smoothing:', slider, smoothingValue),
+      h('button', { type: 'button', onclick: () => this.chart_.resetZoom() }, 'Reset zoom'),
+      h('span', { class: 'muted chart-hint' }, 'Drag to zoom, shift-drag or drag when zoomed to pan, wheel to zoom, ' +
+        'double-click to reset.'));
+  }
+
+  availableKeys_() {
+    const keys = new Set(this.runs_.flatMap((run) => (run.data?.metrics || []).map((metric) => metric.key)));
+    return [...keys].sort();
+  }
+
+  renderKeys_() {
+    const chips = this.state_.keys.map((key) => h('span', { class: 'tag chart-key' }, key,
+      this.state_.keys.length > 1 ? h('button', { type: 'button', class: 'chart-key-remove', 'aria-label': `Remove ${key}`,
+        onclick: () => this.setKeys_(this.state_.keys.filter((other) => other !== key)) }, '×') : null));
+    const others = this.availableKeys_().filter((key) => !this.state_.keys.includes(key));
+    const add = others.length ? h('select', { 'aria-label': 'Add a metric', name: 'add-metric',
+      onchange: (event) => event.target.value && this.setKeys_([...this.state_.keys, event.target.value]) },
+    h('option', { value: '' }, 'Add a metric…'), others.map((key) => h('option', { value: key }, key))) : null;
+    this.keysBox_.replaceChildren(...chips, add || '');
+  }
+
+  async setKeys_(keys) {
+    this.state_.keys = keys;
+    this.update_({});
+    this.renderKeys_();
+    this.title_.textContent = keys.join(', ');
+    this.chart_.setLabel(keys.join(', '));
+    this.chart_.resetZoom();
+    await this.load();
+  }
+
+  update_(changes) {
+    Object.assign(this.state_, changes);
+    const { xAxis, logY, smoothing } = this.state_;
+    if (!('hidden' in changes)) this.chart_.setOptions({ xAxis, logY, smoothing });
+    writeState(this.route_, this.state_);
+  }
+
+  // The whole history of every key, down-sampled to about one point per pixel of the plot's width.
+  async load() {
+    const request = ++this.request_;
+    this.status_.textContent = 'Fetching metric histories…';
+    try {
+      const missing = this.state_.keys.filter((key) => !this.overview_.has(key));
+      const fetched = await Promise.all(missing.map((key) =>
+        fetchSampledHistories(this.state_.runIds, key, this.chart_.plotWidth())));
+      if (request !== this.request_) return;
+      missing.forEach((key, index) => this.overview_.set(key, fetched[index]));
+      this.show_(this.overview_);
+    } catch (error) {
+      if (request === this.request_) this.status_.replaceChildren(errorBox(error));
+    }
+  }
+
+  // Refetches the visible steps at full resolution after a zoom or pan; back to the overview when zoomed out.
+  async showRange(stepRange) {
+    if (!stepRange) {
+      this.request_ += 1;
+      this.show_(this.overview_);
+      return;
+    }
+    const request = ++this.request_;
+    this.status_.textContent = `Fetching steps ${stepRange[0]}–${stepRange[1]}…`;
+    try {
+      const keys = this.state_.keys;
+      const details = await Promise.all(keys.map((key) =>
+        fetchSampledHistories(this.state_.runIds, key, this.chart_.plotWidth(), stepRange)));
+      if (request !== this.request_) return;
+      const merged = new Map(keys.map((key, index) => [key, new Map(this.state_.runIds.map((runId) => [runId,
+        mergeDetail(this.overview_.get(key)?.get(runId) || [], details[index].get(runId), stepRange)]))]));
+      this.show_(merged, stepRange);
+    } catch (error) {
+      if (request === this.request_) this.status_.replaceChildren(errorBox(error));
+    }
+  }
+
+  show_(histories, stepRange = null) {
+    const { keys } = this.state_;
+    const series = [];
+    for (const key of keys) {
+      for (const run of this.runs_) {
+        const label = keys.length > 1 && this.runs_.length > 1 ? `${runName(run)} · ${key}`
+          : keys.length > 1 ? key : runName(run);
+        series.push({ id: `${run.info.run_id}:${key}`, label, color: seriesColor(series.length),
+          startTime: run.info.start_time, points: histories.get(key)?.get(run.info.run_id) || [] });
+      }
+    }
+    this.chart_.setSeries(series);
+    const count = series.reduce((total, item) => total + item.points.length, 0);
+    const empty = series.filter((item) => !item.points.length).map((item) => item.label);
+    this.status_.textContent = `${count} points shown${stepRange ? ` (steps ${stepRange[0]}–${stepRange[1]} in detail)`
+      : ''}.${empty.length ? ` No values for: ${empty.join(', ')}.` : ''}`;
+  }
 }
