@@ -41,3 +41,15 @@ export function mergeDetail(overview, detail, [start, end]) {
   const outside = overview.filter((point) => point.step < start || point.step > end);
   return [...outside, ...detail].sort((a, b) => a.step - b.step);
 }
+
+// The runs (runs/get), in the order asked; a run that cannot be read becomes an error naming it.
+export async function fetchRuns(runIds) {
+  const settled = await Promise.allSettled(runIds.map((runId) => get('runs/get', { run_id: runId })));
+  const runs = [];
+  const errors = [];
+  settled.forEach((result, index) => {
+    if (result.status === 'fulfilled') runs.push(result.value.run);
+    else errors.push(Object.assign(result.reason, { message: `Run ${runIds[index]}: ${result.reason.message}` }));
+  });
+  return { runs, errors };
+}

@@ -103,3 +103,40 @@ export function smooth(points, weight) {
     return { ...point, y: last / (1 - weight ** count) };
   });
 }
+
+// A number when the text is one ("0.01", "1e-3", " 42 "), else null: params arrive as strings.
+export function parseNumber(value) {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : null;
+}
+
+/**
+ * An axis over the values one param or metric takes across runs: numeric when every value parses as a number,
+ * else categorical (the distinct values, sorted). position(value) is 0..1 (or null for a missing value).
+ */
+export function valueAxis(values) {
+  const present = values.filter((value) => value !== undefined && value !== null && value !== '');
+  const numbers = present.map(parseNumber);
+  if (present.length && numbers.every((number) => number !== null)) {
+    let min = Math.min(...numbers);
+    let max = Math.max(...numbers);
+    if (min === max) [min, max] = [min - (Math.abs(min) || 1) * 0.5, max + (Math.abs(max) || 1) * 0.5];
+    const ticks = niceTicks(min, max, 5);
+    const position = (value) => {
+      const number = parseNumber(value);
+      return number === null ? null : (number - min) / (max - min);
+    };
+    return { kind: 'numeric', position, ticks: ticks.map((value) => ({ text: formatTick(value), at: position(value) })) };
+  }
+  const categories = [...new Set(present.map(String))].sort();
+  const slot = (index) => (categories.length === 1 ? 0.5 : index / (categories.length - 1));
+  const position = (value) => {
+    const index = categories.indexOf(String(value));
+    return index < 0 ? null : slot(index);
+  };
+  return { kind: 'categorical', position,
+    ticks: categories.map((category, index) => ({ text: category.length > 14 ? `${category.slice(0, 13)}…` : category,
+      at: slot(index) })) };
+}

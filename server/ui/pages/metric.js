@@ -3,11 +3,9 @@
 // the official UI are read: #/metric?runs=[..]&metric="key"&experiments=[..] and
 // #/metric/<key>?runs=[..]&experiments=[..]&plot_metric_keys=[..].
 
-import { get } from '../lib/api.js';
 import { errorBox, h, hashLink, setTitle } from '../lib/dom.js';
-import { fetchSampledHistories, mergeDetail } from '../components/chart_metric_data.js';
-import { seriesColor } from '../components/chart_scale.js';
-import { LineChart } from '../components/line_chart.js';
+import { fetchRuns } from '../components/chart_metric_data.js';
+import { MetricChartView } from '../components/chart_metric_view.js';
 
 const X_AXES = [['step', 'Step'], ['wall', 'Time (wall)'], ['relative', 'Time (relative)']];
 
@@ -45,17 +43,6 @@ function writeState(route, state) {
   history.replaceState(null, '', hashLink(path, query));
 }
 
-async function loadRuns(runIds) {
-  const settled = await Promise.allSettled(runIds.map((runId) => get('runs/get', { run_id: runId })));
-  const runs = [];
-  const errors = [];
-  settled.forEach((result, index) => {
-    if (result.status === 'fulfilled') runs.push(result.value.run);
-    else errors.push(Object.assign(result.reason, { message: `Run ${runIds[index]}: ${result.reason.message}` }));
-  });
-  return { runs, errors };
-}
-
 function runName(run) {
   return run.info.run_name || run.info.run_id;
 }
@@ -79,7 +66,7 @@ export default async function render(view, route) {
       message: 'This page needs runs=["<run id>", ...] and a metric key in its URL.' }));
     return undefined;
   }
-  const { runs, errors } = await loadRuns(state.runIds);
+  const { runs, errors } = await fetchRuns(state.runIds);
   if (!route.isCurrent()) return undefined;
   const title = h('h1', {}, state.keys.join(', '));
   view.append(title, ...errors.map(errorBox));
@@ -96,23 +83,19 @@ class MetricPage {
     this.title_ = title;
     this.state_ = state;
     this.runs_ = runs;
-    this.overview_ = new Map(); // metric key -> Map(run id -> sampled points over the whole history)
-    this.request_ = 0;
-    this.status_ = h('p', { class: 'chart-status muted', role: 'status' });
     this.keysBox_ = h('div', { class: 'chart-keys', role: 'group', 'aria-label': 'Metrics shown' });
-    this.chart_ = new LineChart({
-      label: state.keys.join(', '),
-      onViewChange: ({ stepRange }) => this.showRange(stepRange),
-      onLegendChange: (hidden) => this.update_({ hidden }),
-    });
-    this.chart_.setOptions({ xAxis: state.xAxis, logY: state.logY, smoothing: state.smoothing, hidden: state.hidden });
-    view.append(this.runsLine_(), this.toolbar_(), this.keysBox_, h('div', { class: 'chart-panel' }, this.chart_.element),
-      this.status_);
+    this.chart_ = new MetricChartView({ runs, keys: state.keys,
+      options: { xAxis: state.xAxis, logY: state.logY, smoothing: state.smoothing, hidden: state.hidden },
+      onLegendChange: (hidden) => this.update_({ hidden }) });
+    view.append(this.runsLine_(), this.toolbar_(), this.keysBox_, this.chart_.element);
     this.renderKeys_();
   }
 
+  load() {
+    return this.chart_.load();
+  }
+
   destroy() {
-    this.request_ += 1;
     this.chart_.destroy();
   }
 
@@ -163,9 +146,7 @@ class MetricPage {
     this.update_({});
     this.renderKeys_();
     this.title_.textContent = keys.join(', ');
-    this.chart_.setLabel(keys.join(', '));
-    this.chart_.resetZoom();
-    await this.load();
+    await this.chart_.setKeys(keys);
   }
 
   update_(changes) {
@@ -173,61 +154,5 @@ class MetricPage {
     const { xAxis, logY, smoothing } = this.state_;
     if (!('hidden' in changes)) this.chart_.setOptions({ xAxis, logY, smoothing });
     writeState(this.route_, this.state_);
-  }
-
-  // The whole history of every key, down-sampled to about one point per pixel of the plot's width.
-  async load() {
-    const request = ++this.request_;
-    this.status_.textContent = 'Fetching metric histories…';
-    try {
-      const missing = this.state_.keys.filter((key) => !this.overview_.has(key));
-      const fetched = await Promise.all(missing.map((key) =>
-        fetchSampledHistories(this.state_.runIds, key, this.chart_.plotWidth())));
-      if (request !== this.request_) return;
-      missing.forEach((key, index) => this.overview_.set(key, fetched[index]));
-      this.show_(this.overview_);
-    } catch (error) {
-      if (request === this.request_) this.status_.replaceChildren(errorBox(error));
-    }
-  }
-
-  // Refetches the visible steps at full resolution after a zoom or pan; back to the overview when zoomed out.
-  async showRange(stepRange) {
-    if (!stepRange) {
-      this.request_ += 1;
-      this.show_(this.overview_);
-      return;
-    }
-    const request = ++this.request_;
-    this.status_.textContent = `Fetching steps ${stepRange[0]}–${stepRange[1]}…`;
-    try {
-      const keys = this.state_.keys;
-      const details = await Promise.all(keys.map((key) =>
-        fetchSampledHistories(this.state_.runIds, key, this.chart_.plotWidth(), stepRange)));
-      if (request !== this.request_) return;
-      const merged = new Map(keys.map((key, index) => [key, new Map(this.state_.runIds.map((runId) => [runId,
-        mergeDetail(this.overview_.get(key)?.get(runId) || [], details[index].get(runId), stepRange)]))]));
-      this.show_(merged, stepRange);
-    } catch (error) {
-      if (request === this.request_) this.status_.replaceChildren(errorBox(error));
-    }
-  }
-
-  show_(histories, stepRange = null) {
-    const { keys } = this.state_;
-    const series = [];
-    for (const key of keys) {
-      for (const run of this.runs_) {
-        const label = keys.length > 1 && this.runs_.length > 1 ? `${runName(run)} · ${key}`
-          : keys.length > 1 ? key : runName(run);
-        series.push({ id: `${run.info.run_id}:${key}`, label, color: seriesColor(series.length),
-          startTime: run.info.start_time, points: histories.get(key)?.get(run.info.run_id) || [] });
-      }
-    }
-    this.chart_.setSeries(series);
-    const count = series.reduce((total, item) => total + item.points.length, 0);
-    const empty = series.filter((item) => !item.points.length).map((item) => item.label);
-    this.status_.textContent = `${count} points shown${stepRange ? ` (steps ${stepRange[0]}–${stepRange[1]} in detail)`
-      : ''}.${empty.length ? ` No values for: ${empty.join(', ')}.` : ''}`;
   }
 }
