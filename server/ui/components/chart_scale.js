@@ -123,6 +123,9 @@ export function valueAxis(values) {
     let min = Math.min(...numbers);
     let max = Math.max(...numbers);
     if (min === max) [min, max] = [min - (Math.abs(min) || 1) * 0.5, max + (Math.abs(max) || 1) * 0.5];
+    // A margin keeps the extreme marks off the plot's frame.
+    const margin = (max - min) * 0.05;
+    [min, max] = [min - margin, max + margin];
     const ticks = niceTicks(min, max, 5);
     const position = (value) => {
       const number = parseNumber(value);
@@ -131,7 +134,7 @@ export function valueAxis(values) {
     return { kind: 'numeric', position, ticks: ticks.map((value) => ({ text: formatTick(value), at: position(value) })) };
   }
   const categories = [...new Set(present.map(String))].sort();
-  const slot = (index) => (categories.length === 1 ? 0.5 : index / (categories.length - 1));
+  const slot = (index) => (index + 0.5) / categories.length;
   const position = (value) => {
     const index = categories.indexOf(String(value));
     return index < 0 ? null : slot(index);
