@@ -35,8 +35,8 @@ async function seed(api) {
 
 browserTest('compare', async ({ page, api, open, shot, expect }) => {
   const { runIds, experiments } = await seed(api);
-  const query = `runs=${encodeURIComponent(JSON.stringify(runIds))}&experiments=${encodeURIComponent(JSON.stringify(experiments))}`;
-  await open(`#/compare-runs?${query}`);
+  const json = (value) => encodeURIComponent(JSON.stringify(value));
+  await open(`#/compare-runs?runs=${json(runIds)}&experiments=${json(experiments)}`);
   await page.waitForFunction(() => document.querySelector('.chart-status')?.textContent.includes('points shown'));
 
   expect.contains(await page.locator('main h1').innerText(), 'Comparing 3 runs', 'the title');
@@ -66,7 +66,7 @@ browserTest('compare', async ({ page, api, open, shot, expect }) => {
   await page.selectOption('select[name="scatter-y"]', 'metric:accuracy');
   expect.equal(await page.locator('.scatter-plot circle.scatter-point').count(), 3, 'categorical x: a dot per run');
   await page.locator('.scatter-plot circle.scatter-point').first().hover();
-  expect.contains(await page.locator('.compare-scatter .plot-hover').innerText(), 'optimizer = ', 'hover names the run');
+  expect.contains(await page.locator('.compare-scatter .plot-hover').innerText(), 'optimizer = ', 'hover names a run');
 
   expect.equal(await page.locator('.parallel-coordinates polyline.pc-line').count(), 3, 'a polyline per run');
   expect.equal(await page.locator('.parallel-coordinates .pc-axis').count(), 5, 'an axis per param and metric');

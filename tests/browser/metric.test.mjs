@@ -15,8 +15,8 @@ async function seedBigHistory(api, runId, startTime) {
       next += BATCH;
       const metrics = [];
       for (let step = first; step < first + BATCH; step += 1) {
-        metrics.push({ key: 'loss', value: 0.05 + Math.exp(-step / 250000) * (1 + 0.15 * Math.sin(step / 20000)), step,
-          timestamp: startTime + step * 10 });
+        const value = 0.05 + Math.exp(-step / 250000) * (1 + 0.15 * Math.sin(step / 20000));
+        metrics.push({ key: 'loss', value, step, timestamp: startTime + step * 10 });
       }
       await api.logBatch(runId, { metrics });
     }
@@ -32,9 +32,9 @@ async function seed(api) {
   await seedBigHistory(api, big, startTime);
   const smallMetrics = [];
   for (let step = 0; step < 200; step += 1) {
-    smallMetrics.push({ key: 'loss', value: 1.2 * Math.exp(-step / 60), step: step * 5000, timestamp: startTime + step * 50000 });
-    smallMetrics.push({ key: 'accuracy', value: step === 7 ? 'NaN' : 1 - Math.exp(-step / 40), step: step * 5000,
-      timestamp: startTime + step * 50000 });
+    const at = { step: step * 5000, timestamp: startTime + step * 50000 };
+    smallMetrics.push({ key: 'loss', value: 1.2 * Math.exp(-step / 60), ...at });
+    smallMetrics.push({ key: 'accuracy', value: step === 7 ? 'NaN' : 1 - Math.exp(-step / 40), ...at });
   }
   await api.logBatch(small, { metrics: smallMetrics });
   await api.logBatch(big, { metrics: [{ key: 'accuracy', value: 0.9, step: 0, timestamp: startTime }] });
@@ -71,7 +71,8 @@ browserTest('metric', async ({ page, api, open, shot, expect }) => {
   const calls = recordIntervalCalls(page);
   const runs = encodeURIComponent(JSON.stringify([big, small]));
   const started = Date.now();
-  await open(`#/metric?runs=${runs}&metric=${encodeURIComponent('"loss"')}&experiments=${encodeURIComponent(JSON.stringify([experimentId]))}`);
+  const experiments = encodeURIComponent(JSON.stringify([experimentId]));
+  await open(`#/metric?runs=${runs}&metric=${encodeURIComponent('"loss"')}&experiments=${experiments}`);
   await waitForStatus(page, 'points shown');
   const elapsed = Date.now() - started;
   expect.ok(elapsed < 5000, `the 1,000,000-point chart renders within 5 s (took ${elapsed} ms)`);
@@ -107,7 +108,7 @@ browserTest('metric', async ({ page, api, open, shot, expect }) => {
   await page.locator('input[name="smoothing"]').fill('0.8');
   expect.equal(hashQuery(page).get('line_smoothness'), '0.8', 'the smoothing in the URL');
   await page.locator('.chart-legend-item').nth(1).click();
-  expect.equal(hashQuery(page).get('deselected_curves'), JSON.stringify([`${small}:loss`]), 'the hidden series in the URL');
+  expect.equal(hashQuery(page).get('deselected_curves'), JSON.stringify([`${small}:loss`]), 'hidden series in the URL');
   await page.locator('.chart-legend-item').nth(1).click();
   await shot('metric');
 
@@ -136,7 +137,8 @@ browserTest('metric', async ({ page, api, open, shot, expect }) => {
   expect.equal(await page.locator('.chart-legend-item').count(), 4, 'a series per run and key');
 
   // The newer URL form, with its key in the path.
-  await open(`#/metric/accuracy?runs=${encodeURIComponent(JSON.stringify([small]))}&plot_metric_keys=${encodeURIComponent('["accuracy"]')}`);
+  const smallOnly = encodeURIComponent(JSON.stringify([small]));
+  await open(`#/metric/accuracy?runs=${smallOnly}&plot_metric_keys=${encodeURIComponent('["accuracy"]')}`);
   await waitForStatus(page, 'points shown');
   expect.equal(await page.locator('.chart-legend-item').count(), 1, 'one series');
   expect.contains(await page.locator('main h1').innerText(), 'accuracy', 'the title of the newer URL form');

@@ -29,7 +29,8 @@ export async function fetchSampledHistories(runIds, metricKey, maxResults, stepR
     .map((batch) => get('metrics/get-history-bulk-interval', { ...params, run_ids: batch })));
   for (const answer of answers) {
     for (const metric of answer.metrics || []) {
-      histories.get(metric.run_id)?.push({ step: Number(metric.step), value: metric.value, timestamp: metric.timestamp });
+      const point = { step: Number(metric.step), value: metric.value, timestamp: metric.timestamp };
+      histories.get(metric.run_id)?.push(point);
     }
   }
   return histories;

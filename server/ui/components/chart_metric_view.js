@@ -98,7 +98,8 @@ export class MetricChartView {
     this.chart_.setSeries(series);
     const count = series.reduce((total, item) => total + item.points.length, 0);
     const empty = series.filter((item) => !item.points.length).map((item) => item.label);
-    this.status_.textContent = `${count} points shown${stepRange ? ` (steps ${stepRange[0]}–${stepRange[1]} in detail)`
-      : ''}.${empty.length ? ` No values for: ${empty.join(', ')}.` : ''}`;
+    const detail = stepRange ? ` (steps ${stepRange[0]}–${stepRange[1]} in detail)` : '';
+    const missing = empty.length ? ` No values for: ${empty.join(', ')}.` : '';
+    this.status_.textContent = `${count} points shown${detail}.${missing}`;
   }
 }

@@ -65,8 +65,9 @@ const pad = (value) => String(value).padStart(2, '0');
 export function formatWallTick(milliseconds, spanMilliseconds) {
   const date = new Date(milliseconds);
   const time = `${pad(date.getHours())}:${pad(date.getMinutes())}`;
-  if (spanMilliseconds > 3 * 86400000) return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-  if (spanMilliseconds > 86400000) return `${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${time}`;
+  const day = `${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  if (spanMilliseconds > 3 * 86400000) return `${date.getFullYear()}-${day}`;
+  if (spanMilliseconds > 86400000) return `${day} ${time}`;
   return spanMilliseconds < 120000 ? `${time}:${pad(date.getSeconds())}` : time;
 }
 
@@ -131,7 +132,8 @@ export function valueAxis(values) {
       const number = parseNumber(value);
       return number === null ? null : (number - min) / (max - min);
     };
-    return { kind: 'numeric', position, ticks: ticks.map((value) => ({ text: formatTick(value), at: position(value) })) };
+    return { kind: 'numeric', position,
+      ticks: ticks.map((value) => ({ text: formatTick(value), at: position(value) })) };
   }
   const categories = [...new Set(present.map(String))].sort();
   const slot = (index) => (index + 0.5) / categories.length;

@@ -3,7 +3,7 @@
 // range, shift-drag (or drag when zoomed) to pan, wheel to zoom, double-click to reset; hover shows the nearest point
 // of every series. A legend hides series; a visually hidden table gives screen readers the last value of each.
 //
-//   const chart = new LineChart({ label: 'loss', onViewChange: ({ stepRange }) => ..., onLegendChange: (hidden) => ... });
+//   const chart = new LineChart({ label: 'loss', onViewChange: ({ stepRange }) => ..., onLegendChange: (ids) => ... });
 //   container.append(chart.element);
 //   chart.setSeries([{ id, label, color, startTime, points: [{ step, value, timestamp }] }]);
 //   chart.setOptions({ xAxis: 'step' | 'wall' | 'relative', logY: false, smoothing: 0.6, hidden: ['id'] });
@@ -202,7 +202,10 @@ export class LineChart {
       }
     }
     if (low === Infinity) return this.options_.logY ? [0.1, 10] : [0, 1];
-    if (low === high) return this.options_.logY ? [low / 2, high * 2] : [low - Math.abs(low || 1) * 0.1, high + Math.abs(high || 1) * 0.1];
+    if (low === high) {
+      const pad = Math.abs(low || 1) * 0.1;
+      return this.options_.logY ? [low / 2, high * 2] : [low - pad, high + pad];
+    }
     if (this.options_.logY) return [low / 1.15, high * 1.15];
     const pad = (high - low) * 0.05;
     return [low - pad, high + pad];
@@ -255,7 +258,8 @@ export class LineChart {
     this.drawAxes_(context, frame);
     context.save();
     context.beginPath();
-    context.rect(frame.area.left, frame.area.top, frame.area.right - frame.area.left, frame.area.bottom - frame.area.top);
+    const { area } = frame;
+    context.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
     context.clip();
     for (const { series, raw, smoothed } of frame.drawn) {
       if (smoothed !== raw) this.drawLine_(context, frame, raw, series.color, 0.25);
@@ -546,8 +550,8 @@ export class LineChart {
   renderSummary_() {
     const rows = this.series_.map((series) => {
       const last = [...series.points].reverse().find((point) => finiteValue(point.value) !== null);
-      return h('tr', {}, h('th', { scope: 'row' }, series.label), h('td', {}, last ? formatValue(Number(last.value)) : '—'),
-        h('td', {}, last ? String(last.step) : ''));
+      return h('tr', {}, h('th', { scope: 'row' }, series.label),
+        h('td', {}, last ? formatValue(Number(last.value)) : '—'), h('td', {}, last ? String(last.step) : ''));
     });
     this.summary_.replaceChildren(h('caption', {}, `Last value of each series of ${this.label_}`),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Series'), h('th', { scope: 'col' }, 'Last value'),

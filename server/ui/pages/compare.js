@@ -133,7 +133,9 @@ class ComparePage {
   }
 
   showOnlyDifferences_(only) {
-    for (const row of this.table_.querySelectorAll('tr[data-differs]')) row.hidden = only && row.dataset.differs !== 'true';
+    for (const row of this.table_.querySelectorAll('tr[data-differs]')) {
+      row.hidden = only && row.dataset.differs !== 'true';
+    }
     for (const section of this.table_.querySelectorAll('tbody[data-section]')) {
       section.hidden = only && !section.querySelector('tr[data-differs="true"]');
     }
@@ -209,8 +211,8 @@ class ComparePage {
         ({ id: run.info.run_id, label: runName(run), color: this.colors_[index] })) })
         : h('p', { class: 'muted' }, 'Choose at least one param or metric.'));
     };
-    const boxes = this.dimensions_.map((item) => h('label', {}, h('input', { type: 'checkbox', checked: chosen.has(item.id),
-      name: 'parallel-axis', value: item.id,
+    const boxes = this.dimensions_.map((item) => h('label', {}, h('input', { type: 'checkbox', name: 'parallel-axis',
+      checked: chosen.has(item.id), value: item.id,
       onchange: (event) => {
         if (event.target.checked) chosen.add(item.id);
         else chosen.delete(item.id);

@@ -48,7 +48,8 @@ function runName(run) {
 }
 
 function runLink(run) {
-  return h('a', { href: `#/experiments/${encodeURIComponent(run.info.experiment_id)}/runs/${encodeURIComponent(run.info.run_id)}` },
+  const { experiment_id: experimentId, run_id: runId } = run.info;
+  return h('a', { href: `#/experiments/${encodeURIComponent(experimentId)}/runs/${encodeURIComponent(runId)}` },
     runName(run));
 }
 
@@ -131,8 +132,9 @@ class MetricPage {
   }
 
   renderKeys_() {
+    const removable = this.state_.keys.length > 1;
     const chips = this.state_.keys.map((key) => h('span', { class: 'tag chart-key' }, key,
-      this.state_.keys.length > 1 ? h('button', { type: 'button', class: 'chart-key-remove', 'aria-label': `Remove ${key}`,
+      removable ? h('button', { type: 'button', class: 'chart-key-remove', 'aria-label': `Remove ${key}`,
         onclick: () => this.setKeys_(this.state_.keys.filter((other) => other !== key)) }, '×') : null));
     const others = this.availableKeys_().filter((key) => !this.state_.keys.includes(key));
     const add = others.length ? h('select', { 'aria-label': 'Add a metric', name: 'add-metric',
