@@ -128,6 +128,15 @@ browserTest('metric', async ({ page, api, open, shot, expect }) => {
   const end = Number(zoom.params.get('end_step'));
   expect.ok(start > 0 && end > start && end - start < BIG_POINTS / 4, `the visible steps (${start}..${end})`);
   expect.ok(zoom.counts[big] <= Number(zoom.params.get('max_results')), 'the detail is bounded by max_results too');
+  await shot('metric-zoomed');
+  await page.locator('canvas.chart-canvas').dblclick({ position: { x: box.width / 2, y: box.height / 2 } });
+  await waitForStatus(page, 'points shown.');
+
+  const beforeWheel = calls.length;
+  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.5);
+  await page.mouse.wheel(0, -400);
+  await waitForStatus(page, 'in detail');
+  expect.ok(calls.slice(beforeWheel).some((call) => call.params.has('end_step')), 'a wheel zoom refetches the range');
   await page.locator('canvas.chart-canvas').dblclick({ position: { x: box.width / 2, y: box.height / 2 } });
   await waitForStatus(page, 'points shown.');
 

@@ -6,9 +6,14 @@
 //   container.append(view.element); await view.load();
 
 import { errorBox, h } from '../lib/dom.js';
-import { fetchSampledHistories, mergeDetail } from './chart_metric_data.js';
+import { clampMaxResults, fetchSampledHistories, mergeDetail } from './chart_metric_data.js';
 import { seriesColor } from './chart_scale.js';
 import { LineChart } from './line_chart.js';
+
+// Fewer distinct steps than asked for means the server had no more: the whole history is there.
+function isComplete(histories, maxResults) {
+  return [...histories.values()].every((points) => new Set(points.map((point) => point.step)).size < maxResults);
+}
 
 function runName(run) {
   return run.info.run_name || run.info.run_id;
@@ -20,6 +25,7 @@ export class MetricChartView {
     this.runIds_ = runs.map((run) => run.info.run_id);
     this.keys_ = keys;
     this.overview_ = new Map(); // metric key -> Map(run id -> sampled points over the whole history)
+    this.complete_ = new Set(); // metric keys whose overview holds every point: zooming needs no refetch
     this.request_ = 0;
     this.status_ = h('p', { class: 'chart-status muted', role: 'status' });
     this.chart_ = new LineChart({ label: keys.join(', '), onViewChange: ({ stepRange }) => this.showRange_(stepRange),
@@ -54,9 +60,12 @@ export class MetricChartView {
     this.status_.textContent = 'Fetching metric histories…';
     try {
       const missing = this.keys_.filter((key) => !this.overview_.has(key));
-      const fetched = await Promise.all(missing.map((key) =>
-        fetchSampledHistories(this.runIds_, key, this.chart_.plotWidth())));
-      missing.forEach((key, index) => this.overview_.set(key, fetched[index]));
+      const maxResults = clampMaxResults(this.chart_.plotWidth());
+      const fetched = await Promise.all(missing.map((key) => fetchSampledHistories(this.runIds_, key, maxResults)));
+      missing.forEach((key, index) => {
+        this.overview_.set(key, fetched[index]);
+        if (isComplete(fetched[index], maxResults)) this.complete_.add(key);
+      });
       if (request === this.request_) this.show_(this.overview_);
     } catch (error) {
       if (request === this.request_) this.status_.replaceChildren(errorBox(error));
@@ -66,18 +75,19 @@ export class MetricChartView {
   // Refetches the visible steps at full resolution; back to the overview when zoomed out.
   async showRange_(stepRange) {
     const request = ++this.request_;
-    if (!stepRange) {
+    if (!stepRange || this.keys_.every((key) => this.complete_.has(key))) {
       this.show_(this.overview_);
       return;
     }
     this.status_.textContent = `Fetching steps ${stepRange[0]}–${stepRange[1]}…`;
     try {
-      const keys = this.keys_;
+      const keys = this.keys_.filter((key) => !this.complete_.has(key));
       const details = await Promise.all(keys.map((key) =>
         fetchSampledHistories(this.runIds_, key, this.chart_.plotWidth(), stepRange)));
       if (request !== this.request_) return;
-      const merged = new Map(keys.map((key, index) => [key, new Map(this.runIds_.map((runId) => [runId,
-        mergeDetail(this.overview_.get(key)?.get(runId) || [], details[index].get(runId), stepRange)]))]));
+      const merged = new Map(this.overview_);
+      keys.forEach((key, index) => merged.set(key, new Map(this.runIds_.map((runId) => [runId,
+        mergeDetail(this.overview_.get(key)?.get(runId) || [], details[index].get(runId), stepRange)]))));
       this.show_(merged, stepRange);
     } catch (error) {
       if (request === this.request_) this.status_.replaceChildren(errorBox(error));
