@@ -32,7 +32,7 @@ TEST_P(BrowserUiTest, PageBehavesInChromium) {
   EXPECT_EQ(result.exit_code, 0) << result.output;
 }
 
-INSTANTIATE_TEST_SUITE_P(Pages, BrowserUiTest, ::testing::Values("shell"),
+INSTANTIATE_TEST_SUITE_P(Pages, BrowserUiTest, ::testing::Values("shell", "experiments", "runs_table"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

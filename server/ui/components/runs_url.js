@@ -3,13 +3,11 @@
 
 // Writes `#<path>?<values>`; empty, undefined and default values are left out.
 export function replaceQuery(path, values) {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(values)) {
-    if (value === undefined || value === null || value === '') continue;
-    search.set(key, String(value));
-  }
-  const text = search.toString();
-  history.replaceState(null, '', `#${path}${text ? `?${text}` : ''}`);
+  // encodeURIComponent rather than URLSearchParams: spaces become %20, not "+", which every reader decodes alike.
+  const parts = Object.entries(values)
+    .filter(([, value]) => value !== undefined && value !== null && value !== '')
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+  history.replaceState(null, '', `#${path}${parts.length ? `?${parts.join('&')}` : ''}`);
 }
 
 // The official UI's lifecycle filter values and the view types of the search APIs.
