@@ -2,7 +2,10 @@
 // server's error inline), rename, delete and restore, each checked through the REST API.
 import { browserTest } from './harness.mjs';
 
-const rowNames = (page) => page.locator('.experiments-table tbody tr[data-experiment-id] td:nth-child(2) a').allInnerTexts();
+const ROWS = '.experiments-table tbody tr[data-experiment-id]';
+const rowNames = (page) => page.locator(`${ROWS} td:nth-child(2) a`).allInnerTexts();
+const waitForRows = (page, count) => page.waitForFunction(
+  ([selector, expected]) => document.querySelectorAll(selector).length === expected, [ROWS, count]);
 
 browserTest('experiments', async ({ page, api, open, shot, expect }) => {
   const ids = {};
@@ -12,7 +15,7 @@ browserTest('experiments', async ({ page, api, open, shot, expect }) => {
 
   await open('#/experiments');
   // The first load can finish before the page module has run; rows are what the page is done with.
-  await page.locator('.experiments-table tbody tr[data-experiment-id]').first().waitFor();
+  await page.locator(ROWS).first().waitFor();
   const names = await rowNames(page);
   for (const name of Object.keys(ids)) expect.ok(names.includes(name), `the list shows ${name}`);
   const row = page.locator(`tr[data-experiment-id="${ids['Text summarizer']}"]`);
@@ -24,10 +27,10 @@ browserTest('experiments', async ({ page, api, open, shot, expect }) => {
   // Name search: case-insensitive, kept in the URL, restored from it.
   await page.getByLabel('Search experiments by name').fill('image');
   await page.waitForFunction(() => window.location.hash.includes('search=image'));
-  await page.waitForFunction(() => document.querySelectorAll('.experiments-table tbody tr[data-experiment-id]').length === 2);
+  await waitForRows(page, 2);
   expect.equal((await rowNames(page)).sort().join(','), 'Image classifier,Image segmenter', 'the search result');
   await page.reload();
-  await page.waitForFunction(() => document.querySelectorAll('.experiments-table tbody tr[data-experiment-id]').length === 2);
+  await waitForRows(page, 2);
   expect.equal(await page.getByLabel('Search experiments by name').inputValue(), 'image', 'the search from the URL');
   await page.getByLabel('Search experiments by name').fill('');
   await page.getByLabel('Search experiments by name').press('Enter');
@@ -79,16 +82,17 @@ browserTest('experiments', async ({ page, api, open, shot, expect }) => {
   await page.locator(`tr[data-experiment-id="${created.experiment_id}"]`).waitFor();
 
   // Paging: 30 more experiments make two pages of 25.
-  await Promise.all(Array.from({ length: 30 }, (_, index) => api.createExperiment(`Paging ${String(index).padStart(2, '0')}`)));
+  const pagingNames = Array.from({ length: 30 }, (_, index) => `Paging ${String(index).padStart(2, '0')}`);
+  await Promise.all(pagingNames.map((name) => api.createExperiment(name)));
   await open('#/experiments?search=paging');
-  await page.waitForFunction(() => document.querySelectorAll('.experiments-table tbody tr[data-experiment-id]').length === 25);
+  await waitForRows(page, 25);
   const first = await rowNames(page);
   await page.getByRole('button', { name: 'Next ›' }).click();
-  await page.waitForFunction(() => document.querySelectorAll('.experiments-table tbody tr[data-experiment-id]').length === 5);
+  await waitForRows(page, 5);
   const second = await rowNames(page);
   expect.equal(new Set([...first, ...second]).size, 30, 'two pages hold every experiment once');
   expect.ok(await page.getByRole('button', { name: 'Next ›' }).isDisabled(), 'no page after the last');
   await page.getByRole('button', { name: '‹ Previous' }).click();
-  await page.waitForFunction(() => document.querySelectorAll('.experiments-table tbody tr[data-experiment-id]').length === 25);
+  await waitForRows(page, 25);
   expect.equal((await rowNames(page)).join(','), first.join(','), 'the first page again');
 }, { allowedFailures: [{ url: 'experiments/create', status: 400 }] });

@@ -9,6 +9,7 @@ const BASE_TIME = Date.UTC(2026, 0, 5, 9, 0, 0);
 const rowCount = (page) => page.locator(ROWS).count();
 const waitForRows = (page, count) => page.waitForFunction(
   ([selector, expected]) => document.querySelectorAll(selector).length === expected, [ROWS, count]);
+const currentHash = (page) => page.evaluate(() => decodeURIComponent(window.location.hash));
 const runNames = (page) => page.locator(`${ROWS} td.run-name a`).allInnerTexts();
 
 // The values of a data column, read by its header text.
@@ -76,7 +77,8 @@ async function checksRowsAndHeader(page, expect, { experimentId }) {
   }
   const href = await row.locator('td.run-name a').getAttribute('href');
   expect.ok(href.startsWith(`#/experiments/${experimentId}/runs/`), 'the run link');
-  expect.equal(await page.locator(`${ROWS}:has(a:text-is("run-12")) .run-status`).innerText(), 'FAILED', 'a failed run');
+  const failed = page.locator(`${ROWS}:has(a:text-is("run-12")) .run-status`);
+  expect.equal(await failed.innerText(), 'FAILED', 'a failed run');
   expect.ok((await page.locator('.runs-table thead th').allInnerTexts()).some((text) => text.includes('loss')),
     'the metric column');
 }
@@ -87,8 +89,7 @@ async function checksFilter(page, expect) {
   await box.press('Enter');
   await waitForRows(page, 2);
   expect.equal((await runNames(page)).sort().join(','), 'run-26,run-28', 'the filtered runs');
-  expect.contains(decodeURIComponent(await page.evaluate(() => window.location.hash)), 'searchFilter=metrics.loss < 0.5',
-    'the filter in the URL');
+  expect.contains(await currentHash(page), 'searchFilter=metrics.loss < 0.5', 'the filter in the URL');
   await box.fill('metrics.loss <');
   await box.press('Enter');
   await page.locator('.runs-error .error-box').waitFor();
@@ -107,7 +108,7 @@ async function checksSort(page, expect) {
   expect.equal(values.slice(0, 3).join(','), '0.1,0.2,0.3', 'loss ascending');
   expect.ok(values.every((value, index) => index === 0 || value >= values[index - 1] || Number.isNaN(value)),
     'ascending order on the page');
-  expect.contains(await page.evaluate(() => decodeURIComponent(window.location.hash)), 'orderByAsc=true', 'the order in the URL');
+  expect.contains(await currentHash(page), 'orderByAsc=true', 'the order in the URL');
   await page.locator('th button', { hasText: /^loss/ }).click();
   await page.waitForFunction(() => document.querySelector('th[data-order-key="metrics.`loss`"]')
     ?.getAttribute('aria-sort') === 'descending');
@@ -135,7 +136,8 @@ async function checksPaging(page, expect) {
 }
 
 async function checksNesting(page, expect, { parent, children }) {
-  const order = await page.locator(ROWS).evaluateAll((rows) => rows.map((row) => [row.dataset.runId, row.dataset.depth]));
+  const order = await page.locator(ROWS)
+    .evaluateAll((rows) => rows.map((row) => [row.dataset.runId, row.dataset.depth]));
   const at = order.findIndex(([id]) => id === parent);
   expect.ok(at >= 0, 'the parent on the first page');
   expect.equal(order[at][1], '0', 'the parent at the top level');

@@ -7,8 +7,8 @@ export function confirmDialog({ title, message, confirmLabel = 'Confirm' }) {
   return new Promise((resolve) => {
     const titleId = `confirm-title-${Date.now()}`;
     const cancel = h('button', { type: 'button', onclick: () => dialog.close('cancel') }, 'Cancel');
-    const confirm = h('button', { type: 'button', class: 'primary danger-fill', onclick: () => dialog.close('confirm') },
-      confirmLabel);
+    const confirm = h('button',
+      { type: 'button', class: 'primary danger-fill', onclick: () => dialog.close('confirm') }, confirmLabel);
     const dialog = h('dialog', { class: 'confirm-dialog', 'aria-labelledby': titleId },
       h('h2', { id: titleId }, title),
       h('p', {}, message),

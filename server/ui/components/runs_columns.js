@@ -43,7 +43,8 @@ const quoted = (key) => `\`${key}\``;
 
 export const ATTRIBUTE_COLUMNS = [
   { id: 'name', title: 'Run Name', orderKey: 'attributes.run_name', text: runName },
-  { id: 'created', title: 'Created', orderKey: 'attributes.start_time', text: (run) => formatTime(run.info.start_time) },
+  { id: 'created', title: 'Created', orderKey: 'attributes.start_time',
+    text: (run) => formatTime(run.info.start_time) },
   { id: 'duration', title: 'Duration', orderKey: null, text: duration },
   { id: 'status', title: 'Status', orderKey: 'attributes.status', text: (run) => run.info.status },
   { id: 'user', title: 'User', orderKey: 'attributes.user_id', text: (run) => run.info.user_id || '' },
@@ -77,7 +78,8 @@ export class SeenKeys {
       (run.data?.metrics || []).forEach((item) => this.keys.metric.add(item.key));
       (run.data?.params || []).forEach((item) => this.keys.param.add(item.key));
       // The system tags (mlflow.*) are shown by the fixed columns or not meant as columns.
-      (run.data?.tags || []).filter((item) => !item.key.startsWith('mlflow.')).forEach((item) => this.keys.tag.add(item.key));
+      (run.data?.tags || []).filter((item) => !item.key.startsWith('mlflow.'))
+        .forEach((item) => this.keys.tag.add(item.key));
     }
   }
 

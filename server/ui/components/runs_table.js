@@ -34,8 +34,8 @@ function nameCell(row, experimentId, collapsed, onToggle) {
       'aria-label': `${isCollapsed ? 'Show' : 'Hide'} ${childCount} child run${childCount === 1 ? '' : 's'} of ${name}`,
       onclick: () => onToggle(id) }, isCollapsed ? '▸' : '▾')
     : h('span', { class: 'nest-spacer', 'aria-hidden': 'true' });
-  const link = h('a', { href: hashLink(`/experiments/${encodeURIComponent(experimentId)}/runs/${encodeURIComponent(id)}`) },
-    name);
+  const href = hashLink(`/experiments/${encodeURIComponent(experimentId)}/runs/${encodeURIComponent(id)}`);
+  const link = h('a', { href }, name);
   return h('td', { class: 'run-name', style: { paddingLeft: `${8 + depth * INDENT_PX}px` } }, toggle, link,
     childCount > 0 && isCollapsed ? h('span', { class: 'muted child-count' }, ` (${childCount})`) : null);
 }
@@ -73,7 +73,8 @@ export function runsTable(state, on) {
       if (column.id === 'status') return statusCell(run);
       return dataCell(column, run);
     });
-    return h('tr', { dataset: { runId: id, depth: row.depth }, class: run.info.lifecycle_stage === 'deleted' ? 'deleted' : undefined },
+    const deleted = run.info.lifecycle_stage === 'deleted';
+    return h('tr', { dataset: { runId: id, depth: row.depth }, class: deleted ? 'deleted' : undefined },
       h('td', { class: 'select-cell' }, h('input', { type: 'checkbox', checked: selection.has(id),
         'aria-label': `Select run ${runName(run)}`, onchange: (event) => on.select([id], event.target.checked) })),
       cells, columns.map((column) => dataCell(column, run)));

@@ -55,7 +55,8 @@ class ExperimentRunsPage {
     filterBox,
     h('button', { type: 'submit' }, 'Search'),
     h('button', { type: 'button', onclick: () => { filterBox.value = ''; this.filterChosen(''); } }, 'Clear'));
-    const lifecycle = h('select', { 'aria-label': 'Runs to show', onchange: () => this.lifecycleChosen(lifecycle.value) },
+    const lifecycle = h('select', { 'aria-label': 'Runs to show',
+      onchange: () => this.lifecycleChosen(lifecycle.value) },
       LIFECYCLE_VIEWS.map((view) => h('option', { value: view.value, selected: view === this.lifecycle }, view.label)));
     this.chooserSlot = h('span', { class: 'chooser-slot' });
     this.compareButton = h('button', { type: 'button', class: 'primary', onclick: () => this.compare() }, 'Compare');

@@ -37,7 +37,8 @@ class ExperimentsPage {
       placeholder: 'Search experiments by name', oninput: () => this.searchTyped(searchBox.value),
       onkeydown: (event) => { if (event.key === 'Enter') this.searchTyped(searchBox.value, 0); },
     });
-    const lifecycle = h('select', { 'aria-label': 'Experiments to show', onchange: () => this.lifecycleChosen(lifecycle.value) },
+    const lifecycle = h('select', { 'aria-label': 'Experiments to show',
+      onchange: () => this.lifecycleChosen(lifecycle.value) },
       LIFECYCLE_VIEWS.map((view) => h('option', { value: view.value, selected: view === this.lifecycle }, view.label)));
     this.createPanel = h('div', { class: 'create-slot' });
     this.status = h('div', { class: 'status-line', role: 'status' });
