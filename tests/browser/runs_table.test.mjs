@@ -152,6 +152,14 @@ async function checksNesting(page, expect, { parent, children }) {
     'collapsed');
   await page.locator(`tr[data-run-id="${parent}"] .nest-toggle`).click();
   await waitForRows(page, 25);
+  // Children whose parent is not on the page are ordinary rows.
+  await page.getByLabel('Search runs').fill(`tags.\`mlflow.parentRunId\` = '${parent}'`);
+  await page.getByLabel('Search runs').press('Enter');
+  await waitForRows(page, 2);
+  const depths = await page.locator(ROWS).evaluateAll((rows) => rows.map((row) => row.dataset.depth));
+  expect.equal(depths.join(','), '0,0', 'children without their parent on the page');
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await waitForRows(page, 25);
 }
 
 async function checksColumnChooser(page, expect) {
