@@ -5,7 +5,7 @@ import { formatDuration, formatNumber, formatTime, h } from '../lib/dom.js';
 
 const MAX_DEFAULT_METRICS = 8;
 const MAX_DEFAULT_PARAMS = 8;
-export const PARENT_TAG = 'mlflow.parentRunId';
+const PARENT_TAG = 'mlflow.parentRunId';
 const SOURCE_TAG = 'mlflow.source.name';
 
 function tagValue(run, key) {

@@ -143,6 +143,7 @@ class ExperimentRunsPage {
     this.seen.add(this.runs);
     if (!this.chosen && this.runs.length > 0) this.chosen = new Set(defaultColumnIds(this.runs));
     this.draw();
+    this.tableBox.scrollTop = 0;
   }
 
   draw() {
@@ -155,7 +156,10 @@ class ExperimentRunsPage {
       select: (ids, checked) => this.select(ids, checked),
       toggle: (runId) => this.toggle(runId),
     });
+    // Redrawing must not jump the table's scroll box back to its corner (a checkbox click, a column choice).
+    const { scrollLeft, scrollTop } = this.tableBox;
     clear(this.tableBox).append(table);
+    Object.assign(this.tableBox, { scrollLeft, scrollTop });
     this.drawChooser();
     this.pagerView.update(this.pager, this.runs.length);
     this.drawSelection();
