@@ -32,7 +32,8 @@ TEST_P(BrowserUiTest, PageBehavesInChromium) {
   EXPECT_EQ(result.exit_code, 0) << result.output;
 }
 
-INSTANTIATE_TEST_SUITE_P(Pages, BrowserUiTest, ::testing::Values("shell", "run", "registry", "metric", "compare"),
+INSTANTIATE_TEST_SUITE_P(Pages, BrowserUiTest,
+                         ::testing::Values("shell", "experiments", "runs_table", "run", "registry", "metric", "compare"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace
