@@ -58,12 +58,17 @@ class App {
     this.view = view;
     this.cleanup = null;
     this.generation = 0;
-    this.renderedPath = null;
   }
 
   async render() {
-    const { path, query } = parseHash(window.location.hash);
     const generation = ++this.generation;
+    await this.renderRoute(generation);
+    // How many routes have finished rendering: lets tests (and tools) wait for a page rather than guess.
+    if (generation === this.generation) document.documentElement.dataset.rendered = String(generation);
+  }
+
+  async renderRoute(generation) {
+    const { path, query } = parseHash(window.location.hash);
     if (this.cleanup) {
       try { this.cleanup(); } catch (error) { console.warn(error); }
       this.cleanup = null;

@@ -123,12 +123,23 @@ export async function browserTest(name, body, { allowedFailures = [] } = {}) {
       }
     });
     // Opens a hash route of the UI and waits until the page has rendered (no loading box left).
+    // The app counts finished renders in <html data-rendered>; waiting for the count to move past the one before
+    // the navigation waits for this route's page, not for a previous one.
     const open = async (hash = '#/') => {
       const target = `${baseUrl}/${hash}`;
-      if (page.url().startsWith(`${baseUrl}/`) && page.url() !== 'about:blank') {
-        await page.evaluate((h) => { window.location.hash = h; }, hash);
+      if (page.url().startsWith(`${baseUrl}/`)) {
+        const before = await page.evaluate(() => Number(document.documentElement.dataset.rendered || 0));
+        const changed = await page.evaluate((h) => {
+          const previous = window.location.hash;
+          window.location.hash = h;
+          return window.location.hash !== previous;
+        }, hash);
+        if (changed) {
+          await page.waitForFunction((count) => Number(document.documentElement.dataset.rendered || 0) > count, before);
+        }
       } else {
         await page.goto(target);
+        await page.waitForFunction(() => Number(document.documentElement.dataset.rendered || 0) > 0);
       }
       await page.waitForFunction(() => !document.querySelector('main .loading'));
     };
