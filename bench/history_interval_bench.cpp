@@ -55,11 +55,11 @@ Options parse_options(int argc, char** argv) {
     } else if (auto v = value_of("--baseline-binary")) {
       options.baseline_binary = *v;
     } else {
-      throw std::invalid_argument(
-          "usage: history_interval_bench [--points=N] [--queries=N] [--baseline-binary=PATH]");
+      throw std::invalid_argument("usage: history_interval_bench [--points=N] [--queries=N] [--baseline-binary=PATH]");
     }
   }
-  if (options.points < 1000 || options.queries < 1) throw std::invalid_argument("need --points >= 1000, --queries >= 1");
+  if (options.points < 1000 || options.queries < 1)
+    throw std::invalid_argument("need --points >= 1000, --queries >= 1");
   return options;
 }
 
@@ -146,8 +146,8 @@ std::vector<Timing> measure(const std::string& binary, const Options& options) {
   RestClient client(server.port());
   const std::string experiment_id = mlflowcpp::bench::create_experiment(client, "history-interval");
   const std::string run_id = mlflowcpp::bench::create_run(client, experiment_id, "long-history");
-  mlflowcpp::bench::progress(fmt::format("{}: writing {} points", binary.empty() ? "this build" : binary,
-                                         options.points));
+  mlflowcpp::bench::progress(
+      fmt::format("{}: writing {} points", binary.empty() ? "this build" : binary, options.points));
   insert_history(server.db_path().string(), run_id, options.points);
   std::vector<Timing> timings;
   for (const Question& question : questions(options.points)) {
@@ -157,8 +157,8 @@ std::vector<Timing> measure(const std::string& binary, const Options& options) {
 }
 
 void print_table(const Options& options, const std::vector<Timing>& current, const std::vector<Timing>& baseline) {
-  std::cout << fmt::format("metrics/get-history-bulk-interval, one run, {} points, p50 of {} calls\n\n",
-                           options.points, options.queries);
+  std::cout << fmt::format("metrics/get-history-bulk-interval, one run, {} points, p50 of {} calls\n\n", options.points,
+                           options.queries);
   const auto names = questions(options.points);
   if (baseline.empty()) {
     std::cout << "| question | p50 ms | max ms |\n|---|---|---|\n";

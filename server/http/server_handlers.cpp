@@ -37,9 +37,7 @@ void ServerHandlers::register_routes(Router& router) {
   add(PathMatch::kExact, prefix + "/", index);
   if (!prefix.empty()) add(PathMatch::kExact, prefix, index);
   add(PathMatch::kPrefix, prefix + "/static-files/",
-      [this](Request& request, Reply& reply) {
-    ui_files_->serve_file(request.route_remainder(), request, reply);
-  });
+      [this](Request& request, Reply& reply) { ui_files_->serve_file(request.route_remainder(), request, reply); });
 }
 
 }  // namespace mlflowcpp::server::http

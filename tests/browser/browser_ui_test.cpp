@@ -31,8 +31,7 @@ std::string chromium_path() {
 std::string node_path() { return boost::process::search_path("node").string(); }
 
 // Runs tests/browser/<name>.test.mjs against `server`; `environment` adds to what the harness reads.
-void run_browser_script(const std::string& name, const ServerProcess& server,
-                        EnvironmentOverrides environment = {}) {
+void run_browser_script(const std::string& name, const ServerProcess& server, EnvironmentOverrides environment = {}) {
   ASSERT_TRUE(std::filesystem::exists(chromium_path()))
       << "Chromium is missing at " << chromium_path()
       << ": install it with scripts/install-deps.sh --test (Debian package chromium) or set MLFLOWCPP_CHROMIUM.";
@@ -41,8 +40,8 @@ void run_browser_script(const std::string& name, const ServerProcess& server,
   environment["MLFLOWCPP_UI_URL"] = server.base_url();
   environment["MLFLOWCPP_SCREENSHOT_DIR"] = (kScreenshotsDir / name).string();
   environment["MLFLOWCPP_CHROMIUM"] = chromium_path();
-  const auto result = run_command(node, {(kScriptsDir / (name + ".test.mjs")).string()},
-                                  environment, std::chrono::minutes(3));
+  const auto result =
+      run_command(node, {(kScriptsDir / (name + ".test.mjs")).string()}, environment, std::chrono::minutes(3));
   EXPECT_FALSE(result.timed_out) << result.output;
   EXPECT_EQ(result.exit_code, 0) << result.output;
 }
