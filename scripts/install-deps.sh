@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages mlflowcpp needs to build, run and test.
 # Only what is missing is installed; run as root (or with sudo).
-#   --test  also what the tests need: PostgreSQL, Node.js + npm and the S3
-#           emulator s3rver (npm package @20minutes/s3rver), started by the S3 tests.
+#   --test  also what the tests need: PostgreSQL, Node.js + npm, the S3 emulator
+#           s3rver (npm package @20minutes/s3rver), started by the S3 tests, and
+#           for the browser tests of the web UI Chromium, a font and the npm
+#           package playwright-core (driving Chromium without downloading browsers).
 set -euo pipefail
 
 readonly S3RVER_PACKAGE="@20minutes/s3rver"
 readonly S3RVER_VERSION="4.0.4"
+readonly PLAYWRIGHT_PACKAGE="playwright-core"
+readonly PLAYWRIGHT_VERSION="1.65.2"
 
 with_tests=false
 if [[ "${1:-}" == "--test" ]]; then with_tests=true; fi
@@ -19,6 +23,8 @@ packages=(
 )
 if $with_tests; then
   packages+=(postgresql nodejs npm openssl)  # openssl: throwaway certificates for the TLS tests
+  # chromium: the browser tests; without recommends it brings no font, and screenshots would show boxes.
+  packages+=(chromium fonts-dejavu-core)
 fi
 
 as_root=()
@@ -50,14 +56,22 @@ if ! $with_tests; then
   exit 0
 fi
 
-# s3rver: an S3 emulator that checks SigV4 signatures.
 npm_root=$(npm root -g)
+# Installs npm package $1 at version $2 globally unless exactly that version is there.
+install_npm_package() {
+  local installed
+  installed=$(node -p "require('$npm_root/$1/package.json').version" 2>/dev/null || true)
+  if [[ "$installed" != "$2" ]]; then
+    echo "Installing npm package $1@$2"
+    "${as_root[@]}" npm install -g --no-fund --no-audit "$1@$2"
+  fi
+}
+
+# s3rver: an S3 emulator that checks SigV4 signatures.
 s3rver_dir="$npm_root/$S3RVER_PACKAGE"
-installed_version=$(node -p "require('$s3rver_dir/package.json').version" 2>/dev/null || true)
-if [[ "$installed_version" != "$S3RVER_VERSION" ]]; then
-  echo "Installing npm package $S3RVER_PACKAGE@$S3RVER_VERSION"
-  "${as_root[@]}" npm install -g --no-fund --no-audit "$S3RVER_PACKAGE@$S3RVER_VERSION"
-fi
+install_npm_package "$S3RVER_PACKAGE" "$S3RVER_VERSION"
+# playwright-core drives Debian's chromium; it downloads no browser of its own.
+install_npm_package "$PLAYWRIGHT_PACKAGE" "$PLAYWRIGHT_VERSION"
 # The published 4.0.4 package lacks the bin/ script its package.json names, so
 # npm links no `s3rver` command; this launcher starts the package's CLI instead.
 # Node on OpenSSL 3 needs the legacy provider for s3rver's DES-encrypted

@@ -15,7 +15,7 @@ TrackingApp::TrackingApp(const TrackingAppOptions& options, const ArtifactRoots&
       tracking_service_(*stores_.tracking, artifacts_),
       registry_service_(*stores_.registry, artifact_roots),
       logged_model_service_(*stores_.logged_models),
-      server_handlers_(options.static_dir),
+      server_handlers_(options.ui_files),
       tracking_handlers_(tracking_service_),
       registry_handlers_(registry_service_),
       artifact_handlers_(tracking_service_, &registry_service_),

@@ -25,6 +25,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -36,8 +37,8 @@ struct TrackingAppOptions {
   BackendStoreOptions stores;
   // Where mlflow-artifacts: URIs live (a path or a URI).
   std::string artifacts_destination;
-  // The UI's files ("" = none).
-  std::string static_dir;
+  // Where the web UI comes from (null = no UI).
+  std::shared_ptr<const http::UiFiles> ui_files;
   http::ServingOptions serving;
   // Bodies read into memory: the cap of routes that take the default (the HTTP server's default).
   std::size_t max_body_bytes = 64 * 1024 * 1024;

@@ -10,6 +10,8 @@
 #include "server/cli/db_command.hpp"
 #include "server/cli/server_options.hpp"
 #include "server/cli/sync_command.hpp"
+#include "server/http/built_in_ui.hpp"
+#include "server/http/directory_ui_files.hpp"
 #include "server/http/http_server.hpp"
 #include "server/http/tls_context.hpp"
 #include "server/store/postgres_uri.hpp"
@@ -130,7 +132,12 @@ int run_server(const std::vector<std::string>& arguments) {
     app_options.stores.db_pool_size = options.db_pool_size;
     app_options.stores.db_max_overflow = options.db_max_overflow;
     app_options.artifacts_destination = options.artifacts_destination;
-    app_options.static_dir = options.static_dir;
+    // A UI build given with --static-dir wins over the one built in.
+    if (options.static_dir.empty()) {
+      app_options.ui_files = std::make_shared<server::http::EmbeddedUiFiles>(server::http::built_in_ui_files());
+    } else {
+      app_options.ui_files = std::make_shared<server::http::DirectoryUiFiles>(options.static_dir);
+    }
     app_options.serving.static_prefix = options.static_prefix;
     app_options.serving.artifacts_only = options.artifacts_only;
     app_options.serving.serve_artifacts = options.serve_artifacts;

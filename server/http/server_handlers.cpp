@@ -1,5 +1,6 @@
 #include "server/http/server_handlers.hpp"
 
+#include "server/http/directory_ui_files.hpp"
 #include "server/http/reply.hpp"
 #include "server/http/request.hpp"
 #include "server/http/router.hpp"
@@ -7,6 +8,12 @@
 #include <mlflowcpp/version.hpp>
 
 namespace mlflowcpp::server::http {
+
+ServerHandlers::ServerHandlers(std::shared_ptr<const UiFiles> ui_files)
+    : ui_files_(ui_files ? std::move(ui_files) : std::make_shared<DirectoryUiFiles>("")) {}
+
+ServerHandlers::ServerHandlers(std::string static_dir)
+    : ui_files_(std::make_shared<DirectoryUiFiles>(std::move(static_dir))) {}
 
 void ServerHandlers::register_routes(Router& router) {
   const std::string& prefix = router.static_prefix();
@@ -26,11 +33,11 @@ void ServerHandlers::register_routes(Router& router) {
   // the 2.9 UI keep the answer they always had.
   add(PathMatch::kExact, prefix + "/version",
       [](Request&, Reply& reply) { reply.text(200, kMlflowProtocolVersion); });
-  const auto index = [this](Request&, Reply& reply) { static_files_.serve_index(reply); };
+  const auto index = [this](Request& request, Reply& reply) { ui_files_->serve_index(request, reply); };
   add(PathMatch::kExact, prefix + "/", index);
   if (!prefix.empty()) add(PathMatch::kExact, prefix, index);
   add(PathMatch::kPrefix, prefix + "/static-files/",
-      [this](Request& request, Reply& reply) { static_files_.serve_file(request.route_remainder(), reply); });
+      [this](Request& request, Reply& reply) { ui_files_->serve_file(request.route_remainder(), request, reply); });
 }
 
 }  // namespace mlflowcpp::server::http

@@ -2,24 +2,27 @@
 
 // The server's own endpoints, all under the static prefix: /health, /version
 // (the MLflow version whose protocol the server speaks), and the web UI: its
-// index at the prefix's root and its build files under /static-files/.
+// index at the prefix's root and its files under /static-files/.
 
 #include "server/http/route_group.hpp"
-#include "server/http/static_files.hpp"
+#include "server/http/ui_files.hpp"
 
+#include <memory>
 #include <string>
 
 namespace mlflowcpp::server::http {
 
 class ServerHandlers : public RouteGroup {
  public:
-  // `static_dir`: a static build of the MLflow web UI; "" = none.
-  explicit ServerHandlers(std::string static_dir) : static_files_(std::move(static_dir)) {}
+  // `ui_files`: where the web UI comes from; null = no UI (the UI root says how to get one).
+  explicit ServerHandlers(std::shared_ptr<const UiFiles> ui_files);
+  // A static build of the MLflow web UI in `static_dir`; "" = no UI.
+  explicit ServerHandlers(std::string static_dir);
 
   void register_routes(Router& router) override;
 
  private:
-  StaticFiles static_files_;
+  std::shared_ptr<const UiFiles> ui_files_;
 };
 
 }  // namespace mlflowcpp::server::http

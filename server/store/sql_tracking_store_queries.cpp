@@ -8,6 +8,7 @@
 #include "server/store/sql_tracking_store.hpp"
 #include "server/store/sql_transactions.hpp"
 #include "server/store/sql_values.hpp"
+#include "server/store/step_sampling.hpp"
 
 #include <mlflowcpp/errors.hpp>
 
@@ -40,22 +41,47 @@ MetricWithRunId with_run_id(Metric metric, const std::string& run_id) {
   return MetricWithRunId{std::move(metric.key), metric.value, metric.timestamp, metric.step, run_id};
 }
 
-// At most `max_results` of the sorted distinct `steps`, spread evenly, the
-// first and the last always among them.
-std::set<int64_t> sample_steps(const std::vector<int64_t>& steps, int64_t max_results) {
-  if (max_results <= 0) return {};
-  if (static_cast<int64_t>(steps.size()) <= max_results) return {steps.begin(), steps.end()};
-  std::set<int64_t> sampled;
-  if (max_results == 1) {
-    sampled.insert(steps.front());
-    return sampled;
+// The sorted distinct steps of one run's metric in [start, end]: read from the index on (run_uuid, key, step, ...)
+// alone, without the points.
+std::vector<int64_t> distinct_steps(sql::Connection& connection, const std::string& run_id, const std::string& key,
+                                    int64_t start, int64_t end) {
+  // Repeated steps are skipped here rather than by DISTINCT, which costs SQLite more per row.
+  auto query = connection.statement(
+      "SELECT step FROM metrics WHERE run_uuid = ? AND key = ? AND step BETWEEN ? AND ? ORDER BY step");
+  query->bind(1, run_id);
+  query->bind(2, key);
+  query->bind(3, start);
+  query->bind(4, end);
+  std::vector<int64_t> steps;
+  while (query->step()) {
+    const int64_t step = query->column(0).as_int64();
+    if (steps.empty() || steps.back() != step) steps.push_back(step);
   }
-  const double stride = static_cast<double>(steps.size() - 1) / static_cast<double>(max_results - 1);
-  for (int64_t i = 0; i < max_results; ++i) {
-    sampled.insert(steps[static_cast<size_t>(static_cast<double>(i) * stride + 0.5)]);
+  return steps;
+}
+
+// One run's points of `key` in [start, end] at the steps sample_steps() keeps of at most `max_results`, ordered by
+// step, timestamp and value. Only the kept steps' points are read: a long history is sampled from its steps alone.
+void append_sampled_history(sql::Connection& connection, const std::string& run_id, const std::string& key,
+                            int64_t start, int64_t end, int64_t max_results, std::vector<MetricWithRunId>& out) {
+  const std::vector<int64_t> steps = distinct_steps(connection, run_id, key, start, end);
+  const std::set<int64_t> sampled = sample_steps(steps, max_results);
+  if (sampled.empty()) return;
+  const bool every_step = sampled.size() == steps.size();
+  auto query = connection.statement(
+      "SELECT key, value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? AND " +
+      (every_step ? std::string("step BETWEEN ? AND ?")
+                  : "step IN (" + sql_dialect::integer_list_subquery(connection.dialect()) + ")") +
+      " ORDER BY step, timestamp, value");
+  query->bind(1, run_id);
+  query->bind(2, key);
+  if (every_step) {
+    query->bind(3, start);
+    query->bind(4, end);
+  } else {
+    query->bind(3, json_integer_array({sampled.begin(), sampled.end()}));
   }
-  sampled.insert(steps.back());
-  return sampled;
+  while (query->step()) out.push_back(with_run_id(metric_from_row(*query), run_id));
 }
 
 }  // namespace
@@ -221,26 +247,8 @@ std::vector<MetricWithRunId> SqlTrackingStore::get_metric_history_bulk_interval(
   const int64_t end = request.end_step.value_or(std::numeric_limits<int64_t>::max());
   std::vector<MetricWithRunId> metrics;
   read_transaction(*database_, [&](sql::Connection& connection) {
-    auto query = connection.statement(
-        "SELECT key, value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
-        "AND step BETWEEN ? AND ? ORDER BY step, timestamp, value");
     for (const auto& run_id : request.run_ids) {
-      query->bind(1, run_id);
-      query->bind(2, request.metric_key);
-      query->bind(3, static_cast<int64_t>(start));
-      query->bind(4, static_cast<int64_t>(end));
-      std::vector<Metric> points;
-      while (query->step()) points.push_back(metric_from_row(*query));
-      query->reset();
-
-      std::vector<int64_t> steps;
-      for (const auto& point : points) {
-        if (steps.empty() || steps.back() != point.step) steps.push_back(point.step);
-      }
-      const std::set<int64_t> sampled = sample_steps(steps, request.max_results);
-      for (auto& point : points) {
-        if (sampled.count(point.step) != 0) metrics.push_back(with_run_id(std::move(point), run_id));
-      }
+      append_sampled_history(connection, run_id, request.metric_key, start, end, request.max_results, metrics);
     }
   });
   return metrics;

@@ -5,10 +5,11 @@
 //   import { browserTest } from './harness.mjs';
 //   browserTest('experiments', async ({ page, api, open, shot, expect }) => { ... });
 // Environment: MLFLOWCPP_UI_URL (the server's base URL), MLFLOWCPP_SCREENSHOT_DIR (optional),
-// MLFLOWCPP_CHROMIUM (the browser binary, default /usr/bin/chromium).
+// MLFLOWCPP_CHROMIUM (the browser binary, default /usr/bin/chromium), MLFLOWCPP_UI_USER and MLFLOWCPP_UI_PASSWORD
+// (optional: HTTP basic-auth credentials, given by the browser when the server asks and sent by restApi).
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -18,9 +19,27 @@ function loadPlaywright() {
   try {
     return require('playwright-core');
   } catch {
-    const globalRoot = execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim();
-    return require(path.join(globalRoot, 'playwright-core'));
+    try {
+      const globalRoot = execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim();
+      return require(path.join(globalRoot, 'playwright-core'));
+    } catch {
+      throw new TestFailure('the npm package playwright-core is missing: '
+        + 'install it with scripts/install-deps.sh --test');
+    }
   }
+}
+
+// The credentials of MLFLOWCPP_UI_USER / MLFLOWCPP_UI_PASSWORD, or null when the server needs none.
+export function credentials() {
+  const username = process.env.MLFLOWCPP_UI_USER || '';
+  return username ? { username, password: process.env.MLFLOWCPP_UI_PASSWORD || '' } : null;
+}
+
+function authorizationHeader() {
+  const given = credentials();
+  if (!given) return {};
+  const token = Buffer.from(`${given.username}:${given.password}`).toString('base64');
+  return { Authorization: `Basic ${token}` };
 }
 
 export class TestFailure extends Error {}
@@ -44,7 +63,7 @@ export function restApi(baseUrl) {
     const url = `${baseUrl}/api/2.0/mlflow/${apiPath}`;
     const response = await fetch(url, {
       method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      headers: { ...authorizationHeader(), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -73,7 +92,8 @@ export function restApi(baseUrl) {
       const run = (await call('GET', `runs/get?run_id=${runId}`)).run;
       const root = run.info.artifact_uri.replace(/^mlflow-artifacts:/, '');
       const url = `${baseUrl}/api/2.0/mlflow-artifacts/artifacts${root}/${artifactPath}`;
-      const response = await fetch(url, { method: 'PUT', headers: { 'Content-Type': contentType }, body: content });
+      const headers = { ...authorizationHeader(), 'Content-Type': contentType };
+      const response = await fetch(url, { method: 'PUT', headers, body: content });
       if (!response.ok) throw new TestFailure(`PUT ${url} -> ${response.status} ${await response.text()}`);
     },
   };
@@ -89,15 +109,26 @@ export async function browserTest(name, body, { allowedFailures = [] } = {}) {
   }
   const screenshotDir = process.env.MLFLOWCPP_SCREENSHOT_DIR || '';
   if (screenshotDir) mkdirSync(screenshotDir, { recursive: true });
-  const { chromium } = loadPlaywright();
+  const executablePath = process.env.MLFLOWCPP_CHROMIUM || '/usr/bin/chromium';
+  let chromium;
+  try {
+    if (!existsSync(executablePath)) {
+      throw new TestFailure(`Chromium is missing at ${executablePath}: install it with scripts/install-deps.sh --test`);
+    }
+    ({ chromium } = loadPlaywright());
+  } catch (error) {
+    console.error(`${name}: ${error.message}`);
+    process.exit(1);
+  }
   const browser = await chromium.launch({
-    executablePath: process.env.MLFLOWCPP_CHROMIUM || '/usr/bin/chromium',
+    executablePath,
     args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
   });
   const problems = [];
   let failed = false;
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const httpCredentials = credentials() ?? undefined;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, httpCredentials });
     const page = await context.newPage();
     page.setDefaultTimeout(15000);
     // Expected failures (a test that provokes a server error on purpose) are matched by URL part and status.
@@ -147,7 +178,7 @@ export async function browserTest(name, body, { allowedFailures = [] } = {}) {
       if (!screenshotDir) return;
       await page.screenshot({ path: path.join(screenshotDir, `${fileName}.png`), fullPage: false });
     };
-    await body({ page, api: restApi(baseUrl), open, shot, expect, baseUrl, context });
+    await body({ page, api: restApi(baseUrl), open, shot, expect, baseUrl, context, browser });
   } catch (error) {
     failed = true;
     console.error(`${name}: ${error instanceof TestFailure ? error.message : error.stack || error}`);

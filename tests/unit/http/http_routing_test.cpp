@@ -1,6 +1,7 @@
 // Routing, error bodies, request parsing rules and the static UI, over real HTTP.
 
 #include "http_test_server.hpp"
+#include "server/http/directory_ui_files.hpp"
 
 #include <mlflowcpp/version.hpp>
 

@@ -4,10 +4,15 @@
 #include "store_backends.hpp"
 #include "store_test_support.hpp"
 
+#include "server/store/step_sampling.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <regex>
+#include <set>
+#include <tuple>
 
 namespace mlflowcpp::server::store::testing {
 namespace {
@@ -468,6 +473,87 @@ TEST_P(SqlTrackingStoreTest, MetricHistoryBulkIntervalSamplesSteps) {
   EXPECT_MLFLOW_ERROR(store_->get_metric_history_bulk_interval(request), "INVALID_PARAMETER_VALUE");
   request.end_step = 5;
   EXPECT_MLFLOW_ERROR(store_->get_metric_history_bulk_interval(request), "INVALID_PARAMETER_VALUE");
+}
+
+// What get-history-bulk-interval answered when it read every point of the range and sampled their steps: the
+// answer the store must keep giving while it reads only the sampled steps' points.
+std::vector<Metric> sampled_from_every_point(std::vector<Metric> points, int64_t start, int64_t end,
+                                             int64_t max_results) {
+  points.erase(std::remove_if(points.begin(), points.end(),
+                              [&](const Metric& point) { return point.step < start || point.step > end; }),
+               points.end());
+  std::sort(points.begin(), points.end(), [](const Metric& a, const Metric& b) {
+    return std::tie(a.step, a.timestamp, a.value) < std::tie(b.step, b.timestamp, b.value);
+  });
+  std::vector<int64_t> steps;
+  for (const auto& point : points) {
+    if (steps.empty() || steps.back() != point.step) steps.push_back(point.step);
+  }
+  const std::set<int64_t> sampled = sample_steps(steps, max_results);
+  std::vector<Metric> kept;
+  for (const auto& point : points) {
+    if (sampled.count(point.step) != 0) kept.push_back(point);
+  }
+  return kept;
+}
+
+TEST_P(SqlTrackingStoreTest, MetricHistoryBulkIntervalEqualsSamplingEveryPoint) {
+  // Steps with gaps (and below zero), one to three points a step (two of them at one timestamp), and a second run
+  // with a shorter history of the same key.
+  const std::string long_run = new_run();
+  const std::string short_run = new_run();
+  std::vector<Metric> long_points;
+  for (int64_t step = -7; step < 400; step += (step % 5 == 0 ? 3 : 1)) {
+    const int repeats = static_cast<int>((step % 3 + 3) % 3) + 1;
+    for (int repeat = 0; repeat < repeats; ++repeat) {
+      const int64_t timestamp = 1000 + step * 10 + (repeat == 2 ? 1 : 0);
+      long_points.push_back({"m", static_cast<double>((step * 7 + repeat * 13) % 11) - 5.0, timestamp, step});
+    }
+  }
+  for (std::size_t first = 0; first < long_points.size(); first += 500) {
+    const std::size_t last = std::min(long_points.size(), first + 500);
+    store_->log_batch(long_run, {long_points.begin() + first, long_points.begin() + last}, {}, {});
+  }
+  const std::vector<Metric> short_points = {{"m", 1, 50, 3}, {"m", 2, 40, 3}, {"m", 3, 60, 9}, {"other", 4, 60, 5}};
+  store_->log_batch(short_run, short_points, {}, {});
+
+  const std::vector<std::optional<std::pair<int64_t, int64_t>>> ranges = {
+      std::nullopt, std::make_pair(0, 399), std::make_pair(-7, -7), std::make_pair(100, 180),
+      std::make_pair(6, 6), std::make_pair(401, 900)};
+  for (const int64_t max_results : {1, 2, 3, 7, 10, 50, 320, 2500}) {
+    for (const auto& range : ranges) {
+      MetricHistoryBulkIntervalRequest request;
+      request.run_ids = {long_run, short_run};
+      request.metric_key = "m";
+      request.max_results = max_results;
+      int64_t start = std::numeric_limits<int64_t>::min();
+      int64_t end = std::numeric_limits<int64_t>::max();
+      if (range) {
+        std::tie(start, end) = *range;
+        request.start_step = start;
+        request.end_step = end;
+      }
+      std::vector<std::pair<std::string, Metric>> expected;
+      for (const auto& point : sampled_from_every_point(long_points, start, end, max_results)) {
+        expected.emplace_back(long_run, point);
+      }
+      for (const auto& point : sampled_from_every_point(store_->get_metric_history(short_run, "m"), start, end,
+                                                        max_results)) {
+        expected.emplace_back(short_run, point);
+      }
+      const auto answer = store_->get_metric_history_bulk_interval(request);
+      const std::string what = "max_results " + std::to_string(max_results) +
+                               (range ? " steps " + std::to_string(start) + ".." + std::to_string(end) : "");
+      ASSERT_EQ(answer.size(), expected.size()) << what;
+      for (std::size_t i = 0; i < answer.size(); ++i) {
+        EXPECT_EQ(answer[i].run_id, expected[i].first) << what << " #" << i;
+        EXPECT_EQ(answer[i].key, "m") << what << " #" << i;
+        EXPECT_EQ(answer[i].step, expected[i].second.step) << what << " #" << i;
+        EXPECT_EQ(answer[i].timestamp, expected[i].second.timestamp) << what << " #" << i;
+        EXPECT_EQ(answer[i].value, expected[i].second.value) << what << " #" << i;
+      }
+    }
+  }
 }
 
 TEST_P(SqlTrackingStoreTest, LogInputsIsIdempotentPerDataset) {

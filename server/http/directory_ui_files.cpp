@@ -1,4 +1,4 @@
-#include "server/http/static_files.hpp"
+#include "server/http/directory_ui_files.hpp"
 
 #include "server/http/reply.hpp"
 #include "text/ascii.hpp"
@@ -47,7 +47,7 @@ std::string content_type_for(std::string_view file_name) {
   return it == kTypes.end() ? "application/octet-stream" : it->second;
 }
 
-StaticFiles::StaticFiles(std::string directory) : directory_(std::move(directory)) {
+DirectoryUiFiles::DirectoryUiFiles(std::string directory) : directory_(std::move(directory)) {
   std::error_code error;
   if (!directory_.empty()) {
     const fs::path canonical = fs::weakly_canonical(directory_, error);
@@ -55,7 +55,7 @@ StaticFiles::StaticFiles(std::string directory) : directory_(std::move(directory
   }
 }
 
-std::optional<std::string> StaticFiles::resolve(std::string_view relative_path) const {
+std::optional<std::string> DirectoryUiFiles::resolve(std::string_view relative_path) const {
   if (directory_.empty() || relative_path.empty()) return std::nullopt;
   if (relative_path.front() == '/' || relative_path.find('\\') != std::string_view::npos ||
       relative_path.find('\0') != std::string_view::npos) {
@@ -77,7 +77,7 @@ std::optional<std::string> StaticFiles::resolve(std::string_view relative_path) 
   return text;
 }
 
-void StaticFiles::serve_index(Reply& reply) const {
+void DirectoryUiFiles::serve_index(const Request&, Reply& reply) const {
   const auto index = resolve("index.html");
   auto content = index ? read_file(*index) : std::nullopt;
   if (!content) {
@@ -90,7 +90,7 @@ void StaticFiles::serve_index(Reply& reply) const {
   reply.send(200, std::move(*content), "text/html; charset=utf-8");
 }
 
-void StaticFiles::serve_file(std::string_view relative_path, Reply& reply) const {
+void DirectoryUiFiles::serve_file(std::string_view relative_path, const Request&, Reply& reply) const {
   const auto path = resolve(relative_path);
   auto content = path ? read_file(*path) : std::nullopt;
   if (!content) {
