@@ -116,14 +116,16 @@ Selection select(server::TrackingStore& store, const GcOptions& options, int64_t
       }
     }
     if (!active.empty()) {
-      throw invalid_parameter(fmt::format("Experiments [{}] are not in the deleted lifecycle stage. Only experiments "
-                                          "in the deleted lifecycle stage can be hard-deleted.",
-                                          joined(active)));
+      throw invalid_parameter(
+          fmt::format("Experiments [{}] are not in the deleted lifecycle stage. Only experiments "
+                      "in the deleted lifecycle stage can be hard-deleted.",
+                      joined(active)));
     }
     if (!too_recent.empty()) {
-      throw invalid_parameter(fmt::format("Experiments [{}] are not older than the required age. Only experiments "
-                                          "older than {} can be deleted.",
-                                          joined(too_recent), options.older_than_text));
+      throw invalid_parameter(
+          fmt::format("Experiments [{}] are not older than the required age. Only experiments "
+                      "older than {} can be deleted.",
+                      joined(too_recent), options.older_than_text));
     }
     selection.experiment_ids = options.experiment_ids;
   } else {
@@ -164,14 +166,16 @@ Selection select(server::TrackingStore& store, const GcOptions& options, int64_t
   for (const auto& id : selection.run_ids) {
     const Run run = store.get_run(id);
     if (run.info.lifecycle_stage != LifecycleStage::kDeleted) {
-      throw invalid_parameter(fmt::format("Run {} is not in `deleted` lifecycle stage. Only runs in `deleted` "
-                                          "lifecycle stage can be deleted.",
-                                          id));
+      throw invalid_parameter(
+          fmt::format("Run {} is not in `deleted` lifecycle stage. Only runs in `deleted` "
+                      "lifecycle stage can be deleted.",
+                      id));
     }
     if (options.older_than_ms && old_enough.count(id) == 0) {
-      throw invalid_parameter(fmt::format("Run {} is not older than the required age. Only runs older than {} can "
-                                          "be deleted.",
-                                          id, options.older_than_text));
+      throw invalid_parameter(
+          fmt::format("Run {} is not older than the required age. Only runs older than {} can "
+                      "be deleted.",
+                      id, options.older_than_text));
     }
   }
   return selection;
@@ -247,9 +251,10 @@ class Collector {
       }
     } catch (const std::exception& error) {
       ++failures_;
-      std::cerr << fmt::format("mlflowcpp gc: could not remove the artifacts of run {} at '{}' (remove them by "
-                               "hand): {}\n",
-                               run.run_id, run.artifact_uri, error.what());
+      std::cerr << fmt::format(
+          "mlflowcpp gc: could not remove the artifacts of run {} at '{}' (remove them by "
+          "hand): {}\n",
+          run.run_id, run.artifact_uri, error.what());
     }
   }
 
@@ -298,9 +303,10 @@ int64_t parse_older_than(const std::string& text) {
   static const std::regex kDuration(R"(^(?:([.\d]+?)d)?(?:([.\d]+?)h)?(?:([.\d]+?)m)?(?:([.\d]+?)s)?$)");
   static const std::regex kNumber(R"(^(\d+\.?\d*|\.\d+)$)");
   const auto invalid = [&] {
-    return std::invalid_argument(fmt::format("Could not parse any time information from --older-than '{}'. "
-                                             "Examples of valid strings: '8h', '2d8h5m20s', '2m4s', '1.5d'.",
-                                             text));
+    return std::invalid_argument(
+        fmt::format("Could not parse any time information from --older-than '{}'. "
+                    "Examples of valid strings: '8h', '2d8h5m20s', '2m4s', '1.5d'.",
+                    text));
   };
   std::smatch parts;
   if (text.empty() || !std::regex_match(text, parts, kDuration)) throw invalid();
@@ -319,8 +325,9 @@ int64_t parse_older_than(const std::string& text) {
 }
 
 GcOptions parse_gc_options(const std::vector<std::string>& arguments, const EnvironmentLookup& environment) {
-  const std::set<std::string> flags = {"--backend-store-uri", "--artifacts-destination", "--tracking-uri",
-                                       "--older-than", "--run-ids", "--experiment-ids"};
+  const std::set<std::string> flags = {"--backend-store-uri", "--artifacts-destination",
+                                       "--tracking-uri",      "--older-than",
+                                       "--run-ids",           "--experiment-ids"};
   std::map<std::string, std::string> given;
   GcOptions options;
   for (std::size_t i = 0; i < arguments.size(); ++i) {
@@ -360,8 +367,8 @@ GcOptions parse_gc_options(const std::vector<std::string>& arguments, const Envi
   }
   if (options.backend_store_uri.empty()) throw std::invalid_argument("--backend-store-uri is empty.");
 
-  std::string destination = flag_value("--artifacts-destination")
-                                .value_or(environment("MLFLOW_ARTIFACTS_DESTINATION").value_or(""));
+  std::string destination =
+      flag_value("--artifacts-destination").value_or(environment("MLFLOW_ARTIFACTS_DESTINATION").value_or(""));
   if (destination.empty()) destination = kDefaultArtifactsDestination;
   const bool has_uri_scheme = std::regex_search(destination, std::regex(R"(^[A-Za-z][A-Za-z0-9+.-]+:)"));
   options.artifacts_destination =
@@ -369,10 +376,11 @@ GcOptions parse_gc_options(const std::vector<std::string>& arguments, const Envi
 
   if (auto tracking = flag_value("--tracking-uri")) {
     if (!has_scheme(*tracking, {"http", "https"})) {
-      throw std::invalid_argument(fmt::format("--tracking-uri must be the http:// or https:// URL of a tracking "
-                                              "server (its artifact proxy removes mlflow-artifacts: locations); "
-                                              "got '{}'.",
-                                              *tracking));
+      throw std::invalid_argument(
+          fmt::format("--tracking-uri must be the http:// or https:// URL of a tracking "
+                      "server (its artifact proxy removes mlflow-artifacts: locations); "
+                      "got '{}'.",
+                      *tracking));
     }
     options.tracking_uri = *tracking;
   } else if (tracking_environment && has_scheme(*tracking_environment, {"http", "https"})) {

@@ -57,12 +57,14 @@ std::optional<std::string> RunArtifactRemover::remove(const std::string& artifac
       while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
       const auto slash = trimmed.rfind('/');
       if (slash == std::string::npos || slash == 0) {
-        throw invalid_parameter(fmt::format("refusing to remove the artifact location '{}': it is a root.", artifact_uri));
+        throw invalid_parameter(
+            fmt::format("refusing to remove the artifact location '{}': it is a root.", artifact_uri));
       }
       location = locator_.resolve(trimmed.substr(0, slash), client::checked_relative_path(trimmed.substr(slash + 1)));
     }
     if (location.relative.empty()) {
-      throw invalid_parameter(fmt::format("refusing to remove the artifact location '{}': it is a root.", artifact_uri));
+      throw invalid_parameter(
+          fmt::format("refusing to remove the artifact location '{}': it is a root.", artifact_uri));
     }
     location.store->remove(location.relative);
     return std::nullopt;
@@ -80,9 +82,9 @@ void RunArtifactRemover::remove_through_proxy(const std::string& destination_rel
   request.path = kProxyFiles + client::encode_path_segments(path);
   const HttpResponse response = tracking_connection_->send(request);
   if (response.status == 200) return;
-  throw MlflowException(std::string(error_code_name(ErrorCode::kInternalError)), response.status,
-                        fmt::format("the artifact proxy answered DELETE {} with {}: {}", request.path,
-                                    response.status, response.body));
+  throw MlflowException(
+      std::string(error_code_name(ErrorCode::kInternalError)), response.status,
+      fmt::format("the artifact proxy answered DELETE {} with {}: {}", request.path, response.status, response.body));
 }
 
 }  // namespace mlflowcpp::cli

@@ -56,15 +56,14 @@ void delete_run_rows(sql::Connection& connection, const std::string& run_id, boo
 // What belongs to an experiment besides its runs, in MLflow 3's tables.
 void delete_mlflow3_experiment_rows(sql::Connection& connection, int64_t experiment_id) {
   const std::string models = "(SELECT model_id FROM logged_models WHERE experiment_id = ?)";
-  execute_for(connection,
-              "DELETE FROM inputs WHERE destination_type IN ('MODEL_INPUT', 'MODEL_OUTPUT') AND destination_id IN " +
-                  models,
-              experiment_id);
+  execute_for(
+      connection,
+      "DELETE FROM inputs WHERE destination_type IN ('MODEL_INPUT', 'MODEL_OUTPUT') AND destination_id IN " + models,
+      experiment_id);
   // Metrics recorded by runs of this experiment on models elsewhere carry this experiment's id; metrics on its
   // models may come from runs elsewhere.
   for (const char* table : {"logged_model_metrics", "logged_model_params", "logged_model_tags"}) {
-    execute_for(connection,
-                std::string("DELETE FROM ") + table + " WHERE experiment_id = ? OR model_id IN " + models,
+    execute_for(connection, std::string("DELETE FROM ") + table + " WHERE experiment_id = ? OR model_id IN " + models,
                 experiment_id);
   }
   execute_for(connection, "DELETE FROM logged_models WHERE experiment_id = ?", experiment_id);
@@ -131,9 +130,9 @@ std::optional<std::vector<RemovedRun>> SqlTrackingStore::hard_delete_experiment(
     }
     std::vector<RemovedRun> runs;
     {
-      auto select = connection.statement(
-          "SELECT run_uuid, artifact_uri FROM runs WHERE experiment_id = ? ORDER BY run_uuid" +
-          std::string(sql_dialect::row_lock(connection.dialect())));
+      auto select =
+          connection.statement("SELECT run_uuid, artifact_uri FROM runs WHERE experiment_id = ? ORDER BY run_uuid" +
+                               std::string(sql_dialect::row_lock(connection.dialect())));
       select->bind(1, id);
       while (select->step()) runs.push_back({select->column(0).as_string(), select->column(1).as_string()});
     }

@@ -140,8 +140,9 @@ int64_t run_rows(Backend& backend, const std::string& run_id) {
                         ") + (SELECT count(*) FROM params WHERE run_uuid = " + id +
                         ") + (SELECT count(*) FROM tags WHERE run_uuid = " + id +
                         ") + (SELECT count(*) FROM input_tags WHERE input_uuid IN (SELECT input_uuid FROM inputs "
-                        "WHERE destination_id = " + id + ")) + (SELECT count(*) FROM inputs WHERE destination_id = " +
-                        id + " OR source_id = " + id + ")");
+                        "WHERE destination_id = " +
+                        id + ")) + (SELECT count(*) FROM inputs WHERE destination_id = " + id +
+                        " OR source_id = " + id + ")");
 }
 
 // The artifact file of a run in a local artifacts destination.
@@ -173,7 +174,8 @@ void expect_deleted_runs_removed(Backend& backend) {
 
   const CommandResult result = backend.gc({});
   EXPECT_EQ(result.exit_code, 0) << result.output;
-  EXPECT_TRUE(contains(result.output, "Run with ID " + gone.run_id + " has been permanently deleted.")) << result.output;
+  EXPECT_TRUE(contains(result.output, "Run with ID " + gone.run_id + " has been permanently deleted."))
+      << result.output;
   EXPECT_TRUE(contains(result.output, "Permanently deleted 1 run and 0 experiments.")) << result.output;
 
   EXPECT_EQ(run_rows(backend, gone.run_id), 0);
@@ -205,10 +207,10 @@ void expect_deleted_experiment_removed(Backend& backend) {
   const std::string model_id = model.json["model"]["info"]["model_id"];
   ASSERT_TRUE(IsOk(http.post(kApi + "/runs/outputs",
                              {{"run_id", run.run_id}, {"models", {{{"model_id", model_id}, {"step", 1}}}}})));
-  ASSERT_TRUE(IsOk(http.post(kApi + "/runs/log-batch",
-                             {{"run_id", run.run_id},
-                              {"metrics", {{{"key", "acc"}, {"value", 0.9}, {"timestamp", 2}, {"step", 1},
-                                            {"model_id", model_id}}}}})));
+  ASSERT_TRUE(IsOk(http.post(
+      kApi + "/runs/log-batch",
+      {{"run_id", run.run_id},
+       {"metrics", {{{"key", "acc"}, {"value", 0.9}, {"timestamp", 2}, {"step", 1}, {"model_id", model_id}}}}})));
   const LoggedRun other_run = log_full_run(backend, other);
   const int64_t other_rows = run_rows(backend, other_run.run_id);
   delete_experiment(backend, experiment);
@@ -223,11 +225,10 @@ void expect_deleted_experiment_removed(Backend& backend) {
   EXPECT_EQ(result.exit_code, 0) << result.output;
   EXPECT_TRUE(contains(result.output, "Experiment with ID " + experiment + " has been permanently deleted."))
       << result.output;
-  EXPECT_TRUE(contains(result.output, "Run with ID " + run.run_id + " has been permanently deleted."))
-      << result.output;
+  EXPECT_TRUE(contains(result.output, "Run with ID " + run.run_id + " has been permanently deleted.")) << result.output;
   const std::string where = " WHERE experiment_id = " + experiment;
-  for (const char* table : {"experiments", "experiment_tags", "runs", "datasets", "logged_models",
-                                  "logged_model_metrics"}) {
+  for (const char* table :
+       {"experiments", "experiment_tags", "runs", "datasets", "logged_models", "logged_model_metrics"}) {
     EXPECT_EQ(backend.number(std::string("SELECT count(*) FROM ") + table + where), 0) << table;
   }
   EXPECT_EQ(backend.number("SELECT count(*) FROM inputs WHERE destination_id = '" + model_id + "'"), 0);
@@ -339,10 +340,9 @@ TEST(GcCommandTest, WorksOnAnMlflow29Database) {
   const std::string run_id = api.create_run(experiment);
   ASSERT_TRUE(IsOk(http.post(kApi + "/runs/delete", {{"run_id", run_id}})));
   ASSERT_TRUE(IsOk(http.post(kApi + "/experiments/delete", {{"experiment_id", experiment}})));
-  const CommandResult result = run_command(server_binary(), {"gc", "--backend-store-uri",
-                                                             "sqlite:///" + server.db_path().string(),
-                                                             "--artifacts-destination", server.artifacts_dir().string(),
-                                                             "--experiment-ids", experiment});
+  const CommandResult result = run_command(
+      server_binary(), {"gc", "--backend-store-uri", "sqlite:///" + server.db_path().string(),
+                        "--artifacts-destination", server.artifacts_dir().string(), "--experiment-ids", experiment});
   EXPECT_EQ(result.exit_code, 0) << result.output;
   EXPECT_TRUE(contains(result.output, "Experiment with ID " + experiment + " has been permanently deleted."))
       << result.output;

@@ -39,10 +39,10 @@ TEST(GcOptionsTest, DefaultsComeFromTheEnvironmentAsTheServersDo) {
   EXPECT_EQ(plain.artifacts_destination.back(), 's');  // <cwd>/mlartifacts, absolute
   EXPECT_EQ(plain.artifacts_destination.front(), '/');
 
-  const GcOptions from_server = parse_gc_options(
-      {}, environment_of({{"MLFLOW_BACKEND_STORE_URI", "postgresql://u@h/db"},
-                          {"MLFLOW_TRACKING_URI", "http://127.0.0.1:5000"},
-                          {"MLFLOW_ARTIFACTS_DESTINATION", "s3://bucket/prefix"}}));
+  const GcOptions from_server =
+      parse_gc_options({}, environment_of({{"MLFLOW_BACKEND_STORE_URI", "postgresql://u@h/db"},
+                                           {"MLFLOW_TRACKING_URI", "http://127.0.0.1:5000"},
+                                           {"MLFLOW_ARTIFACTS_DESTINATION", "s3://bucket/prefix"}}));
   EXPECT_EQ(from_server.backend_store_uri, "postgresql://u@h/db");
   EXPECT_EQ(from_server.tracking_uri, "http://127.0.0.1:5000");
   EXPECT_EQ(from_server.artifacts_destination, "s3://bucket/prefix");
@@ -52,9 +52,9 @@ TEST(GcOptionsTest, DefaultsComeFromTheEnvironmentAsTheServersDo) {
   EXPECT_EQ(database.backend_store_uri, "sqlite:///t.db");
   EXPECT_FALSE(database.tracking_uri);
 
-  const GcOptions flags = parse_gc_options({"--backend-store-uri=sqlite:///x.db", "--run-ids", "a, b,a",
-                                            "--experiment-ids", "1,2", "--older-than", "1d"},
-                                           environment_of({{"MLFLOW_BACKEND_STORE_URI", "sqlite:///env.db"}}));
+  const GcOptions flags = parse_gc_options(
+      {"--backend-store-uri=sqlite:///x.db", "--run-ids", "a, b,a", "--experiment-ids", "1,2", "--older-than", "1d"},
+      environment_of({{"MLFLOW_BACKEND_STORE_URI", "sqlite:///env.db"}}));
   EXPECT_EQ(flags.backend_store_uri, "sqlite:///x.db");
   EXPECT_EQ(flags.run_ids, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(flags.experiment_ids, (std::vector<std::string>{"1", "2"}));
