@@ -1,6 +1,7 @@
 // mlflowcpp: the command-line program. `mlflowcpp server` runs the tracking
 // server; `mlflowcpp db upgrade` prepares a database; `mlflowcpp sync` copies
-// runs between stores; `mlflowcpp --version` prints the version.
+// runs between stores; `mlflowcpp gc` deletes deleted runs for good;
+// `mlflowcpp --version` prints the version.
 
 #include "server/app/tracking_app.hpp"
 #include "server/artifacts/artifact_roots.hpp"
@@ -8,6 +9,7 @@
 #include "server/auth/route_protection.hpp"
 #include "server/auth/store_resource_resolver.hpp"
 #include "server/cli/db_command.hpp"
+#include "server/cli/gc_command.hpp"
 #include "server/cli/server_options.hpp"
 #include "server/cli/sync_command.hpp"
 #include "server/http/built_in_ui.hpp"
@@ -46,7 +48,8 @@ constexpr const char* kUsage =
     "Commands:\n"
     "  server   Run the MLflow tracking server (see `mlflowcpp server --help`)\n"
     "  db       Create or check a backend store's schema (see `mlflowcpp db --help`)\n"
-    "  sync     Copy runs and models from one tracking store to another (see `mlflowcpp sync --help`)\n";
+    "  sync     Copy runs and models from one tracking store to another (see `mlflowcpp sync --help`)\n"
+    "  gc       Permanently delete runs and experiments in the deleted stage (see `mlflowcpp gc --help`)\n";
 
 // Stops the server on SIGINT or SIGTERM, and calls `on_reload` on SIGHUP. The signals are blocked in every
 // thread (the mask is inherited by the server's threads, so block them before
@@ -273,6 +276,7 @@ int main(int argc, char** argv) {
   }
   if (command == "db") return cli::run_db_command({arguments.begin() + 1, arguments.end()});
   if (command == "sync") return cli::run_sync_command({arguments.begin() + 1, arguments.end()});
+  if (command == "gc") return cli::run_gc_command({arguments.begin() + 1, arguments.end()});
   std::cerr << "mlflowcpp: unknown command '" << command << "'.\n" << kUsage;
   return 2;
 }

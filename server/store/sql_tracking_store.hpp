@@ -16,6 +16,7 @@
 #include "server/store/tracking_store.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace mlflowcpp::server::store {
@@ -71,6 +72,10 @@ class SqlTrackingStore final : public TrackingStore {
       const MetricHistoryBulkIntervalRequest& request) override;
 
   std::vector<DatasetSummary> search_datasets(const std::vector<std::string>& experiment_ids) override;
+
+  std::vector<std::string> deleted_run_ids(int64_t deleted_at_or_before) override;
+  std::optional<RemovedRun> hard_delete_run(const std::string& run_id) override;
+  std::optional<std::vector<RemovedRun>> hard_delete_experiment(const std::string& experiment_id) override;
 
  private:
   void insert_default_experiment();

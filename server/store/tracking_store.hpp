@@ -76,6 +76,13 @@ struct MetricHistoryBulkIntervalRequest {
   int64_t max_results = 2500;
 };
 
+// A run removed for good by TrackingStore::hard_delete_run or with its experiment: what removing its artifacts
+// needs (the database no longer knows them afterwards).
+struct RemovedRun {
+  std::string run_id;
+  std::string artifact_uri;
+};
+
 class TrackingStore {
  public:
   virtual ~TrackingStore() = default;
@@ -139,6 +146,23 @@ class TrackingStore {
       const MetricHistoryBulkIntervalRequest& request) = 0;
 
   virtual std::vector<DatasetSummary> search_datasets(const std::vector<std::string>& experiment_ids) = 0;
+
+  // Permanent deletion (`mlflowcpp gc`, as MLflow's _get_deleted_runs, _hard_delete_run and
+  // _hard_delete_experiment). Each removal is one transaction that first checks, under lock, that its subject is
+  // still in the deleted stage, so a run or experiment restored by a concurrent request meanwhile is kept.
+
+  // The runs in the deleted stage with deleted_time at or before `deleted_at_or_before` (ms since the epoch), in
+  // deletion order. As in MLflow, runs without a deleted_time (deleted by MLflow before it recorded one) are not
+  // listed; they are removed when named or with their experiment.
+  virtual std::vector<std::string> deleted_run_ids(int64_t deleted_at_or_before) = 0;
+  // Removes a run in the deleted stage with its metrics, latest metrics, params, tags, dataset inputs and their
+  // tags, links to logged models and the logged-model metrics it recorded. Datasets stay: they belong to the
+  // experiment. nullopt when the run is not in the deleted stage (any more); RESOURCE_DOES_NOT_EXIST when absent.
+  virtual std::optional<RemovedRun> hard_delete_run(const std::string& run_id) = 0;
+  // Removes an experiment in the deleted stage with everything that belongs to it: its runs (as hard_delete_run,
+  // whatever their stage), tags, datasets, logged models, traces and scorers. Returns the runs removed with it;
+  // nullopt when the experiment is not in the deleted stage (any more); RESOURCE_DOES_NOT_EXIST when absent.
+  virtual std::optional<std::vector<RemovedRun>> hard_delete_experiment(const std::string& experiment_id) = 0;
 };
 
 }  // namespace mlflowcpp::server
