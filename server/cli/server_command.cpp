@@ -5,7 +5,10 @@
 #include "server/auth/basic_auth_app.hpp"
 #include "server/auth/route_protection.hpp"
 #include "server/auth/store_resource_resolver.hpp"
+#include "server/cli/reload_actions.hpp"
+#include "server/cli/server_lifecycle.hpp"
 #include "server/cli/server_options.hpp"
+#include "server/cli/signal_watcher.hpp"
 #include "server/http/built_in_ui.hpp"
 #include "server/http/directory_ui_files.hpp"
 #include "server/http/http_server.hpp"
@@ -16,75 +19,16 @@
 
 #include <fmt/format.h>
 
-#include <atomic>
 #include <chrono>
 #include <csignal>
-#include <ctime>
 #include <exception>
-#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include <pthread.h>
-#include <signal.h>
-
 namespace mlflowcpp::cli {
-namespace {
-
-// Stops the server on SIGINT or SIGTERM, and calls `on_reload` on SIGHUP. The signals are blocked in every
-// thread (the mask is inherited by the server's threads, so block them before
-// creating any) and taken synchronously by one watcher thread, so no handler
-// runs in signal context.
-class SignalWatcher {
- public:
-  SignalWatcher() {
-    sigemptyset(&signals_);
-    sigaddset(&signals_, SIGINT);
-    sigaddset(&signals_, SIGTERM);
-    sigaddset(&signals_, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
-  }
-  ~SignalWatcher() { finish(); }
-  // Ends the watching; call it before the watched server goes away.
-  void finish() {
-    done_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-  SignalWatcher(const SignalWatcher&) = delete;
-  SignalWatcher& operator=(const SignalWatcher&) = delete;
-
-  void watch(server::http::HttpServer& server, std::function<void()> on_reload) {
-    thread_ = std::thread([this, &server, on_reload = std::move(on_reload)] {
-      const timespec poll_interval{0, 200 * 1000 * 1000};
-      while (!done_) {
-        const int signal = sigtimedwait(&signals_, nullptr, &poll_interval);
-        if (signal == SIGHUP) {
-          if (on_reload) on_reload();
-          continue;
-        }
-        if (signal == SIGINT || signal == SIGTERM) {
-          std::cerr << "mlflowcpp: shutting down\n";
-          // A signal that arrives while the server is still starting must not be
-          // lost: stop() only acts on a running server.
-          while (!server.is_running() && !done_) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-          server.stop();
-          return;
-        }
-      }
-    });
-  }
-
- private:
-  sigset_t signals_{};
-  std::atomic<bool> done_{false};
-  std::thread thread_;
-};
-
-}  // namespace
 
 int run_server_command(const std::vector<std::string>& arguments) {
   for (const auto& argument : arguments) {
@@ -111,6 +55,8 @@ int run_server_command(const std::vector<std::string>& arguments) {
   // process: socket writes then fail with EPIPE instead of raising SIGPIPE.
   std::signal(SIGPIPE, SIG_IGN);
   SignalWatcher signal_watcher;
+  // What SIGHUP reloads; each part that can be reloaded adds itself below.
+  ReloadActions reload_actions;
 
   // The stores, the services over them and the API's handler groups; they outlive the server that calls them.
   std::unique_ptr<server::TrackingApp> app;
@@ -216,18 +162,14 @@ int run_server_command(const std::vector<std::string>& arguments) {
                            server::store::postgres::redact_password(options.backend_store_uri),
                            options.default_artifact_root, options.workers, auth_summary)
             << std::flush;
-  signal_watcher.watch(http_server, [&tls] {
-    if (!tls) return;
-    // New connections get the new certificate; open ones keep theirs, and a failed reload keeps the old one.
-    try {
-      tls->reload();
-      std::cerr << "mlflowcpp server: reloaded the TLS certificate and key\n";
-    } catch (const server::http::TlsSetupError& error) {
-      std::cerr << "mlflowcpp server: kept the previous TLS certificate: " << error.what() << "\n";
-    }
-  });
+  // New connections get the new certificate; open ones keep theirs, and a failed reload keeps the old one.
+  if (tls) reload_actions.add("TLS certificate and key", [&tls] { tls->reload(); });
+  ShutdownTiming shutdown_timing;
+  shutdown_timing.delay = std::chrono::seconds(options.shutdown_delay_seconds);
+  shutdown_timing.timeout = std::chrono::seconds(options.shutdown_timeout_seconds);
+  ServerLifecycle lifecycle(signal_watcher, http_server, reload_actions, shutdown_timing, std::cerr);
   const bool served = http_server.run();
-  signal_watcher.finish();
+  lifecycle.finish();
   if (!served) {
     std::cerr << "mlflowcpp server: the server stopped unexpectedly.\n";
     return 1;

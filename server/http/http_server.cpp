@@ -2,6 +2,7 @@
 
 #include "server/http/body_limit_filter.hpp"
 #include "server/http/client_address.hpp"
+#include "server/http/draining_health_filter.hpp"
 #include "server/http/error_answer_filter.hpp"
 #include "server/http/httplib_edge_server.hpp"
 #include "server/http/httplib_exchange.hpp"
@@ -22,9 +23,11 @@ HttpServer::HttpServer(HttpServerOptions options, std::ostream& error_log)
       router_(options_.serving.static_prefix, options_.max_body_bytes),
       dispatcher_(router_, filters_),
       server_(std::make_unique<HttplibEdgeServer>(options_.limits, options_.worker_threads, options_.max_connections,
-                                                  options_.tls)) {
+                                                  options_.tls, draining_)) {
   if (!options_.allowed_ips.empty()) filters_.add(std::make_unique<IpAllowlistFilter>(options_.allowed_ips));
   filters_.add(std::make_unique<ErrorAnswerFilter>(error_log));
+  // Ahead of authentication: /health answers everyone.
+  filters_.add(std::make_unique<DrainingHealthFilter>(draining_, options_.serving.static_prefix));
   if (options_.authentication) filters_.add(options_.authentication);
   filters_.add(std::make_unique<BodyLimitFilter>(options_.max_body_bytes));
   filters_.add(std::make_unique<ServingModeFilter>(options_.serving));
@@ -123,9 +126,15 @@ void HttpServer::raise_listen_backlog() {
 
 bool HttpServer::run() { return server_->listen_after_bind(); }
 
+void HttpServer::begin_draining() { draining_ = true; }
+
 void HttpServer::stop() {
   if (server_) server_->stop();
 }
+
+ConnectionCounts HttpServer::open_connections() const { return server_->open_connections(); }
+
+ConnectionCounts HttpServer::cut_connections() { return server_->cut_connections(); }
 
 bool HttpServer::is_running() const { return server_->is_running(); }
 

@@ -61,8 +61,8 @@ void answer_head_failure(HeadFailure failure, ConnectionChannel& channel, const 
 }  // namespace
 
 HttplibEdgeServer::HttplibEdgeServer(const ConnectionLimits& limits, std::size_t threads, std::size_t max_connections,
-                                     std::shared_ptr<TlsContext> tls)
-    : limits_(limits), tls_(std::move(tls)) {
+                                     std::shared_ptr<TlsContext> tls, const std::atomic<bool>& draining)
+    : limits_(limits), tls_(std::move(tls)), draining_(draining) {
   threads = std::max<std::size_t>(threads, 1);
   max_connections = std::max(max_connections, threads);
   // httplib creates the queue on the thread that then accepts connections.
@@ -91,7 +91,9 @@ bool HttplibEdgeServer::process_and_close_socket(socket_t sock) {
   const std::unique_ptr<ConnectionChannel> channel = open_channel(sock);
   if (!channel) return false;
   ConnectionStream stream(*channel, limits_);
-  serve_requests(stream);
+  // Ends before the channel closes the socket.
+  OpenConnections::Entry connection(open_connections_, channel->socket());
+  serve_requests(stream, connection);
   if (stream.head_failure() != HeadFailure::kNone) answer_head_failure(stream.head_failure(), *channel, limits_);
   return true;
 }
@@ -104,7 +106,7 @@ std::unique_ptr<ConnectionChannel> HttplibEdgeServer::open_channel(int socket) {
   return TlsChannel::accept(socket, tls_->current(), Clock::now() + limits_.read_timeout);
 }
 
-void HttplibEdgeServer::serve_requests(ConnectionStream& stream) {
+void HttplibEdgeServer::serve_requests(ConnectionStream& stream, OpenConnections::Entry& connection) {
   for (std::size_t served = 0; served < limits_.max_keep_alive_requests; ++served) {
     const Deadline idle_until = Clock::now() + limits_.keep_alive_timeout;
     bool request_arrived = false;
@@ -114,14 +116,19 @@ void HttplibEdgeServer::serve_requests(ConnectionStream& stream) {
         break;
       }
     }
-    if (!request_arrived || stopping()) return;
+    // Stopping: a request the client has already sent (on a connection accepted
+    // before the listening socket closed) is still answered; none is waited for.
+    if (!request_arrived && stopping()) request_arrived = stream.wait_for_request(Clock::now());
+    if (!request_arrived) return;
 
     stream.begin_request();
-    const bool last = served + 1 == limits_.max_keep_alive_requests;
+    const bool last = served + 1 == limits_.max_keep_alive_requests || stopping() || draining_.load();
     bool client_closes = false;
+    connection.set_busy(true);
     const bool answered =
         process_request(stream, last, client_closes, [&stream](httplib::Request&) { stream.end_head(); });
-    if (!answered || client_closes || stream.answer_closes_connection() ||
+    connection.set_busy(false);
+    if (!answered || client_closes || last || stream.answer_closes_connection() ||
         stream.head_failure() != HeadFailure::kNone) {
       return;
     }

@@ -7,8 +7,15 @@
 // loop, deadlines on the head of every request and on the TLS handshake, the
 // requests per connection, and the bound on connections (ConnectionQueue),
 // beyond which a new connection is answered 503 (plain HTTP) or closed (TLS).
+//
+// Shutting down: once the listening socket is closed (stop()), a connection is
+// served no longer than its request in progress, or one that has already
+// arrived; idle ones close at once. Answers given while the server drains or
+// stops say "Connection: close", so clients take their next request elsewhere.
+// cut_connections() ends those still open.
 
 #include "server/http/connection_limits.hpp"
+#include "server/http/open_connections.hpp"
 #include "server/http/tls_context.hpp"
 
 #include <httplib.h>
@@ -25,20 +32,28 @@ class ConnectionStream;
 
 class HttplibEdgeServer : public httplib::Server {
  public:
-  // `tls`: null for plain HTTP.
+  // `tls`: null for plain HTTP. `draining` (true: the server is about to stop) must outlive the server.
   HttplibEdgeServer(const ConnectionLimits& limits, std::size_t threads, std::size_t max_connections,
-                    std::shared_ptr<TlsContext> tls);
+                    std::shared_ptr<TlsContext> tls, const std::atomic<bool>& draining);
+
+  // Thread-safe.
+  ConnectionCounts open_connections() const { return open_connections_.counts(); }
+  // Thread-safe: makes every read and write of the open connections fail; returns what it cut.
+  ConnectionCounts cut_connections() { return open_connections_.cut_all(); }
 
  private:
   // Called by httplib for every accepted connection, on a serving thread, or on
   // the accepting thread when the ConnectionQueue refused it.
   bool process_and_close_socket(socket_t sock) override;
   std::unique_ptr<ConnectionChannel> open_channel(int socket);
-  void serve_requests(ConnectionStream& stream);
+  void serve_requests(ConnectionStream& stream, OpenConnections::Entry& connection);
+  // Whether the next request, if any, should still be waited for.
   bool stopping() const;
 
   const ConnectionLimits limits_;
   const std::shared_ptr<TlsContext> tls_;
+  const std::atomic<bool>& draining_;
+  OpenConnections open_connections_;
   std::atomic<std::thread::id> accepting_thread_{};
 };
 
