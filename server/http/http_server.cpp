@@ -23,7 +23,7 @@ HttpServer::HttpServer(HttpServerOptions options, std::ostream& error_log)
       router_(options_.serving.static_prefix, options_.max_body_bytes),
       dispatcher_(router_, filters_),
       server_(std::make_unique<HttplibEdgeServer>(options_.limits, options_.worker_threads, options_.max_connections,
-                                                  options_.tls, draining_)) {
+                                                  options_.tls)) {
   if (!options_.allowed_ips.empty()) filters_.add(std::make_unique<IpAllowlistFilter>(options_.allowed_ips));
   filters_.add(std::make_unique<ErrorAnswerFilter>(error_log));
   // Ahead of authentication: /health answers everyone.
@@ -58,6 +58,7 @@ void HttpServer::install_handlers() {
     HttplibRequest view(request, nullptr, client_address_of(request));
     HttplibReply reply(request, response);
     dispatcher_.dispatch(view, reply);
+    close_when_draining(request, response);
   };
   const auto with_body = [this](const httplib::Request& request, httplib::Response& response,
                                 const httplib::ContentReader& reader) {
@@ -65,6 +66,7 @@ void HttpServer::install_handlers() {
     HttplibRequest view(request, &reader, client_address_of(request));
     HttplibReply reply(request, response);
     dispatcher_.dispatch(view, reply);
+    close_when_draining(request, response);
   };
   const char* kAnyPath = "/.*";
   server_->Get(kAnyPath, without_body);
@@ -92,6 +94,15 @@ void HttpServer::install_handlers() {
       [](const httplib::Request& request, httplib::Response& response, std::exception_ptr) {
         HttplibReply(request, response).error(500, "INTERNAL_ERROR", "An internal error occurred.");
       });
+}
+
+void HttpServer::close_when_draining(const httplib::Request& request, httplib::Response& response) const {
+  // httplib writes the answer's head after the handler returns, so even a request that began before the drain
+  // tells its client not to send the next one here (the edge server then closes the connection). httplib adds the
+  // header itself when the client asked for it.
+  if (draining_.load() && request.get_header_value("Connection") != "close") {
+    response.set_header("Connection", "close");
+  }
 }
 
 std::string HttpServer::client_address_of(const httplib::Request& request) const {

@@ -25,6 +25,7 @@
 namespace httplib {
 class Server;
 struct Request;
+struct Response;
 }  // namespace httplib
 
 namespace mlflowcpp::server::http {
@@ -94,6 +95,7 @@ class HttpServer {
   // Lets more connections wait to be accepted than httplib's default allows.
   void raise_listen_backlog();
 
+  void close_when_draining(const httplib::Request& request, httplib::Response& response) const;
   // The client a request comes from, through the trusted proxies.
   std::string client_address_of(const httplib::Request& request) const;
 

@@ -61,8 +61,8 @@ void answer_head_failure(HeadFailure failure, ConnectionChannel& channel, const 
 }  // namespace
 
 HttplibEdgeServer::HttplibEdgeServer(const ConnectionLimits& limits, std::size_t threads, std::size_t max_connections,
-                                     std::shared_ptr<TlsContext> tls, const std::atomic<bool>& draining)
-    : limits_(limits), tls_(std::move(tls)), draining_(draining) {
+                                     std::shared_ptr<TlsContext> tls)
+    : limits_(limits), tls_(std::move(tls)) {
   threads = std::max<std::size_t>(threads, 1);
   max_connections = std::max(max_connections, threads);
   // httplib creates the queue on the thread that then accepts connections.
@@ -122,13 +122,14 @@ void HttplibEdgeServer::serve_requests(ConnectionStream& stream, OpenConnections
     if (!request_arrived) return;
 
     stream.begin_request();
-    const bool last = served + 1 == limits_.max_keep_alive_requests || stopping() || draining_.load();
+    const bool last = served + 1 == limits_.max_keep_alive_requests;
     bool client_closes = false;
     connection.set_busy(true);
     const bool answered =
         process_request(stream, last, client_closes, [&stream](httplib::Request&) { stream.end_head(); });
     connection.set_busy(false);
-    if (!answered || client_closes || last || stream.answer_closes_connection() ||
+    // While the server drains, the answers of its handlers say "Connection: close" (HttpServer).
+    if (!answered || client_closes || stopping() || stream.answer_closes_connection() ||
         stream.head_failure() != HeadFailure::kNone) {
       return;
     }

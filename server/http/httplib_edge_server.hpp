@@ -10,9 +10,7 @@
 //
 // Shutting down: once the listening socket is closed (stop()), a connection is
 // served no longer than its request in progress, or one that has already
-// arrived; idle ones close at once. Answers given while the server drains or
-// stops say "Connection: close", so clients take their next request elsewhere.
-// cut_connections() ends those still open.
+// arrived; idle ones close at once. cut_connections() ends those still open.
 
 #include "server/http/connection_limits.hpp"
 #include "server/http/open_connections.hpp"
@@ -32,9 +30,9 @@ class ConnectionStream;
 
 class HttplibEdgeServer : public httplib::Server {
  public:
-  // `tls`: null for plain HTTP. `draining` (true: the server is about to stop) must outlive the server.
+  // `tls`: null for plain HTTP.
   HttplibEdgeServer(const ConnectionLimits& limits, std::size_t threads, std::size_t max_connections,
-                    std::shared_ptr<TlsContext> tls, const std::atomic<bool>& draining);
+                    std::shared_ptr<TlsContext> tls);
 
   // Thread-safe.
   ConnectionCounts open_connections() const { return open_connections_.counts(); }
@@ -52,7 +50,6 @@ class HttplibEdgeServer : public httplib::Server {
 
   const ConnectionLimits limits_;
   const std::shared_ptr<TlsContext> tls_;
-  const std::atomic<bool>& draining_;
   OpenConnections open_connections_;
   std::atomic<std::thread::id> accepting_thread_{};
 };
