@@ -56,7 +56,7 @@ void ServerLifecycle::shut_down(int signal_number) {
                         timing_.delay.count())
          << std::flush;
     const Clock::time_point delay_end = Clock::now() + timing_.delay;
-    while (Clock::now() < delay_end) {
+    while (Clock::now() < delay_end && !finished_) {
       const auto left = std::chrono::ceil<std::chrono::milliseconds>(delay_end - Clock::now());
       const int next = signals_.next_signal(std::min(left, kPollInterval * 5));
       if (is_stop_signal(next)) {
