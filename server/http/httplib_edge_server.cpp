@@ -73,6 +73,11 @@ HttplibEdgeServer::HttplibEdgeServer(const ConnectionLimits& limits, std::size_t
   // httplib's own keep-alive and timeout settings are not used: serve_requests() and the channels apply the limits.
 }
 
+ConnectionCounts HttplibEdgeServer::cut_connections() {
+  cut_ = true;
+  return open_connections_.cut_all();
+}
+
 bool HttplibEdgeServer::stopping() const { return svr_sock_ == INVALID_SOCKET; }
 
 bool HttplibEdgeServer::process_and_close_socket(socket_t sock) {
@@ -118,7 +123,7 @@ void HttplibEdgeServer::serve_requests(ConnectionStream& stream, OpenConnections
     }
     // Stopping: a request the client has already sent (on a connection accepted
     // before the listening socket closed) is still answered; none is waited for.
-    if (!request_arrived && stopping()) request_arrived = stream.wait_for_request(Clock::now());
+    if (!request_arrived && stopping() && !cut_.load()) request_arrived = stream.wait_for_request(Clock::now());
     if (!request_arrived) return;
 
     stream.begin_request();

@@ -36,8 +36,9 @@ class HttplibEdgeServer : public httplib::Server {
 
   // Thread-safe.
   ConnectionCounts open_connections() const { return open_connections_.counts(); }
-  // Thread-safe: makes every read and write of the open connections fail; returns what it cut.
-  ConnectionCounts cut_connections() { return open_connections_.cut_all(); }
+  // Thread-safe: makes every read and write of the open connections fail, and serves no connection still waiting
+  // for a thread; returns what it cut.
+  ConnectionCounts cut_connections();
 
  private:
   // Called by httplib for every accepted connection, on a serving thread, or on
@@ -51,6 +52,7 @@ class HttplibEdgeServer : public httplib::Server {
   const ConnectionLimits limits_;
   const std::shared_ptr<TlsContext> tls_;
   OpenConnections open_connections_;
+  std::atomic<bool> cut_{false};
   std::atomic<std::thread::id> accepting_thread_{};
 };
 
