@@ -110,6 +110,13 @@ std::string server_usage() {
          "  --max-connections N             Connections served or waiting for a worker; more get 503\n"
          "                                  (default 512, at least --workers)\n"
          "  --max-header-bytes N            Request line and headers together; beyond, 414 or 431 (default 65536)\n"
+         "\n"
+         "Shutdown (SIGTERM or SIGINT; a second one stops at once; SIGHUP reloads the TLS certificate):\n"
+         "  --shutdown-delay SECONDS        /health answers 503 while the server still serves new connections\n"
+         "                                  for this long [MLFLOWCPP_SHUTDOWN_DELAY] (default 0)\n"
+         "  --shutdown-timeout SECONDS      Then, with new connections refused, the time requests in progress\n"
+         "                                  have to finish; 0 cuts them at once [MLFLOWCPP_SHUTDOWN_TIMEOUT]\n"
+         "                                  (default 30)\n"
          "  --help                          Show this message\n";
 }
 
@@ -123,7 +130,8 @@ ServerOptions parse_server_options(const std::vector<std::string>& arguments, co
                                              "--allowed-ips", "--trusted-proxies", "--tls-cert", "--tls-key",
                                              "--read-timeout", "--write-timeout", "--keep-alive-timeout",
                                              "--max-keep-alive-requests", "--max-connections", "--max-header-bytes",
-                                             "--allowed-artifact-roots", "--app-name"};
+                                             "--allowed-artifact-roots", "--app-name", "--shutdown-delay",
+                                             "--shutdown-timeout"};
   const std::map<std::string, std::string> short_flags = {{"-h", "--host"}, {"-p", "--port"}, {"-w", "--workers"}};
 
   for (std::size_t i = 0; i < arguments.size(); ++i) {
@@ -270,6 +278,13 @@ ServerOptions parse_server_options(const std::vector<std::string>& arguments, co
   if (auto bytes = setting("--max-header-bytes", "")) {
     options.max_header_bytes =
         static_cast<std::size_t>(parse_integer("--max-header-bytes", *bytes, 1024, 1024 * 1024));
+  }
+
+  if (auto delay = setting("--shutdown-delay", "MLFLOWCPP_SHUTDOWN_DELAY")) {
+    options.shutdown_delay_seconds = static_cast<int>(parse_integer("--shutdown-delay", *delay, 0, 3600));
+  }
+  if (auto timeout = setting("--shutdown-timeout", "MLFLOWCPP_SHUTDOWN_TIMEOUT")) {
+    options.shutdown_timeout_seconds = static_cast<int>(parse_integer("--shutdown-timeout", *timeout, 0, 3600));
   }
 
   if (auto app = setting("--app-name", "")) {

@@ -45,6 +45,11 @@ struct ServerOptions {
   std::size_t max_connections = 512;
   std::size_t max_header_bytes = 64 * 1024;
 
+  // Stopping on SIGTERM/SIGINT (README, "Operations: shutdown and reloads"): how long /health answers 503 while
+  // the server still accepts, then how long the requests in progress have to finish (0: cut them at once).
+  int shutdown_delay_seconds = 0;
+  int shutdown_timeout_seconds = 30;
+
   // Artifact roots beyond the destination and the default root; or none at all
   // (every location served, as the official server does) for trusted setups.
   std::vector<std::string> allowed_artifact_roots;

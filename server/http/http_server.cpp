@@ -2,6 +2,7 @@
 
 #include "server/http/body_limit_filter.hpp"
 #include "server/http/client_address.hpp"
+#include "server/http/draining_health_filter.hpp"
 #include "server/http/error_answer_filter.hpp"
 #include "server/http/httplib_edge_server.hpp"
 #include "server/http/httplib_exchange.hpp"
@@ -25,6 +26,8 @@ HttpServer::HttpServer(HttpServerOptions options, std::ostream& error_log)
                                                   options_.tls)) {
   if (!options_.allowed_ips.empty()) filters_.add(std::make_unique<IpAllowlistFilter>(options_.allowed_ips));
   filters_.add(std::make_unique<ErrorAnswerFilter>(error_log));
+  // Ahead of authentication: /health answers everyone.
+  filters_.add(std::make_unique<DrainingHealthFilter>(draining_, options_.serving.static_prefix));
   if (options_.authentication) filters_.add(options_.authentication);
   filters_.add(std::make_unique<BodyLimitFilter>(options_.max_body_bytes));
   filters_.add(std::make_unique<ServingModeFilter>(options_.serving));
@@ -55,6 +58,7 @@ void HttpServer::install_handlers() {
     HttplibRequest view(request, nullptr, client_address_of(request));
     HttplibReply reply(request, response);
     dispatcher_.dispatch(view, reply);
+    close_when_draining(request, response);
   };
   const auto with_body = [this](const httplib::Request& request, httplib::Response& response,
                                 const httplib::ContentReader& reader) {
@@ -62,6 +66,7 @@ void HttpServer::install_handlers() {
     HttplibRequest view(request, &reader, client_address_of(request));
     HttplibReply reply(request, response);
     dispatcher_.dispatch(view, reply);
+    close_when_draining(request, response);
   };
   const char* kAnyPath = "/.*";
   server_->Get(kAnyPath, without_body);
@@ -89,6 +94,15 @@ void HttpServer::install_handlers() {
       [](const httplib::Request& request, httplib::Response& response, std::exception_ptr) {
         HttplibReply(request, response).error(500, "INTERNAL_ERROR", "An internal error occurred.");
       });
+}
+
+void HttpServer::close_when_draining(const httplib::Request& request, httplib::Response& response) const {
+  // httplib writes the answer's head after the handler returns, so even a request that began before the drain
+  // tells its client not to send the next one here (the edge server then closes the connection). httplib adds the
+  // header itself when the client asked for it.
+  if (draining_.load() && request.get_header_value("Connection") != "close") {
+    response.set_header("Connection", "close");
+  }
 }
 
 std::string HttpServer::client_address_of(const httplib::Request& request) const {
@@ -123,9 +137,15 @@ void HttpServer::raise_listen_backlog() {
 
 bool HttpServer::run() { return server_->listen_after_bind(); }
 
+void HttpServer::begin_draining() { draining_ = true; }
+
 void HttpServer::stop() {
   if (server_) server_->stop();
 }
+
+ConnectionCounts HttpServer::open_connections() const { return server_->open_connections(); }
+
+ConnectionCounts HttpServer::cut_connections() { return server_->cut_connections(); }
 
 bool HttpServer::is_running() const { return server_->is_running(); }
 

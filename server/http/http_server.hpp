@@ -9,12 +9,14 @@
 #include "server/http/filter_chain.hpp"
 #include "server/http/idle_memory_trimmer.hpp"
 #include "server/http/ip_allowlist.hpp"
+#include "server/http/open_connections.hpp"
 #include "server/http/request_dispatcher.hpp"
 #include "server/http/route_group.hpp"
 #include "server/http/router.hpp"
 #include "server/http/serving_options.hpp"
 #include "server/http/tls_context.hpp"
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <ostream>
@@ -23,9 +25,12 @@
 namespace httplib {
 class Server;
 struct Request;
+struct Response;
 }  // namespace httplib
 
 namespace mlflowcpp::server::http {
+
+class HttplibEdgeServer;
 
 struct HttpServerOptions {
   ServingOptions serving;
@@ -71,15 +76,26 @@ class HttpServer {
   int port() const { return port_; }
   // Serves until stop(); returns false if serving failed.
   bool run();
-  // Thread-safe; makes run() return.
-  void stop();
   bool is_running() const;
+
+  // Stopping gracefully, in this order (each step thread-safe):
+  // The server is about to stop: /health answers 503, and every answer closes its connection; nothing else changes.
+  void begin_draining();
+  // Closes the listening socket at once (new connections are refused) and makes
+  // run() return once the connections still open have answered the request
+  // they are on or have already sent; idle ones close at once.
+  void stop();
+  ConnectionCounts open_connections() const;
+  // Past the deadline: makes every open connection fail, so run() returns as
+  // soon as their handlers notice. Returns what it cut.
+  ConnectionCounts cut_connections();
 
  private:
   void install_handlers();
   // Lets more connections wait to be accepted than httplib's default allows.
   void raise_listen_backlog();
 
+  void close_when_draining(const httplib::Request& request, httplib::Response& response) const;
   // The client a request comes from, through the trusted proxies.
   std::string client_address_of(const httplib::Request& request) const;
 
@@ -88,7 +104,8 @@ class HttpServer {
   FilterChain filters_;
   RequestDispatcher dispatcher_;
   IdleMemoryTrimmer memory_trimmer_;
-  std::unique_ptr<httplib::Server> server_;
+  std::atomic<bool> draining_{false};
+  std::unique_ptr<HttplibEdgeServer> server_;
   // The listening socket, as httplib's socket-options hook last saw it (the
   // hook runs on each socket httplib tries to bind; the last one is bound).
   int listening_socket_ = -1;

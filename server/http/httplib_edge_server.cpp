@@ -73,6 +73,11 @@ HttplibEdgeServer::HttplibEdgeServer(const ConnectionLimits& limits, std::size_t
   // httplib's own keep-alive and timeout settings are not used: serve_requests() and the channels apply the limits.
 }
 
+ConnectionCounts HttplibEdgeServer::cut_connections() {
+  cut_ = true;
+  return open_connections_.cut_all();
+}
+
 bool HttplibEdgeServer::stopping() const { return svr_sock_ == INVALID_SOCKET; }
 
 bool HttplibEdgeServer::process_and_close_socket(socket_t sock) {
@@ -91,7 +96,9 @@ bool HttplibEdgeServer::process_and_close_socket(socket_t sock) {
   const std::unique_ptr<ConnectionChannel> channel = open_channel(sock);
   if (!channel) return false;
   ConnectionStream stream(*channel, limits_);
-  serve_requests(stream);
+  // Ends before the channel closes the socket.
+  OpenConnections::Entry connection(open_connections_, channel->socket());
+  serve_requests(stream, connection);
   if (stream.head_failure() != HeadFailure::kNone) answer_head_failure(stream.head_failure(), *channel, limits_);
   return true;
 }
@@ -104,7 +111,7 @@ std::unique_ptr<ConnectionChannel> HttplibEdgeServer::open_channel(int socket) {
   return TlsChannel::accept(socket, tls_->current(), Clock::now() + limits_.read_timeout);
 }
 
-void HttplibEdgeServer::serve_requests(ConnectionStream& stream) {
+void HttplibEdgeServer::serve_requests(ConnectionStream& stream, OpenConnections::Entry& connection) {
   for (std::size_t served = 0; served < limits_.max_keep_alive_requests; ++served) {
     const Deadline idle_until = Clock::now() + limits_.keep_alive_timeout;
     bool request_arrived = false;
@@ -114,14 +121,20 @@ void HttplibEdgeServer::serve_requests(ConnectionStream& stream) {
         break;
       }
     }
-    if (!request_arrived || stopping()) return;
+    // Stopping: a request the client has already sent (on a connection accepted
+    // before the listening socket closed) is still answered; none is waited for.
+    if (!request_arrived && stopping() && !cut_.load()) request_arrived = stream.wait_for_request(Clock::now());
+    if (!request_arrived) return;
 
     stream.begin_request();
     const bool last = served + 1 == limits_.max_keep_alive_requests;
     bool client_closes = false;
+    connection.set_busy(true);
     const bool answered =
         process_request(stream, last, client_closes, [&stream](httplib::Request&) { stream.end_head(); });
-    if (!answered || client_closes || stream.answer_closes_connection() ||
+    connection.set_busy(false);
+    // While the server drains, the answers of its handlers say "Connection: close" (HttpServer).
+    if (!answered || client_closes || stopping() || stream.answer_closes_connection() ||
         stream.head_failure() != HeadFailure::kNone) {
       return;
     }

@@ -7,6 +7,12 @@
 #include <chrono>
 
 namespace mlflowcpp::server::store {
+namespace {
+
+// How long the last checkpoint waits for other connections (another process's) to let it through.
+constexpr int kFinalCheckpointWaitMs = 1000;
+
+}  // namespace
 
 SqliteCheckpointer::SqliteCheckpointer(const std::string& path, int busy_timeout_ms, int pages_threshold)
     : connection_(std::make_unique<SqliteConnection>(path, ConnectionMode::kReadWrite, busy_timeout_ms)),
@@ -20,6 +26,12 @@ SqliteCheckpointer::~SqliteCheckpointer() {
   }
   wake_.notify_one();
   thread_.join();
+  // The database closes: every page goes into the database file and the WAL is emptied, so the file alone holds
+  // everything (a copy or backup of it is complete). Another process still reading keeps its frames; waiting for it
+  // briefly is enough, SQLite finishes the job when the last connection closes.
+  sqlite3* handle = connection_->database().getHandle();
+  sqlite3_busy_timeout(handle, kFinalCheckpointWaitMs);
+  sqlite3_wal_checkpoint_v2(handle, "main", SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
 }
 
 void SqliteCheckpointer::attach(SqliteConnection& writer) {

@@ -34,6 +34,7 @@ class SqliteCheckpointer {
   SqliteCheckpointer(const std::string& path, int busy_timeout_ms, int pages_threshold);
   SqliteCheckpointer(const SqliteCheckpointer&) = delete;
   SqliteCheckpointer& operator=(const SqliteCheckpointer&) = delete;
+  // Stops the thread, then checkpoints whatever the WAL still holds and empties it (the database is closing).
   ~SqliteCheckpointer();
 
   // Makes `writer` report its WAL size here instead of checkpointing itself.
