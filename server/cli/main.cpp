@@ -8,6 +8,7 @@
 #include "server/auth/route_protection.hpp"
 #include "server/auth/store_resource_resolver.hpp"
 #include "server/cli/db_command.hpp"
+#include "server/cli/server_operations.hpp"
 #include "server/cli/server_options.hpp"
 #include "server/cli/sync_command.hpp"
 #include "server/http/built_in_ui.hpp"
@@ -106,8 +107,10 @@ int run_server(const std::vector<std::string>& arguments) {
   }
   cli::ServerOptions options;
   std::optional<server::ArtifactRoots> artifact_roots;
+  std::optional<cli::ServerOperations> operations;
   try {
     options = cli::parse_server_options(arguments, cli::process_environment);
+    operations.emplace(options);
     artifact_roots = options.allow_any_artifact_location
                          ? server::ArtifactRoots::any()
                          : server::ArtifactRoots::of_server(options.artifacts_destination,
@@ -203,6 +206,7 @@ int run_server(const std::vector<std::string>& arguments) {
   server::auth::StoreResourceResolver resource_resolver(*app->stores().tracking, *app->stores().logged_models);
   server::http::HttpServer http_server(http_options, std::cerr);
   for (server::http::RouteGroup& group : app->route_groups()) http_server.add_routes(group);
+  operations->add_routes(http_server);
   if (auth_app) {
     http_server.add_routes(auth_app->routes());
     // After the last add_routes: every route gets its permission check.
@@ -211,6 +215,7 @@ int run_server(const std::vector<std::string>& arguments) {
     protection.static_prefix = options.static_prefix;
     server::auth::protect_routes(http_server.router(), auth_app->store(), resource_resolver, protection);
   }
+  operations->observe(http_server);
 
   if (!http_server.bind(options.host, options.port)) {
     std::cerr << fmt::format("mlflowcpp server: cannot listen on {}:{} (address in use or not available).\n",
@@ -239,6 +244,7 @@ int run_server(const std::vector<std::string>& arguments) {
   });
   const bool served = http_server.run();
   signal_watcher.finish();
+  operations->flush_access_log();
   if (!served) {
     std::cerr << "mlflowcpp server: the server stopped unexpectedly.\n";
     return 1;
