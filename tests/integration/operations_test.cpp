@@ -187,7 +187,8 @@ for family in text_string_to_metric_families(open(sys.argv[1]).read()):
         assert buckets[-1][0] == float("inf") and buckets[-1][1] == entry["count"], key
 print(json.dumps({"families": families, "samples": samples}))
 )";
-  const testing::CommandResult result = testing::run_command("python3", {"-c", script, path.string()});
+  // Debian's interpreter, where python3-prometheus-client installs (not another python3 on the PATH).
+  const testing::CommandResult result = testing::run_command("/usr/bin/python3", {"-c", script, path.string()});
   if (result.exit_code != 0) {
     ADD_FAILURE() << "python3 with prometheus_client failed (scripts/install-deps.sh --test installs "
                      "python3-prometheus-client):\n"
