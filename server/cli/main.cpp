@@ -110,7 +110,6 @@ int run_server(const std::vector<std::string>& arguments) {
   std::optional<cli::ServerOperations> operations;
   try {
     options = cli::parse_server_options(arguments, cli::process_environment);
-    operations.emplace(options);
     artifact_roots = options.allow_any_artifact_location
                          ? server::ArtifactRoots::any()
                          : server::ArtifactRoots::of_server(options.artifacts_destination,
@@ -125,6 +124,13 @@ int run_server(const std::vector<std::string>& arguments) {
   // process: socket writes then fail with EPIPE instead of raising SIGPIPE.
   std::signal(SIGPIPE, SIG_IGN);
   SignalWatcher signal_watcher;
+  try {
+    // After the watcher: the access log's thread inherits the blocked signals.
+    operations.emplace(options);
+  } catch (const std::invalid_argument& error) {
+    std::cerr << "mlflowcpp server: " << error.what() << "\n";
+    return 2;
+  }
 
   // The stores, the services over them and the API's handler groups; they outlive the server that calls them.
   std::unique_ptr<server::TrackingApp> app;

@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -76,6 +78,10 @@ std::uint64_t BufferedLogWriter::dropped_lines() const {
 }
 
 void BufferedLogWriter::run() {
+  // Signals are for the thread of the program that waits for them, never for this one.
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, nullptr);
   std::string taken;
   std::uint64_t dropped_reported = 0;
   std::unique_lock<std::mutex> lock(mutex_);
