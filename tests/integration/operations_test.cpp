@@ -73,6 +73,14 @@ TEST(AccessLogTest, TextLinesHoldTimePeerUserRequestStatusBytesAndDuration) {
   EXPECT_NE(wait_for_line(server, "\"GET /no/such/path\" 404 "), "") << server.log();
 }
 
+TEST(AccessLogTest, ThePeerIsTheClientTheTrustedProxyNames) {
+  testing::ServerProcess server(with_flags({"--trusted-proxies", "127.0.0.1"}));
+  auto http = server.client();
+  http.request("GET", "/via/proxy", "", "", {{"X-Forwarded-For", "198.51.100.1, 203.0.113.9"}});
+  const std::string line = wait_for_line(server, "\"GET /via/proxy\"");
+  EXPECT_NE(line.find(" 203.0.113.9 - \"GET /via/proxy\" 404 "), std::string::npos) << line;
+}
+
 TEST(AccessLogTest, JsonLinesHaveStableFields) {
   testing::ServerProcess server(with_flags({"--access-log-format", "json"}));
   auto http = server.client();
