@@ -172,13 +172,12 @@ int main(int argc, char** argv) {
                  "GET /health/s (best round) | ratio |\n|---|---|---|---|---|---|---|\n";
     const Variant& base = variants.front();
     for (const auto& variant : variants) {
-      std::cout << fmt::format("| {} | {:.0f} | {:.3f} | {:.1f} µs | {:.3f} | {:.0f} | {:.3f} |\n", variant.name,
-                               variant.best_log_metric_per_second,
-                               variant.best_log_metric_per_second / base.best_log_metric_per_second,
-                               variant.cpu_microseconds_per_log_metric(),
-                               variant.cpu_microseconds_per_log_metric() / base.cpu_microseconds_per_log_metric(),
-                               variant.best_health_per_second,
-                               variant.best_health_per_second / base.best_health_per_second);
+      std::cout << fmt::format(
+          "| {} | {:.0f} | {:.3f} | {:.1f} µs | {:.3f} | {:.0f} | {:.3f} |\n", variant.name,
+          variant.best_log_metric_per_second, variant.best_log_metric_per_second / base.best_log_metric_per_second,
+          variant.cpu_microseconds_per_log_metric(),
+          variant.cpu_microseconds_per_log_metric() / base.cpu_microseconds_per_log_metric(),
+          variant.best_health_per_second, variant.best_health_per_second / base.best_health_per_second);
     }
     const int port = variants.back().server->port();
     const LatencySamples health = time_gets(port, "/health", 2000);

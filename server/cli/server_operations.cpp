@@ -8,10 +8,10 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <stdexcept>
 #include <system_error>
-#include <unistd.h>
 
 namespace mlflowcpp::cli {
 

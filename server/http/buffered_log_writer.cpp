@@ -2,13 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdexcept>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
 
 namespace mlflowcpp::server::http {
 namespace {
@@ -94,7 +94,8 @@ void BufferedLogWriter::run() {
     const std::uint64_t dropped = dropped_lines_;
     lock.unlock();
     if (dropped > dropped_reported) {
-      taken.append(fmt::format("mlflowcpp server: the log fell behind; {} lines dropped\n", dropped - dropped_reported));
+      taken.append(
+          fmt::format("mlflowcpp server: the log fell behind; {} lines dropped\n", dropped - dropped_reported));
       dropped_reported = dropped;
     }
     if (!taken.empty()) write_out(taken);

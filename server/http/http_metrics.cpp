@@ -17,14 +17,14 @@ using Nanoseconds = std::chrono::nanoseconds;
 
 // Upper bounds in nanoseconds, and as prometheus_client writes them in `le` (dashboards match the text).
 constexpr std::array<std::int64_t, kDurationBucketCount - 1> kBucketBoundsNs = {
-    5'000'000,   10'000'000,  25'000'000,  50'000'000,    75'000'000,    100'000'000,   250'000'000,
+    5'000'000,   10'000'000,  25'000'000,    50'000'000,    75'000'000,    100'000'000,   250'000'000,
     500'000'000, 750'000'000, 1'000'000'000, 2'500'000'000, 5'000'000'000, 7'500'000'000, 10'000'000'000};
-constexpr std::array<std::string_view, kDurationBucketCount> kBucketLabels = {
-    "0.005", "0.01", "0.025", "0.05", "0.075", "0.1", "0.25", "0.5", "0.75", "1.0", "2.5", "5.0", "7.5", "10.0",
-    "+Inf"};
+constexpr std::array<std::string_view, kDurationBucketCount> kBucketLabels = {"0.005", "0.01", "0.025", "0.05", "0.075",
+                                                                              "0.1",   "0.25", "0.5",   "0.75", "1.0",
+                                                                              "2.5",   "5.0",  "7.5",   "10.0", "+Inf"};
 
-constexpr std::array<std::string_view, 8> kMethods = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
-                                                      "OTHER"};
+constexpr std::array<std::string_view, 8> kMethods = {"GET",   "HEAD",   "POST",    "PUT",
+                                                      "PATCH", "DELETE", "OPTIONS", "OTHER"};
 
 std::size_t bucket_of(std::chrono::steady_clock::duration duration) {
   const std::int64_t ns = std::chrono::duration_cast<Nanoseconds>(duration).count();
@@ -134,9 +134,9 @@ HttpMetrics::Cell& HttpMetrics::cell_for(RouteSlot& slot, std::size_t method, in
     }
     // A status not seen yet on this route and method: publish a new cell at the head. If another thread got
     // there first, look again from the new head (it may have added this very status).
-    auto* fresh = new Cell(status, first,
-                           label("method", method_name(method)) + label("path", slot.pattern) +
-                               label("status", std::to_string(status)));
+    auto* fresh = new Cell(
+        status, first,
+        label("method", method_name(method)) + label("path", slot.pattern) + label("status", std::to_string(status)));
     if (head.compare_exchange_strong(first, fresh, std::memory_order_acq_rel, std::memory_order_acquire)) {
       return *fresh;
     }
@@ -198,8 +198,8 @@ void HttpMetrics::render_mlflow_series(std::string& out) const {
                             "histogram");
   const std::string version_label = label("mlflow_version", mlflow_version_);
   for (const auto& [key, sums] : by_method_status) {
-    const std::string labels = label("method", method_name(key.first)) + version_label +
-                               label("status", std::to_string(key.second));
+    const std::string labels =
+        label("method", method_name(key.first)) + version_label + label("status", std::to_string(key.second));
     append_histogram(out, "mlflow_http_request_duration_seconds", labels, sums);
   }
 
@@ -218,8 +218,7 @@ void HttpMetrics::render_mlflow_series(std::string& out) const {
     if (key.second != 500) continue;
     std::uint64_t count = 0;
     for (const auto bucket : sums.buckets) count += bucket;
-    fmt::format_to(std::back_inserter(out),
-                   "mlflow_http_request_exceptions_total{{method=\"{}\",status=\"{}\"}} {}\n",
+    fmt::format_to(std::back_inserter(out), "mlflow_http_request_exceptions_total{{method=\"{}\",status=\"{}\"}} {}\n",
                    method_name(key.first), key.second, count);
   }
 }

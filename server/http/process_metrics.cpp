@@ -15,8 +15,7 @@
 namespace mlflowcpp::server::http {
 namespace {
 
-void append_gauge(std::string& out, std::string_view name, std::string_view help, std::string_view type,
-                  double value) {
+void append_gauge(std::string& out, std::string_view name, std::string_view help, std::string_view type, double value) {
   prometheus::append_family(out, name, help, type);
   out.append(name).push_back(' ');
   prometheus::append_value(out, value);

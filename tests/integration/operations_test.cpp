@@ -63,7 +63,8 @@ TEST(AccessLogTest, TextLinesHoldTimePeerUserRequestStatusBytesAndDuration) {
   ASSERT_EQ(created.status, 200) << created.describe();
   const std::string line = wait_for_line(server, "\"POST /api/2.0/mlflow/experiments/create\"");
   ASSERT_FALSE(line.empty()) << server.log();
-  const std::regex shape(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z 127\.0\.0\.1 - "POST /api/2\.0/mlflow/experiments/create" 200 (\d+) \d+\.\d{3}ms id=[0-9a-f]{12})");
+  const std::regex shape(
+      R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z 127\.0\.0\.1 - "POST /api/2\.0/mlflow/experiments/create" 200 (\d+) \d+\.\d{3}ms id=[0-9a-f]{12})");
   std::smatch match;
   ASSERT_TRUE(std::regex_match(line, match, shape)) << line;
   EXPECT_EQ(std::stoul(match[1]), created.body.size());
@@ -96,8 +97,8 @@ TEST(AccessLogTest, JsonLinesHaveStableFields) {
   EXPECT_GE(entry["duration_ms"].get<double>(), 0.0);
   EXPECT_EQ(entry["request_id"].get<std::string>().size(), 12u);
   EXPECT_EQ(entry["complete"], true);
-  EXPECT_TRUE(std::regex_match(entry["time"].get<std::string>(),
-                               std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
+  EXPECT_TRUE(
+      std::regex_match(entry["time"].get<std::string>(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
 }
 
 TEST(AccessLogTest, NoAccessLogWritesNoLines) {
@@ -128,10 +129,10 @@ TEST(AccessLogTest, QueryStringsAndHeadersNeverReachTheLog) {
   // The shape of a presigned S3 URL, and cookies and bearer tokens in headers.
   http.request("GET",
                "/api/2.0/mlflow-artifacts/artifacts/0/presigned.bin?X-Amz-Credential=AKIAEXAMPLE%2F20260101&"
-               "X-Amz-Signature=" + token,
+               "X-Amz-Signature=" +
+                   token,
                "", "", {{"Cookie", "session=" + token}, {"Authorization", "Bearer " + token}});
-  ASSERT_NE(wait_for_line(server, "\"GET /api/2.0/mlflow-artifacts/artifacts/0/presigned.bin\""), "")
-      << server.log();
+  ASSERT_NE(wait_for_line(server, "\"GET /api/2.0/mlflow-artifacts/artifacts/0/presigned.bin\""), "") << server.log();
   ASSERT_NE(wait_for_line(server, "\"GET /api/2.0/mlflow/experiments/get\""), "") << server.log();
   const std::string log = server.log();
   EXPECT_EQ(log.find(token), std::string::npos) << log;
@@ -269,8 +270,8 @@ TEST(PrometheusTest, ScrapeParsesWithTheOfficialParserAndCountsRequests) {
 }
 
 TEST(PrometheusTest, MetricsIsServedAtTheRootWhateverTheStaticPrefix) {
-  testing::ServerOptions options = with_flags({"--expose-prometheus", "/tmp/mlflowcpp-prometheus-test-dir",
-                                               "--static-prefix", "/mlflow"});
+  testing::ServerOptions options =
+      with_flags({"--expose-prometheus", "/tmp/mlflowcpp-prometheus-test-dir", "--static-prefix", "/mlflow"});
   testing::ServerProcess server(options);
   auto http = server.client();
   EXPECT_EQ(http.get("/metrics").status, 200);
@@ -292,10 +293,10 @@ TEST(PrometheusTest, WithBasicAuthAnySignedInUserMayScrape) {
   testing::ServerProcess server(options);
   EXPECT_EQ(server.client().get("/metrics").status, 401);
   AuthClient admin(server, kAuthAdmin, kAuthAdminPassword);
-  ASSERT_EQ(admin.call("POST", "/api/2.0/mlflow/users/create",
-                       {{"username", "scraper"}, {"password", "scraper-password-1"}})
-                .status,
-            200);
+  ASSERT_EQ(
+      admin.call("POST", "/api/2.0/mlflow/users/create", {{"username", "scraper"}, {"password", "scraper-password-1"}})
+          .status,
+      200);
   AuthClient scraper(server, "scraper", "scraper-password-1");
   const auto scrape = scraper.get("/metrics");
   EXPECT_EQ(scrape.status, 200) << scrape.describe();
@@ -306,9 +307,9 @@ TEST(PrometheusTest, BadOperationsFlagsAreRefused) {
   testing::TempDir dir;
   const auto file = dir / "a-file";
   testing::write_file(file, "x");
-  for (const std::vector<std::string>& flags :
-       {std::vector<std::string>{"--access-log-format", "xml"}, {"--expose-prometheus", (file / "sub").string()},
-        {"--no-access-log=yes"}}) {
+  for (const std::vector<std::string>& flags : {std::vector<std::string>{"--access-log-format", "xml"},
+                                                {"--expose-prometheus", (file / "sub").string()},
+                                                {"--no-access-log=yes"}}) {
     std::vector<std::string> args = {"server", "--port", "0", "--backend-store-uri",
                                      "sqlite:///" + (dir / "m.db").string()};
     args.insert(args.end(), flags.begin(), flags.end());

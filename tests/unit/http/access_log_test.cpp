@@ -135,7 +135,8 @@ TEST_F(BufferedLogWriterTest, LinesFromManyThreadsStayWhole) {
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t) {
       threads.emplace_back([&writer, t] {
-        for (int i = 0; i < 5000; ++i) writer.write("thread " + std::to_string(t) + " line " + std::to_string(i) + "\n");
+        for (int i = 0; i < 5000; ++i)
+          writer.write("thread " + std::to_string(t) + " line " + std::to_string(i) + "\n");
       });
     }
     for (auto& thread : threads) thread.join();

@@ -110,8 +110,7 @@ class PrometheusMetricsTest : public ::testing::Test {
     router_.add(route_of("POST", "/api/2.0/mlflow/runs/log-metric"));
     router_.add(route_of("GET", "/api/2.0/mlflow/runs/get"));
     router_.add(route_of("GET", "/health", ApiFamily::kServer));
-    router_.add(route_of("PUT", "/api/2.0/mlflow-artifacts/artifacts/", ApiFamily::kArtifactProxy,
-                         PathMatch::kPrefix));
+    router_.add(route_of("PUT", "/api/2.0/mlflow-artifacts/artifacts/", ApiFamily::kArtifactProxy, PathMatch::kPrefix));
     metrics_->index_routes(router_);
   }
   std::string scrape() const {
@@ -252,13 +251,14 @@ TEST(ProcessMetricsTest, StandardProcessSeriesArePresentAndPlausible) {
 // figures; the bound here only catches a scrape that grew by orders of magnitude).
 TEST(PrometheusScrapeCostTest, AHundredRoutesScrapeQuickly) {
   Router router("", 1024);
-  for (int i = 0; i < 100; ++i) router.add(route_of(i % 2 ? "GET" : "POST", "/api/2.0/mlflow/route-" + std::to_string(i)));
+  for (int i = 0; i < 100; ++i)
+    router.add(route_of(i % 2 ? "GET" : "POST", "/api/2.0/mlflow/route-" + std::to_string(i)));
   auto metrics = std::make_shared<HttpMetrics>("2.9.2", "0.1.0");
   metrics->index_routes(router);
   for (int i = 0; i < 100; ++i) {
     for (int status : {200, 400, 404}) {
-      metrics->record(i % 2 ? "GET" : "POST", "/api/2.0/mlflow/route-" + std::to_string(i), status, milliseconds(1),
-                      0, 0);
+      metrics->record(i % 2 ? "GET" : "POST", "/api/2.0/mlflow/route-" + std::to_string(i), status, milliseconds(1), 0,
+                      0);
     }
   }
   MetricsHandlers handlers(metrics);
