@@ -25,6 +25,8 @@ if $with_tests; then
   packages+=(postgresql nodejs npm openssl)  # openssl: throwaway certificates for the TLS tests
   # chromium: the browser tests; without recommends it brings no font, and screenshots would show boxes.
   packages+=(chromium fonts-dejavu-core)
+  # The metrics test parses a scrape of /metrics with the official Prometheus parser.
+  packages+=(python3 python3-prometheus-client)
 fi
 
 as_root=()

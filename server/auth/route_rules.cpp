@@ -79,6 +79,8 @@ RouteRules RouteRules::basic_auth() {
   table.add("GET", "/health", open());
   table.add("GET", "/static-files/", open());
   table.add("GET", "/version", signed_in());
+  // --expose-prometheus: MLflow's auth app checks only that the caller signed in.
+  table.add("GET", "/metrics", signed_in());
   table.add("GET", "/", signed_in());
   table.add("GET", "", signed_in());  // the static prefix itself
   api("GET", "gateway-proxy", signed_in());

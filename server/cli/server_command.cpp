@@ -7,6 +7,7 @@
 #include "server/auth/store_resource_resolver.hpp"
 #include "server/cli/reload_actions.hpp"
 #include "server/cli/server_lifecycle.hpp"
+#include "server/cli/server_operations.hpp"
 #include "server/cli/server_options.hpp"
 #include "server/cli/signal_watcher.hpp"
 #include "server/http/built_in_ui.hpp"
@@ -25,6 +26,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -57,6 +59,14 @@ int run_server_command(const std::vector<std::string>& arguments) {
   SignalWatcher signal_watcher;
   // What SIGHUP reloads; each part that can be reloaded adds itself below.
   ReloadActions reload_actions;
+  std::optional<ServerOperations> operations;
+  try {
+    // After the watcher: the access log's thread inherits the blocked signals.
+    operations.emplace(options);
+  } catch (const std::invalid_argument& error) {
+    std::cerr << "mlflowcpp server: " << error.what() << "\n";
+    return 2;
+  }
 
   // The stores, the services over them and the API's handler groups; they outlive the server that calls them.
   std::unique_ptr<server::TrackingApp> app;
@@ -138,6 +148,7 @@ int run_server_command(const std::vector<std::string>& arguments) {
   server::auth::StoreResourceResolver resource_resolver(*app->stores().tracking, *app->stores().logged_models);
   server::http::HttpServer http_server(http_options, std::cerr);
   for (server::http::RouteGroup& group : app->route_groups()) http_server.add_routes(group);
+  operations->add_routes(http_server);
   if (auth_app) {
     http_server.add_routes(auth_app->routes());
     // After the last add_routes: every route gets its permission check.
@@ -146,6 +157,7 @@ int run_server_command(const std::vector<std::string>& arguments) {
     protection.static_prefix = options.static_prefix;
     server::auth::protect_routes(http_server.router(), auth_app->store(), resource_resolver, protection);
   }
+  operations->observe(http_server);
 
   if (!http_server.bind(options.host, options.port)) {
     std::cerr << fmt::format("mlflowcpp server: cannot listen on {}:{} (address in use or not available).\n",
@@ -164,12 +176,20 @@ int run_server_command(const std::vector<std::string>& arguments) {
             << std::flush;
   // New connections get the new certificate; open ones keep theirs, and a failed reload keeps the old one.
   if (tls) reload_actions.add("TLS certificate and key", [&tls] { tls->reload(); });
+  if (!options.access_log_file.empty()) {
+    reload_actions.add("access log file", [&operations, &options] {
+      if (!operations->reopen_access_log()) {
+        throw std::runtime_error("cannot open " + options.access_log_file + "; writing on to the previous one");
+      }
+    });
+  }
   ShutdownTiming shutdown_timing;
   shutdown_timing.delay = std::chrono::seconds(options.shutdown_delay_seconds);
   shutdown_timing.timeout = std::chrono::seconds(options.shutdown_timeout_seconds);
   ServerLifecycle lifecycle(signal_watcher, http_server, reload_actions, shutdown_timing, std::cerr);
   const bool served = http_server.run();
   lifecycle.finish();
+  operations->flush_access_log();
   if (!served) {
     std::cerr << "mlflowcpp server: the server stopped unexpectedly.\n";
     return 1;

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 // Flags of `mlflow server` that this server does not implement; refused by name.
 const std::set<std::string>& unsupported_flags() {
   static const std::set<std::string> flags = {
-      "--gunicorn-opts", "--waitress-opts", "--uvicorn-opts", "--expose-prometheus",
+      "--gunicorn-opts", "--waitress-opts", "--uvicorn-opts",
       "--dev",           "--allowed-hosts", "--cors-allowed-origins", "--disable-security-middleware",
       "--x-frame-options", "--enable-workspaces", "--workspace-store-uri",
   };
@@ -111,12 +111,21 @@ std::string server_usage() {
          "                                  (default 512, at least --workers)\n"
          "  --max-header-bytes N            Request line and headers together; beyond, 414 or 431 (default 65536)\n"
          "\n"
-         "Shutdown (SIGTERM or SIGINT; a second one stops at once; SIGHUP reloads the TLS certificate):\n"
+         "Shutdown (SIGTERM or SIGINT; a second one stops at once; SIGHUP reloads the TLS certificate and log file):\n"
          "  --shutdown-delay SECONDS        /health answers 503 while the server still serves new connections\n"
          "                                  for this long [MLFLOWCPP_SHUTDOWN_DELAY] (default 0)\n"
          "  --shutdown-timeout SECONDS      Then, with new connections refused, the time requests in progress\n"
          "                                  have to finish; 0 cuts them at once [MLFLOWCPP_SHUTDOWN_TIMEOUT]\n"
          "                                  (default 30)\n"
+         "\n"
+         "Operations (see README, Operations):\n"
+         "  --expose-prometheus DIR         Serve Prometheus metrics on /metrics; DIR is created if missing\n"
+         "                                  (kept for compatibility with `mlflow server`) [MLFLOW_EXPOSE_PROMETHEUS]\n"
+         "  --access-log-format text|json   One readable line or one JSON object per request\n"
+         "                                  [MLFLOWCPP_ACCESS_LOG_FORMAT] (default text)\n"
+         "  --no-access-log                 No access log [MLFLOWCPP_ACCESS_LOG=false]\n"
+         "  --access-log-file PATH          Append the access log to PATH instead of stderr\n"
+         "                                  [MLFLOWCPP_ACCESS_LOG_FILE]\n"
          "  --help                          Show this message\n";
 }
 
@@ -131,7 +140,8 @@ ServerOptions parse_server_options(const std::vector<std::string>& arguments, co
                                              "--read-timeout", "--write-timeout", "--keep-alive-timeout",
                                              "--max-keep-alive-requests", "--max-connections", "--max-header-bytes",
                                              "--allowed-artifact-roots", "--app-name", "--shutdown-delay",
-                                             "--shutdown-timeout"};
+                                             "--shutdown-timeout", "--expose-prometheus",
+                                             "--access-log-format", "--access-log-file"};
   const std::map<std::string, std::string> short_flags = {{"-h", "--host"}, {"-p", "--port"}, {"-w", "--workers"}};
 
   for (std::size_t i = 0; i < arguments.size(); ++i) {
@@ -149,9 +159,11 @@ ServerOptions parse_server_options(const std::vector<std::string>& arguments, co
                                               flag));
     }
     if (flag == "--serve-artifacts" || flag == "--no-serve-artifacts" || flag == "--artifacts-only" ||
-        flag == "--allow-any-artifact-location") {
+        flag == "--allow-any-artifact-location" || flag == "--no-access-log") {
       if (inline_value) throw std::invalid_argument(fmt::format("{} takes no value.", flag));
-      if (flag == "--artifacts-only" || flag == "--allow-any-artifact-location") {
+      if (flag == "--no-access-log") {
+        given["--access-log"] = "false";
+      } else if (flag == "--artifacts-only" || flag == "--allow-any-artifact-location") {
         given[flag] = "true";
       } else {
         given["--serve-artifacts"] = flag == "--serve-artifacts" ? "true" : "false";
@@ -294,6 +306,25 @@ ServerOptions parse_server_options(const std::vector<std::string>& arguments, co
     }
     options.app_name = *app;
     options.auth_config_path = environment("MLFLOW_AUTH_CONFIG_PATH").value_or("");
+  }
+
+  if (auto directory = setting("--expose-prometheus", "MLFLOW_EXPOSE_PROMETHEUS")) {
+    options.expose_prometheus_dir = absolute_path(*directory);
+  }
+  if (auto enabled = setting("--access-log", "MLFLOWCPP_ACCESS_LOG")) {
+    options.access_log = parse_bool("MLFLOWCPP_ACCESS_LOG", *enabled);
+  }
+  if (auto format = setting("--access-log-format", "MLFLOWCPP_ACCESS_LOG_FORMAT")) {
+    if (*format == "text") {
+      options.access_log_format = server::http::AccessLogFormat::kText;
+    } else if (*format == "json") {
+      options.access_log_format = server::http::AccessLogFormat::kJson;
+    } else {
+      throw std::invalid_argument(fmt::format("--access-log-format must be text or json, got '{}'.", *format));
+    }
+  }
+  if (auto file = setting("--access-log-file", "MLFLOWCPP_ACCESS_LOG_FILE")) {
+    options.access_log_file = absolute_path(*file);
   }
 
   const std::string destination =

@@ -3,6 +3,7 @@
 // The options of `mlflowcpp server`, read like those of `mlflow server` 2.9:
 // flags first, then MLFLOW_* environment variables, then defaults.
 
+#include "server/http/access_log_line.hpp"
 #include "server/http/ip_allowlist.hpp"
 
 #include <cstddef>
@@ -59,6 +60,14 @@ struct ServerOptions {
   std::string app_name;
   // The basic-auth app's ini file (MLFLOW_AUTH_CONFIG_PATH); empty: MLflow's defaults.
   std::string auth_config_path;
+
+  // Operations (README, "Operations"). Non-empty: GET /metrics is served; the directory (MLflow keeps its
+  // exporter's files there) is created if missing and otherwise unused.
+  std::string expose_prometheus_dir;
+  // One line per request on stderr, or appended to access_log_file when that is set.
+  bool access_log = true;
+  server::http::AccessLogFormat access_log_format = server::http::AccessLogFormat::kText;
+  std::string access_log_file;
 };
 
 // Reads the environment; injectable so parsing can be tested.

@@ -30,7 +30,10 @@ struct CompletedRequest {
   std::string_view path;
   std::string_view route_pattern;  // empty when no route matched
   std::string_view peer_address;
+  // The authenticated user's name; empty when authentication is off, failed or the route is open.
+  std::string_view user;
   int status = 0;
+  std::uint64_t body_bytes_received = 0;
   std::uint64_t body_bytes_sent = 0;
   // False when a streamed body could not be sent to the end.
   bool complete = true;

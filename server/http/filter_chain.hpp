@@ -15,6 +15,8 @@ class FilterChain {
  public:
   // Before the first request is served.
   void add(std::shared_ptr<Filter> filter) { filters_.push_back(std::move(filter)); }
+  // Ahead of every filter added so far: it then sees every request, also those another filter stopped.
+  void add_first(std::shared_ptr<Filter> filter) { filters_.insert(filters_.begin(), std::move(filter)); }
 
   // before() of each filter until one stops the chain (then true). `filters_run`
   // counts the filters whose before() ran (they get after()), also when one throws.

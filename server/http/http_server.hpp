@@ -68,6 +68,9 @@ class HttpServer {
   Router& router() { return router_; }
   // Before run(); runs after the filters added before it.
   void add_filter(std::shared_ptr<Filter> filter) { filters_.add(std::move(filter)); }
+  // Before run(); ahead of every filter (the allowlist included), so it sees every request the dispatcher
+  // answers: the access log, the metrics.
+  void add_observer(std::shared_ptr<Filter> filter) { filters_.add_first(std::move(filter)); }
 
   // Binds the listening socket; port 0 picks a free one. False when the address
   // cannot be bound (port in use, bad host).

@@ -25,7 +25,12 @@ struct RequestIdentity {
   std::string path;
   std::string route_pattern;
   std::string peer_address;
+  std::string user;
 };
+
+std::string_view user_of(const Request& request) {
+  return request.caller() ? std::string_view(request.caller()->username) : std::string_view();
+}
 
 }  // namespace
 
@@ -62,19 +67,21 @@ void RequestDispatcher::dispatch(Request& request, Reply& reply) const {
   const int status = reply.status();
   if (reply.streamed()) {
     // The request's objects are gone by the time the last byte is sent: keep copies.
-    RequestIdentity identity{request.request_id(), request.method(), request.path(), std::string(pattern),
-                             request.peer_address()};
-    reply.when_sent([this, filters_run, started, status, identity = std::move(identity)](std::uint64_t bytes,
-                                                                                         bool complete) {
+    RequestIdentity identity{request.request_id(), request.method(),       request.path(),
+                             std::string(pattern), request.peer_address(), std::string(user_of(request))};
+    const std::uint64_t received = request.body_size();
+    reply.when_sent([this, filters_run, started, status, received, identity = std::move(identity)](std::uint64_t bytes,
+                                                                                                   bool complete) {
       filters_.run_after(filters_run, CompletedRequest{identity.request_id, identity.method, identity.path,
-                                                       identity.route_pattern, identity.peer_address, status, bytes,
-                                                       complete, Clock::now() - started});
+                                                       identity.route_pattern, identity.peer_address, identity.user,
+                                                       status, received, bytes, complete, Clock::now() - started});
     });
     return;
   }
-  filters_.run_after(filters_run, CompletedRequest{request.request_id(), request.method(), request.path(), pattern,
-                                                   request.peer_address(), status, reply.body_bytes(), true,
-                                                   Clock::now() - started});
+  filters_.run_after(filters_run,
+                     CompletedRequest{request.request_id(), request.method(), request.path(), pattern,
+                                      request.peer_address(), user_of(request), status, request.body_size(),
+                                      reply.body_bytes(), true, Clock::now() - started});
 }
 
 void RequestDispatcher::serve(const RouteMatch& match, Request& request, Reply& reply) const {

@@ -132,7 +132,7 @@ TEST(CliTest, UnsupportedMlflowFlagsAreRefused) {
   testing::TempDir dir;
   for (const std::vector<std::string>& flag :
        {std::vector<std::string>{"--gunicorn-opts", "x"}, {"--waitress-opts", "x"}, {"--app-name", "custom-app"},
-        {"--expose-prometheus", "/tmp/x"}}) {
+        {"--uvicorn-opts", "x"}}) {
     std::vector<std::string> args = {"--backend-store-uri", "sqlite:///" + (dir.path() / "m.db").string()};
     args.insert(args.end(), flag.begin(), flag.end());
     CommandResult result = start_failing_server(args, dir);

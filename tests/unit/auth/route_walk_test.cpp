@@ -12,6 +12,7 @@
 #include "server/auth/route_rules.hpp"
 #include "server/http/artifact_handlers.hpp"
 #include "server/http/logged_model_handlers.hpp"
+#include "server/http/metrics_handlers.hpp"
 #include "server/http/registry_handlers.hpp"
 #include "server/http/router.hpp"
 #include "server/http/server_handlers.hpp"
@@ -65,6 +66,7 @@ const std::vector<RouteKey> kAuthAppRoutes = {
 const std::set<RouteKey> kOpenToEveryone = {{"GET", "/health"}, {"GET", "/static-files/"}};
 const std::set<RouteKey> kOpenToSignedIn = {
     {"GET", "/version"},
+    {"GET", "/metrics"},  // --expose-prometheus: any signed-in user, as MLflow's auth app
     {"GET", "/"},
     {"GET", ""},
     {"GET", "/api/2.0/mlflow/gateway-proxy"},
@@ -105,6 +107,7 @@ class ServerRoutes {
     registry_handlers_.register_routes(router);
     artifact_handlers_.register_routes(router);
     logged_model_handlers_.register_routes(router);
+    metrics_handlers_.register_routes(router);
   }
 
  private:
@@ -119,6 +122,7 @@ class ServerRoutes {
   http::RegistryHandlers registry_handlers_;
   http::ArtifactHandlers artifact_handlers_;
   http::LoggedModelHandlers logged_model_handlers_;
+  http::MetricsHandlers metrics_handlers_{std::make_shared<http::HttpMetrics>("2.9.2", "0.1.0")};
   SignupFormTokens form_tokens_{""};
   std::optional<AuthHandlers> auth_handlers_;
 };

@@ -1,0 +1,33 @@
+#pragma once
+
+// GET /metrics (`--expose-prometheus`): the request series of HttpMetrics and
+// the process series, in Prometheus' text format 0.0.4. At the root whatever
+// the static prefix, as MLflow's exporter serves it; with basic auth on, any
+// signed-in user may read it, as on MLflow's server.
+
+#include "server/http/http_metrics.hpp"
+#include "server/http/process_metrics.hpp"
+#include "server/http/route_group.hpp"
+
+#include <memory>
+#include <string>
+
+namespace mlflowcpp::server::http {
+
+inline constexpr const char* kMetricsPath = "/metrics";
+
+class MetricsHandlers : public RouteGroup {
+ public:
+  explicit MetricsHandlers(std::shared_ptr<const HttpMetrics> metrics) : metrics_(std::move(metrics)) {}
+
+  void register_routes(Router& router) override;
+
+  // The whole scrape answer.
+  std::string render() const;
+
+ private:
+  std::shared_ptr<const HttpMetrics> metrics_;
+  ProcessMetrics process_;
+};
+
+}  // namespace mlflowcpp::server::http
