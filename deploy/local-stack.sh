@@ -56,12 +56,9 @@ wait_for() {
   done
 }
 
-http_status() {
-  curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1"
-}
-
+# The image's health check, on loopback port $1.
 healthy() {
-  [[ $(http_status "http://127.0.0.1:$1/health") == 200 ]]
+  MLFLOW_PORT=$1 MLFLOW_STATIC_PREFIX='' "$root/deploy/healthcheck.sh"
 }
 
 fail() {
