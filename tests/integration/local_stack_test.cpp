@@ -118,9 +118,16 @@ TEST(LocalStackTest, ServesTrackingArtifactsAndRegistryThroughTheProxyFromBothRe
 
   // Tracking: each call may land on either replica; they share the database.
   const std::string experiment_id = client.create_experiment("local-stack");
-  const Run run = client.create_run({experiment_id, "through-the-proxy"});
+  CreateRunRequest run_request;
+  run_request.experiment_id = experiment_id;
+  run_request.run_name = "through-the-proxy";
+  const mlflowcpp::Run run = client.create_run(run_request);
   client.log_param(run.info.run_id, "replicas", "2");
-  for (int step = 0; step < 10; ++step) client.log_metric(run.info.run_id, "loss", 1.0 / (step + 1), {step});
+  for (int step = 0; step < 10; ++step) {
+    MetricOptions at_step;
+    at_step.step = step;
+    client.log_metric(run.info.run_id, "loss", 1.0 / (step + 1), at_step);
+  }
   EXPECT_EQ(client.get_metric_history(run.info.run_id, "loss").size(), 10u);
   EXPECT_EQ(client.get_run(run.info.run_id).data.params.size(), 1u);
 
