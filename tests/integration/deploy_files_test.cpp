@@ -123,7 +123,8 @@ TEST(DeployFilesTest, FlagsAreOnesTheProgramLists) {
 
   // The YAML files' containers and services...
   std::vector<std::pair<std::string, std::vector<std::string>>> invocations;
-  for (const auto& invocation : manifest_report()["invocations"]) {
+  const auto report = manifest_report();
+  for (const auto& invocation : report["invocations"]) {
     invocations.emplace_back(invocation["file"].get<std::string>(),
                              invocation["arguments"].get<std::vector<std::string>>());
   }
