@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages mlflowcpp needs to build, run and test.
 # Only what is missing is installed; run as root (or with sudo).
-#   --test  also what the tests need: PostgreSQL, Node.js + npm, the S3 emulator
+#   --test  also what the tests need: PostgreSQL, Node.js + npm, Python 3 with PyYAML, the S3 emulator
 #           s3rver (npm package @20minutes/s3rver), started by the S3 tests, and
 #           for the browser tests of the web UI Chromium, a font and the npm
 #           package playwright-core (driving Chromium without downloading browsers).
@@ -23,6 +23,7 @@ packages=(
 )
 if $with_tests; then
   packages+=(postgresql nodejs npm openssl)  # openssl: throwaway certificates for the TLS tests
+  packages+=(python3 python3-yaml)  # the deploy tests parse deploy/**/*.yaml
   # chromium: the browser tests; without recommends it brings no font, and screenshots would show boxes.
   packages+=(chromium fonts-dejavu-core)
   # The metrics test parses a scrape of /metrics with the official Prometheus parser.
