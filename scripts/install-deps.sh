@@ -23,11 +23,11 @@ packages=(
 )
 if $with_tests; then
   packages+=(postgresql nodejs npm openssl)  # openssl: throwaway certificates for the TLS tests
-  packages+=(python3 python3-yaml)  # the deploy tests parse deploy/**/*.yaml
+  # python3-yaml: the deploy tests parse deploy/**/*.yaml; python3-prometheus-client: the metrics test parses a
+  # scrape of /metrics with the official Prometheus parser.
+  packages+=(python3 python3-yaml python3-prometheus-client)
   # chromium: the browser tests; without recommends it brings no font, and screenshots would show boxes.
   packages+=(chromium fonts-dejavu-core)
-  # The metrics test parses a scrape of /metrics with the official Prometheus parser.
-  packages+=(python3 python3-prometheus-client)
 fi
 
 as_root=()
