@@ -19,6 +19,7 @@
 #include <string>
 
 #include "testing/process_runner.hpp"
+#include "testing/raw_connection.hpp"
 #include "testing/server_process.hpp"
 #include "testing/wait.hpp"
 
@@ -30,54 +31,10 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using testing::HttpResponse;
+using testing::RawConnection;
 using testing::ServerOptions;
 using testing::ServerProcess;
 using testing::wait_until;
-
-// A raw loopback connection: a request whose body arrives in pieces, sent when the test says so.
-class RawConnection {
- public:
-  explicit RawConnection(int port) : socket_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(socket_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
-  }
-  ~RawConnection() { ::close(socket_); }
-  RawConnection(const RawConnection&) = delete;
-  RawConnection& operator=(const RawConnection&) = delete;
-
-  bool connected() const { return connected_; }
-  bool send(const std::string& bytes) {
-    return ::send(socket_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
-  }
-  // What arrives until the server closes the connection or `timeout` passes.
-  std::string read_until_closed(milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    std::string received;
-    while (true) {
-      const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
-      if (left <= 0) break;
-      pollfd entry{socket_, POLLIN, 0};
-      if (::poll(&entry, 1, static_cast<int>(left)) <= 0) break;
-      char buffer[4096];
-      const ssize_t count = ::recv(socket_, buffer, sizeof(buffer), 0);
-      if (count <= 0) {
-        closed_ = true;
-        break;
-      }
-      received.append(buffer, static_cast<std::size_t>(count));
-    }
-    return received;
-  }
-  bool closed() const { return closed_; }
-
- private:
-  int socket_;
-  bool connected_ = false;
-  bool closed_ = false;
-};
 
 // A log-batch whose body is sent in two halves: the server has the request in hand from the first.
 class SlowLogBatch {

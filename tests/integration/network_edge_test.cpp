@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "testing/process_runner.hpp"
+#include "testing/raw_connection.hpp"
 #include "testing/server_process.hpp"
 #include "testing/temp_dir.hpp"
 #include "testing/wait.hpp"
@@ -37,59 +38,7 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-// A raw loopback connection for what no HTTP client does: trickling a request, holding a connection.
-class RawConnection {
- public:
-  explicit RawConnection(int port) : socket_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(socket_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
-  }
-  ~RawConnection() { ::close(socket_); }
-  RawConnection(const RawConnection&) = delete;
-  RawConnection& operator=(const RawConnection&) = delete;
-
-  bool connected() const { return connected_; }
-  bool send(const std::string& bytes) {
-    return ::send(socket_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
-  }
-  // Reads what arrives until the server closes or `timeout` passes; closed() tells which.
-  std::string read_until_closed(milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    std::string received;
-    while (!closed_) {
-      const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
-      if (left <= 0) break;
-      pollfd entry{socket_, POLLIN, 0};
-      if (::poll(&entry, 1, static_cast<int>(left)) <= 0) break;
-      char buffer[4096];
-      const ssize_t count = ::recv(socket_, buffer, sizeof(buffer), 0);
-      if (count <= 0) {
-        closed_ = true;
-        break;
-      }
-      received.append(buffer, static_cast<std::size_t>(count));
-    }
-    return received;
-  }
-  // Without waiting: whether the server closed the connection (or reset it).
-  bool closed_by_server() {
-    pollfd entry{socket_, POLLIN, 0};
-    if (::poll(&entry, 1, 0) <= 0) return false;
-    char buffer[4096];
-    const ssize_t count = ::recv(socket_, buffer, sizeof(buffer), MSG_DONTWAIT);
-    if (count <= 0) closed_ = true;
-    return closed_;
-  }
-
- private:
-  int socket_;
-  bool connected_ = false;
-  bool closed_ = false;
-};
+using testing::RawConnection;
 
 // The server's resident memory in KiB (VmRSS of /proc/<pid>/status); -1 when unreadable.
 long resident_kib(int pid) {
