@@ -1,7 +1,7 @@
 // A registered model's aliases (alias -> version) with add and remove. On a version's page the new alias points at
 // that version; on the model's page the version is chosen.
 import { del, post } from '../lib/api.js';
-import { errorBox, h } from '../lib/dom.js';
+import { applyChange, h } from '../lib/dom.js';
 import { versionPath } from './registry_links.js';
 
 /**
@@ -13,15 +13,7 @@ export function aliasesEditor({ modelName, aliases, version }) {
   const current = new Map((aliases || []).map((entry) => [entry.alias, String(entry.version)]));
   const message = h('div');
 
-  async function change(action) {
-    message.replaceChildren();
-    try {
-      await action();
-      render();
-    } catch (error) {
-      message.replaceChildren(errorBox(error));
-    }
-  }
+  const change = (action) => applyChange(message, action, render);
 
   function chip(alias, target) {
     const remove = h('button', { type: 'button', class: 'chip-remove', 'aria-label': `Remove alias ${alias}`,

@@ -1,6 +1,6 @@
 // A table of key/value tags with add and remove. Used for runs (system `mlflow.*` tags hidden behind a toggle) and
 // for registered models and their versions. Changes go through the caller's `setTag` and `deleteTag`.
-import { errorBox, h } from '../lib/dom.js';
+import { applyChange, h } from '../lib/dom.js';
 
 const SYSTEM_PREFIX = 'mlflow.';
 
@@ -14,15 +14,7 @@ export function tagsEditor({ tags, label, hideSystem = false, setTag, deleteTag 
   let showSystem = !hideSystem;
   const message = h('div');
 
-  async function change(action) {
-    message.replaceChildren();
-    try {
-      await action();
-      render();
-    } catch (error) {
-      message.replaceChildren(errorBox(error));
-    }
-  }
+  const change = (action) => applyChange(message, action, render);
 
   function row(key, value) {
     const remove = h('button', { type: 'button', class: 'danger small', 'aria-label': `Remove tag ${key}`,

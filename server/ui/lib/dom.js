@@ -77,6 +77,18 @@ export function errorBox(error) {
   return h('div', { class: 'error-box', role: 'alert' }, code + (error && error.message ? error.message : String(error)));
 }
 
+// Runs a change the user asked for (`action`), then `after` (usually a redraw); a failure shows the server's error
+// in `messageBox` instead, so the page stays usable.
+export async function applyChange(messageBox, action, after) {
+  messageBox.replaceChildren();
+  try {
+    await action();
+    if (after) after();
+  } catch (error) {
+    messageBox.replaceChildren(errorBox(error));
+  }
+}
+
 export function loadingBox(text = 'Loading…') {
   return h('div', { class: 'loading', role: 'status' }, text);
 }
