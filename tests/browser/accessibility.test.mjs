@@ -74,7 +74,8 @@ function inspectPage() {
     const type = element.getAttribute('type') ? `[type=${element.getAttribute('type')}]` : '';
     return `<${element.tagName.toLowerCase()}${id}${classes}${type}>`;
   };
-  const visible = (element) => element.getClientRects().length > 0 && getComputedStyle(element).visibility !== 'hidden';
+  const visible = (element) => (element.checkVisibility ? element.checkVisibility({ checkVisibilityCSS: true })
+    : element.getClientRects().length > 0);
 
   const width = document.documentElement.scrollWidth;
   if (width > window.innerWidth + 1) {
@@ -103,6 +104,9 @@ function inspectPage() {
   for (const image of document.querySelectorAll('img')) {
     if (!image.hasAttribute('alt')) problems.push(`${describe(image)} (${image.getAttribute('src')}) has no alt`);
   }
+  for (const picture of document.querySelectorAll('[role="img"], svg:not([aria-hidden="true"])')) {
+    if (visible(picture) && !named(picture)) problems.push(`${describe(picture)} has no accessible name`);
+  }
 
   const headings = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter(visible);
   const ones = headings.filter((heading) => heading.tagName === 'H1').length;
@@ -113,36 +117,57 @@ function inspectPage() {
   return problems;
 }
 
-// Tab from the start of <main> through its first few controls: focus must move to a new, visible element each time.
-async function checkTabOrder(page) {
-  const focusable = await page.evaluate(() => [...document.querySelectorAll(
-    'main a[href], main button:not(:disabled), main input:not(:disabled):not([type="hidden"]), main select, '
-    + 'main textarea, main [tabindex]:not([tabindex="-1"])')]
-    .filter((element) => element.getClientRects().length > 0).length);
-  const presses = Math.min(focusable, 5);
-  if (presses === 0) return ['nothing in main can take the focus'];
-  await page.evaluate(() => document.getElementById('main').focus());
-  const problems = [];
-  const seen = [];
-  for (let index = 0; index < presses; index += 1) {
-    await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => {
-      const element = document.activeElement;
-      if (!element || element === document.body) return null;
-      element.dataset.a11yFocus = element.dataset.a11yFocus || String(Math.random());
-      const box = element.getBoundingClientRect();
-      return { key: element.dataset.a11yFocus, tag: element.tagName.toLowerCase(), inMain: !!element.closest('main'),
-        shown: box.width > 0 || box.height > 0 };
-    });
-    if (!focused) {
-      problems.push(`Tab ${index + 1} left the focus on the body`);
-      break;
-    }
-    if (seen.includes(focused.key)) problems.push(`Tab ${index + 1} did not move the focus (<${focused.tag}>)`);
-    if (!focused.inMain) problems.push(`Tab ${index + 1} left main for <${focused.tag}>`);
-    if (!focused.shown) problems.push(`Tab ${index + 1} focused an invisible <${focused.tag}>`);
-    seen.push(focused.key);
+// One Tab press, judged inside the page: where the focus went, and whether the element focused before looks any
+// different now that it lost the focus (an element whose look does not change has no visible focus indicator).
+function stepFocus() {
+  const look = (element) => [element, ...element.children].map((part) => {
+    const style = getComputedStyle(part);
+    return ['outlineStyle', 'outlineWidth', 'outlineColor', 'boxShadow', 'stroke', 'strokeWidth', 'backgroundColor',
+      'borderColor', 'textDecorationLine', 'color'].map((name) => style[name]).join(' ');
+  }).join('|');
+  const describe = (element) => `<${element.tagName.toLowerCase()}${element.className && typeof element.className
+    === 'string' ? `.${element.className.trim().split(/\s+/).join('.')}` : ''}>`;
+  const state = window.a11yFocusState || (window.a11yFocusState = { seen: new Set(), previous: null, look: '' });
+  const result = { unmarked: null };
+  if (state.previous && state.previous.isConnected && look(state.previous) === state.look) {
+    result.unmarked = describe(state.previous);
   }
+  const element = document.activeElement;
+  state.previous = null;
+  if (!element || element === document.body || !element.closest('main')) return { ...result, inMain: false };
+  const box = element.getBoundingClientRect();
+  const repeated = state.seen.has(element);
+  state.seen.add(element);
+  state.previous = element;
+  state.look = look(element);
+  return { ...result, inMain: true, repeated, what: describe(element), shown: box.width > 0 && box.height > 0 };
+}
+
+// Tab from the start of <main> through its controls: the focus must move to a new, visible element with a visible
+// focus indicator each time, until it leaves main after the last one.
+async function checkTabOrder(page) {
+  const tabbable = await page.evaluate(() => [...document.querySelectorAll(
+    'main a[href], main button:not(:disabled), main input:not(:disabled):not([type="hidden"]), main select, '
+    + 'main textarea, main summary, main [tabindex]:not([tabindex="-1"])')]
+    .filter((element) => (element.checkVisibility ? element.checkVisibility({ checkVisibilityCSS: true })
+      : element.getClientRects().length > 0)).length);
+  if (tabbable === 0) return ['nothing in main can take the focus'];
+  await page.evaluate(() => {
+    window.a11yFocusState = null;
+    document.getElementById('main').focus();
+  });
+  const problems = [];
+  let moves = 0;
+  for (let press = 1; press <= Math.min(tabbable + 1, 80); press += 1) {
+    await page.keyboard.press('Tab');
+    const step = await page.evaluate(stepFocus);
+    if (step.unmarked) problems.push(`${step.unmarked} shows no focus indicator`);
+    if (!step.inMain) break;
+    if (step.repeated) problems.push(`Tab ${press} did not move the focus from ${step.what}`);
+    if (!step.shown) problems.push(`Tab ${press} focused ${step.what}, which is not shown`);
+    moves += 1;
+  }
+  if (moves < Math.min(tabbable, 5)) problems.push(`Tab reached ${moves} of the ${tabbable} controls in main`);
   return problems;
 }
 
