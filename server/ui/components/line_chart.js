@@ -78,7 +78,7 @@ export class LineChart {
     this.tooltip_ = h('div', { class: 'chart-tooltip', hidden: true, role: 'status' });
     this.box_ = h('div', { class: 'chart-canvas-box' }, this.canvas_, this.selection_, this.tooltip_);
     this.legend_ = h('div', { class: 'chart-legend', role: 'group', 'aria-label': 'Series (click to hide or show)' });
-    this.summary_ = h('table', {});
+    this.summary_ = h('table', { class: 'sr-only' });
     // The hidden box wraps the table because a table grows to fit its cells whatever width it is given.
     const summaryBox = h('div', { class: 'sr-only' }, this.summary_);
     this.element = h('figure', { class: 'line-chart' }, this.box_, this.legend_, summaryBox);
