@@ -125,8 +125,7 @@ function stepFocus() {
     return ['outlineStyle', 'outlineWidth', 'outlineColor', 'boxShadow', 'stroke', 'strokeWidth', 'backgroundColor',
       'borderColor', 'textDecorationLine', 'color'].map((name) => style[name]).join(' ');
   }).join('|');
-  const describe = (element) => `<${element.tagName.toLowerCase()}${element.className && typeof element.className
-    === 'string' ? `.${element.className.trim().split(/\s+/).join('.')}` : ''}>`;
+  const describe = (element) => `<${[element.tagName.toLowerCase(), ...element.classList].join('.')}>`;
   const state = window.a11yFocusState || (window.a11yFocusState = { seen: new Set(), previous: null, look: '' });
   const result = { unmarked: null };
   if (state.previous && state.previous.isConnected && look(state.previous) === state.look) {
