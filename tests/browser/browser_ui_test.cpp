@@ -54,7 +54,8 @@ TEST_P(BrowserUiTest, PageBehavesInChromium) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Pages, BrowserUiTest,
-                         ::testing::Values("shell", "experiments", "runs_table", "run", "registry", "metric", "compare"),
+                         ::testing::Values("shell", "experiments", "runs_table", "run", "registry", "metric", "compare",
+                                           "accessibility"),
                          [](const auto& info) { return info.param; });
 
 // The browser signs in with HTTP basic auth (the server asks with WWW-Authenticate) and the UI works behind it.

@@ -79,7 +79,9 @@ export class LineChart {
     this.box_ = h('div', { class: 'chart-canvas-box' }, this.canvas_, this.selection_, this.tooltip_);
     this.legend_ = h('div', { class: 'chart-legend', role: 'group', 'aria-label': 'Series (click to hide or show)' });
     this.summary_ = h('table', { class: 'sr-only' });
-    this.element = h('figure', { class: 'line-chart' }, this.box_, this.legend_, this.summary_);
+    // The hidden box wraps the table because a table grows to fit its cells whatever width it is given.
+    const summaryBox = h('div', { class: 'sr-only' }, this.summary_);
+    this.element = h('figure', { class: 'line-chart' }, this.box_, this.legend_, summaryBox);
     this.listen_();
     this.resizeObserver_ = new ResizeObserver(() => this.resize_());
     this.resizeObserver_.observe(this.box_);
