@@ -76,6 +76,7 @@ int run_server_command(const std::vector<std::string>& arguments) {
     app_options.stores.default_artifact_root = options.default_artifact_root;
     app_options.stores.db_pool_size = options.db_pool_size;
     app_options.stores.db_max_overflow = options.db_max_overflow;
+    app_options.stores.metrics = operations->store_metrics();
     app_options.artifacts_destination = options.artifacts_destination;
     // A UI build given with --static-dir wins over the one built in.
     if (options.static_dir.empty()) {

@@ -27,7 +27,8 @@ ServerOperations::ServerOperations(const ServerOptions& options) : options_(opti
     }
     // The MLflow version whose protocol the server speaks labels MLflow's series, as /version answers.
     metrics_ = std::make_shared<server::http::HttpMetrics>(kMlflowProtocolVersion, kVersion);
-    metrics_handlers_ = std::make_unique<server::http::MetricsHandlers>(metrics_);
+    store_metrics_ = std::make_shared<server::http::StoreMetricsSeries>();
+    metrics_handlers_ = std::make_unique<server::http::MetricsHandlers>(metrics_, store_metrics_);
   }
   if (options_.access_log) {
     if (options_.access_log_file.empty()) {
@@ -52,6 +53,8 @@ void ServerOperations::observe(server::http::HttpServer& server) {
   }
   if (metrics_) {
     metrics_->index_routes(server.router());
+    // Lock-free (OpenConnections keeps atomic counts); the server outlives its scrapes.
+    store_metrics_->set_open_connections([&server] { return server.open_connections(); });
     server.add_observer(std::make_shared<server::http::MetricsFilter>(metrics_));
   }
 }

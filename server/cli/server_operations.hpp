@@ -7,6 +7,7 @@
 #include "server/http/buffered_log_writer.hpp"
 #include "server/http/http_metrics.hpp"
 #include "server/http/metrics_handlers.hpp"
+#include "server/http/store_metrics_series.hpp"
 
 #include <memory>
 
@@ -22,6 +23,9 @@ class ServerOperations {
   // with a message for the user when either cannot be made.
   explicit ServerOperations(const ServerOptions& options);
 
+  // What the backend stores report to (BackendStoreOptions::metrics); null without --expose-prometheus.
+  std::shared_ptr<server::store::StoreMetrics> store_metrics() const { return store_metrics_; }
+
   // Before the permission checks are installed: GET /metrics joins the routes. The server must not outlive this.
   void add_routes(server::http::HttpServer& server);
   // After the last route: the metrics and the access log, ahead of every other filter.
@@ -35,6 +39,7 @@ class ServerOperations {
  private:
   ServerOptions options_;
   std::shared_ptr<server::http::HttpMetrics> metrics_;
+  std::shared_ptr<server::http::StoreMetricsSeries> store_metrics_;
   std::unique_ptr<server::http::MetricsHandlers> metrics_handlers_;
   std::shared_ptr<server::http::BufferedLogWriter> access_log_;
 };

@@ -21,6 +21,7 @@ std::string MetricsHandlers::render() const {
   // A scrape of a server with about a hundred routes in use stays well below this.
   out.reserve(64 * 1024);
   metrics_->render(out);
+  if (store_metrics_) store_metrics_->render(out);
   process_.render(out);
   return out;
 }

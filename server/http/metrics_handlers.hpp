@@ -1,13 +1,14 @@
 #pragma once
 
 // GET /metrics (`--expose-prometheus`): the request series of HttpMetrics and
-// the process series, in Prometheus' text format 0.0.4. At the root whatever
+// the store series (StoreMetricsSeries) and the process series, in Prometheus' text format 0.0.4. At the root whatever
 // the static prefix, as MLflow's exporter serves it; with basic auth on, any
 // signed-in user may read it, as on MLflow's server.
 
 #include "server/http/http_metrics.hpp"
 #include "server/http/process_metrics.hpp"
 #include "server/http/route_group.hpp"
+#include "server/http/store_metrics_series.hpp"
 
 #include <memory>
 #include <string>
@@ -18,7 +19,10 @@ inline constexpr const char* kMetricsPath = "/metrics";
 
 class MetricsHandlers : public RouteGroup {
  public:
-  explicit MetricsHandlers(std::shared_ptr<const HttpMetrics> metrics) : metrics_(std::move(metrics)) {}
+  // `store_metrics` may be null (no store series).
+  explicit MetricsHandlers(std::shared_ptr<const HttpMetrics> metrics,
+                           std::shared_ptr<const StoreMetricsSeries> store_metrics = nullptr)
+      : metrics_(std::move(metrics)), store_metrics_(std::move(store_metrics)) {}
 
   void register_routes(Router& router) override;
 
@@ -27,6 +31,7 @@ class MetricsHandlers : public RouteGroup {
 
  private:
   std::shared_ptr<const HttpMetrics> metrics_;
+  std::shared_ptr<const StoreMetricsSeries> store_metrics_;
   ProcessMetrics process_;
 };
 

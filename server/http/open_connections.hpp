@@ -5,6 +5,7 @@
 // closing it) makes every read and write on it fail at once, so the thread that
 // serves it returns and closes it itself.
 
+#include <atomic>
 #include <cstddef>
 #include <mutex>
 #include <unordered_map>
@@ -34,13 +35,20 @@ class OpenConnections {
     int socket_;
   };
 
+  // Takes no lock (a metrics scrape reads it while requests are served); the two counts may be one change apart.
   ConnectionCounts counts() const;
   // Shuts every registered socket down; returns what was cut.
   ConnectionCounts cut_all();
 
  private:
-  mutable std::mutex mutex_;
+  // Called with the mutex held: one more (+1) or one fewer (-1) busy or idle connection.
+  void count(bool busy, int delta);
+
+  std::mutex mutex_;
   std::unordered_map<int, bool> busy_by_socket_;
+  // busy_by_socket_ summed, kept beside it so that counts() needs no lock.
+  std::atomic<std::size_t> busy_{0};
+  std::atomic<std::size_t> idle_{0};
 };
 
 }  // namespace mlflowcpp::server::http

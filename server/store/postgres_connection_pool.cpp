@@ -6,8 +6,14 @@ PostgresConnectionPool::Lease::~Lease() {
   if (connection_) pool_->give_back(std::move(connection_), discard_ || connection_->is_broken());
 }
 
-PostgresConnectionPool::PostgresConnectionPool(std::string conninfo, PoolLimits limits)
-    : conninfo_(std::move(conninfo)), limits_(limits) {}
+PostgresConnectionPool::PostgresConnectionPool(std::string conninfo, PoolLimits limits,
+                                               std::shared_ptr<StoreMetrics> metrics)
+    : conninfo_(std::move(conninfo)), limits_(limits), metrics_(std::move(metrics)) {}
+
+void PostgresConnectionPool::report_connections() {
+  // A connection being opened counts as in use: it is reserved for the caller opening it.
+  if (metrics_) metrics_->pool_connections(open_ - idle_.size(), idle_.size());
+}
 
 PostgresConnectionPool::Lease PostgresConnectionPool::acquire() {
   const std::size_t max_open = limits_.pool_size + limits_.max_overflow;
@@ -25,15 +31,18 @@ PostgresConnectionPool::Lease PostgresConnectionPool::acquire() {
     if (!idle_.empty()) {
       auto connection = std::move(idle_.back());
       idle_.pop_back();
+      report_connections();
       return Lease(*this, std::move(connection), false);
     }
     ++open_;  // reserved while connecting, outside the lock
+    report_connections();
   }
   try {
     return Lease(*this, std::make_unique<PostgresConnection>(conninfo_), true);
   } catch (...) {
     std::lock_guard<std::mutex> lock(mutex_);
     --open_;
+    report_connections();
     returned_.notify_one();
     throw;
   }
@@ -49,6 +58,7 @@ void PostgresConnectionPool::give_back(std::unique_ptr<PostgresConnection> conne
     } else {
       idle_.push_back(std::move(connection));
     }
+    report_connections();
   }
   returned_.notify_one();
 }
@@ -59,6 +69,7 @@ void PostgresConnectionPool::close_idle() {
     std::lock_guard<std::mutex> lock(mutex_);
     closing.swap(idle_);
     open_ -= closing.size();
+    report_connections();
   }
   returned_.notify_all();
 }

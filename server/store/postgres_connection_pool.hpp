@@ -5,6 +5,7 @@
 // up to `max_overflow` more are opened under load and closed when returned.
 
 #include "server/store/postgres_connection.hpp"
+#include "server/store/store_metrics.hpp"
 
 #include <chrono>
 #include <condition_variable>
@@ -51,7 +52,8 @@ class PostgresConnectionPool {
     bool discard_ = false;
   };
 
-  PostgresConnectionPool(std::string conninfo, PoolLimits limits);
+  // `metrics` (may be null) hears of the connections in use and idle after every change.
+  PostgresConnectionPool(std::string conninfo, PoolLimits limits, std::shared_ptr<StoreMetrics> metrics = nullptr);
   PostgresConnectionPool(const PostgresConnectionPool&) = delete;
   PostgresConnectionPool& operator=(const PostgresConnectionPool&) = delete;
 
@@ -68,9 +70,12 @@ class PostgresConnectionPool {
 
  private:
   void give_back(std::unique_ptr<PostgresConnection> connection, bool discard);
+  // With the mutex held.
+  void report_connections();
 
   const std::string conninfo_;
   const PoolLimits limits_;
+  const std::shared_ptr<StoreMetrics> metrics_;
   std::mutex mutex_;
   std::condition_variable returned_;
   std::vector<std::unique_ptr<PostgresConnection>> idle_;

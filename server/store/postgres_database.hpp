@@ -8,6 +8,7 @@
 #include "server/store/sql_database.hpp"
 
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <string>
@@ -22,6 +23,8 @@ struct PostgresDatabaseOptions {
   int max_write_attempts = 10;
   // What prepare_schema found (postgres_schema.hpp); the database is not read for it.
   SchemaGeneration schema_generation = SchemaGeneration::kMlflow3;
+  // Hears of the pool's connections; null: nothing is reported.
+  std::shared_ptr<StoreMetrics> metrics;
 };
 
 class PostgresDatabase final : public sql::Database {

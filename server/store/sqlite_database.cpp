@@ -61,7 +61,7 @@ SqliteDatabase::SqliteDatabase(const SqliteDatabaseOptions& options) : options_(
     throw std::runtime_error("cannot open '" + options_.path + "' for checkpoints: " + error.what());
   }
   checkpointer_->attach(*writer_connection);
-  writer_ = std::make_unique<SqliteWriter>(std::move(writer_connection));
+  writer_ = std::make_unique<SqliteWriter>(std::move(writer_connection), options_.metrics);
   try {
     readers_ = std::make_unique<SqliteReadPool>(options_.path, std::max<std::size_t>(1, options_.read_connections),
                                                 options_.busy_timeout_ms);

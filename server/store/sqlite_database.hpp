@@ -17,6 +17,7 @@
 #include "server/store/mlflow_schema_check.hpp"
 #include "server/store/sql_database.hpp"
 #include "server/store/sqlite_schema.hpp"
+#include "server/store/store_metrics.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -46,6 +47,8 @@ struct SqliteDatabaseOptions {
   // Set for a database that is not MLflow's tracking database (the basic-auth
   // app's): creates or checks its schema instead of MLflow's.
   SchemaPreparer prepare_schema;
+  // Hears of the writer's queue and group commits; null: nothing is reported.
+  std::shared_ptr<StoreMetrics> metrics;
 };
 
 class SqliteDatabase final : public sql::Database {

@@ -41,7 +41,8 @@ void execute_within_busy_timeout(SqliteConnection& connection, const std::string
 }
 }  // namespace
 
-SqliteWriter::SqliteWriter(std::unique_ptr<SqliteConnection> connection) : connection_(std::move(connection)) {
+SqliteWriter::SqliteWriter(std::unique_ptr<SqliteConnection> connection, std::shared_ptr<StoreMetrics> metrics)
+    : connection_(std::move(connection)), metrics_(std::move(metrics)) {
   group_.reserve(kMaxJobsPerGroup);
 }
 
@@ -62,6 +63,7 @@ void SqliteWriter::run(const Job& job) {
     if (stopping_) throw sql::DatabaseError(sql::DatabaseError::Kind::kUnavailable, "the database is closing");
     if (leading_) {
       queue_.push_back(&mine);
+      if (metrics_) metrics_->writer_queue_changed(+1);
     } else {
       leading_ = true;
       leads = true;
@@ -94,13 +96,18 @@ void SqliteWriter::lead(PendingJob& mine) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (own_job_pending) group_.push_back(&mine);
+      const std::size_t first_queued = group_.size();
       while (!queue_.empty() && group_.size() < kMaxJobsPerGroup) {
         group_.push_back(queue_.front());
         queue_.pop_front();
       }
+      if (metrics_ && group_.size() > first_queued) {
+        metrics_->writer_queue_changed(-static_cast<int>(group_.size() - first_queued));
+      }
     }
     own_job_pending = false;
     run_group();
+    if (metrics_) metrics_->group_committed(group_.size());
     for (PendingJob* pending : group_) {
       if (pending == &mine) {
         mine.done = true;
@@ -121,6 +128,7 @@ void SqliteWriter::lead(PendingJob& mine) {
       if (groups_left == 0) {
         next_leader = queue_.front();
         queue_.pop_front();
+        if (metrics_) metrics_->writer_queue_changed(-1);
       }
     }
     if (next_leader != nullptr) {

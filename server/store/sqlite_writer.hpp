@@ -21,6 +21,7 @@
 // the disk).
 
 #include "server/store/sqlite_connection.hpp"
+#include "server/store/store_metrics.hpp"
 
 #include <condition_variable>
 #include <cstddef>
@@ -37,7 +38,8 @@ class SqliteWriter {
  public:
   using Job = sql::Database::Job;
 
-  explicit SqliteWriter(std::unique_ptr<SqliteConnection> connection);
+  // `metrics` (may be null) hears of the queue's depth and of each group's size.
+  explicit SqliteWriter(std::unique_ptr<SqliteConnection> connection, std::shared_ptr<StoreMetrics> metrics = nullptr);
   SqliteWriter(const SqliteWriter&) = delete;
   SqliteWriter& operator=(const SqliteWriter&) = delete;
   // Refuses new jobs and waits until every caller inside run() has returned.
@@ -71,6 +73,7 @@ class SqliteWriter {
   static void signal(PendingJob& pending, bool lead);
 
   std::unique_ptr<SqliteConnection> connection_;
+  std::shared_ptr<StoreMetrics> metrics_;
   std::mutex mutex_;
   std::deque<PendingJob*> queue_;  // waiting for a leader, arrival order
   bool leading_ = false;           // a leader owns the connection and group_

@@ -1,5 +1,6 @@
 #include "server/store/store_factory.hpp"
 
+#include "server/store/measured_database.hpp"
 #include "server/store/postgres_database.hpp"
 #include "server/store/postgres_schema.hpp"
 #include "server/store/postgres_uri.hpp"
@@ -46,6 +47,7 @@ std::shared_ptr<store::sql::Database> open_postgres_database(const std::string& 
     database_options.uri = backend_store_uri;
     database_options.pool.pool_size = options.db_pool_size;
     database_options.pool.max_overflow = options.db_max_overflow;
+    database_options.metrics = options.metrics;
     // Created or checked on a connection of its own before the pool opens.
     database_options.schema_generation = postgres::prepare_schema(postgres::libpq_uri(backend_store_uri), {}).generation;
     return std::make_shared<postgres::PostgresDatabase>(database_options);
@@ -56,12 +58,20 @@ std::shared_ptr<store::sql::Database> open_postgres_database(const std::string& 
   }
 }
 
-std::shared_ptr<store::sql::Database> open_database(const std::string& backend_store_uri,
-                                                    const BackendStoreOptions& options) {
+std::shared_ptr<store::sql::Database> open_unmeasured_database(const std::string& backend_store_uri,
+                                                               const BackendStoreOptions& options) {
   if (store::postgres::is_postgres_uri(backend_store_uri)) return open_postgres_database(backend_store_uri, options);
   store::SqliteDatabaseOptions sqlite_options;
   sqlite_options.path = sqlite_path_from_uri(backend_store_uri);
+  sqlite_options.metrics = options.metrics;
   return std::make_shared<store::SqliteDatabase>(sqlite_options);
+}
+
+std::shared_ptr<store::sql::Database> open_database(const std::string& backend_store_uri,
+                                                    const BackendStoreOptions& options) {
+  auto database = open_unmeasured_database(backend_store_uri, options);
+  if (!options.metrics) return database;
+  return std::make_shared<store::MeasuredDatabase>(std::move(database), options.metrics);
 }
 
 store::SqlStoreOptions store_options(const std::string& default_artifact_root) {

@@ -4,6 +4,7 @@
 
 #include "server/store/logged_model_store.hpp"
 #include "server/store/registry_store.hpp"
+#include "server/store/store_metrics.hpp"
 #include "server/store/tracking_store.hpp"
 
 #include <cstddef>
@@ -18,6 +19,8 @@ struct BackendStoreOptions {
   // open, and opened beyond those under load.
   std::size_t db_pool_size = 5;
   std::size_t db_max_overflow = 10;
+  // Hears of the database's work (`--expose-prometheus`); null: the stores measure nothing.
+  std::shared_ptr<store::StoreMetrics> metrics;
 };
 
 // The stores of one backend database, sharing one sql::Database (for SQLite:

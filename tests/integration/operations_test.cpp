@@ -269,6 +269,51 @@ TEST(PrometheusTest, ScrapeParsesWithTheOfficialParserAndCountsRequests) {
   EXPECT_GT(sample_value(parsed, "process_resident_memory_bytes", json::object()), 1e6);
 }
 
+// The store series between two scrapes: every write job of the known writes is counted once as a database
+// write and once in a SQLite group commit.
+TEST(PrometheusTest, StoreSeriesCountKnownWritesConsistently) {
+  testing::TempDir dir;
+  testing::ServerProcess server(with_flags({"--expose-prometheus", (dir / "prometheus").string()}));
+  auto http = server.client();
+  const auto created = http.post("/api/2.0/mlflow/experiments/create", {{"name", "store-series"}});
+  ASSERT_EQ(created.status, 200) << created.describe();
+  const auto run = http.post("/api/2.0/mlflow/runs/create",
+                             {{"experiment_id", json::parse(created.body)["experiment_id"]}, {"start_time", 1}});
+  ASSERT_EQ(run.status, 200) << run.describe();
+  const std::string run_id = json::parse(run.body)["run"]["info"]["run_id"];
+
+  const json before = parse_with_prometheus_client(http.get("/metrics").body);
+  ASSERT_TRUE(before.contains("families"));
+  EXPECT_EQ(before["families"].value("mlflowcpp_store_database_duration_seconds", ""), "histogram");
+  EXPECT_EQ(before["families"].value("mlflowcpp_sqlite_group_commit_jobs", ""), "histogram");
+  EXPECT_EQ(before["families"].value("mlflowcpp_sqlite_writer_queue_depth", ""), "gauge");
+  EXPECT_EQ(before["families"].value("mlflowcpp_http_open_connections", ""), "gauge");
+  EXPECT_FALSE(before["families"].contains("mlflowcpp_postgres_pool_connections"));  // SQLite: no pool
+
+  constexpr int kWrites = 10;
+  for (int i = 0; i < kWrites; ++i) {
+    ASSERT_EQ(http.post("/api/2.0/mlflow/runs/log-metric",
+                        {{"run_id", run_id}, {"key", "m"}, {"value", i}, {"timestamp", 1}, {"step", i}})
+                  .status,
+              200);
+  }
+  ASSERT_EQ(http.get("/api/2.0/mlflow/runs/get?run_id=" + run_id).status, 200);
+  const json after = parse_with_prometheus_client(http.get("/metrics").body);
+  const auto delta = [&](const std::string& name, const json& labels) {
+    return sample_value(after, name, labels) - sample_value(before, name, labels);
+  };
+  const double writes = delta("mlflowcpp_store_database_duration_seconds_count", {{"operation", "write"}});
+  EXPECT_GE(writes, kWrites);
+  EXPECT_EQ(delta("mlflowcpp_store_database_duration_seconds_bucket", {{"operation", "write"}, {"le", "+Inf"}}),
+            writes);
+  EXPECT_GE(delta("mlflowcpp_store_database_duration_seconds_count", {{"operation", "read"}}), 1);
+  EXPECT_EQ(delta("mlflowcpp_sqlite_group_commit_jobs_sum", json::object()), writes);
+  EXPECT_GE(delta("mlflowcpp_sqlite_group_commit_jobs_count", json::object()), 1);
+  EXPECT_EQ(sample_value(after, "mlflowcpp_sqlite_writer_queue_depth", json::object()), 0);
+  // The scrape's own connection is being served.
+  EXPECT_GE(sample_value(after, "mlflowcpp_http_open_connections", {{"state", "busy"}}), 1);
+}
+
 TEST(PrometheusTest, MetricsIsServedAtTheRootWhateverTheStaticPrefix) {
   testing::ServerOptions options =
       with_flags({"--expose-prometheus", "/tmp/mlflowcpp-prometheus-test-dir", "--static-prefix", "/mlflow"});

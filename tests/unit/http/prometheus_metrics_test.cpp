@@ -6,11 +6,17 @@
 #include "server/http/metrics_handlers.hpp"
 #include "server/http/route.hpp"
 #include "server/http/router.hpp"
+#include "server/http/store_metrics_series.hpp"
+#include "server/store/measured_database.hpp"
+#include "server/store/sqlite_database.hpp"
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -230,6 +236,75 @@ TEST_F(PrometheusMetricsTest, HistogramsStayConsistentWhileThreadsRecord) {
   }
   stop = true;
   for (auto& writer : writers) writer.join();
+}
+
+// Known writes and reads through a measured SQLite database: the store series count exactly them.
+TEST(StoreMetricsTest, DatabaseCallsWriterGroupsAndConnectionsAreCounted) {
+  const auto dir = std::filesystem::temp_directory_path() / ("mlflowcpp-store-metrics-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  auto series = std::make_shared<StoreMetricsSeries>();
+  series->set_open_connections([] { return ConnectionCounts{2, 3}; });
+  store::SqliteDatabaseOptions options;
+  options.path = (dir / "mlflow.db").string();
+  options.metrics = series;
+  store::MeasuredDatabase database(std::make_shared<store::SqliteDatabase>(options), series);
+
+  // A table of the test's own, so the writes depend on nothing of MLflow's schema.
+  database.write([](store::sql::Connection& connection) { connection.execute("CREATE TABLE probe (key TEXT)"); });
+  constexpr int kThreads = 4;
+  constexpr int kWritesPerThread = 25;
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&database, t] {
+      for (int i = 0; i < kWritesPerThread; ++i) {
+        database.write([&](store::sql::Connection& connection) {
+          auto statement = connection.statement("INSERT INTO probe (key) VALUES (?)");
+          statement->bind(1, "k" + std::to_string(t) + "-" + std::to_string(i));
+          statement->execute();
+        });
+      }
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  // A failing job is a call too.
+  EXPECT_THROW(database.write([](store::sql::Connection&) { throw std::runtime_error("refused"); }),
+               std::runtime_error);
+  for (int i = 0; i < 3; ++i) {
+    database.read([](store::sql::Connection& connection) { connection.statement("SELECT 1")->step(); });
+  }
+
+  std::string out;
+  series->render(out);
+  const Exposition text(out);
+  constexpr double kWrites = 1 + kThreads * kWritesPerThread + 1;  // the table, the inserts, the failure
+  EXPECT_EQ(text.types.at("mlflowcpp_store_database_duration_seconds"), "histogram");
+  EXPECT_EQ(text.value("mlflowcpp_store_database_duration_seconds_count", {{"operation", "write"}}), kWrites);
+  EXPECT_EQ(text.value("mlflowcpp_store_database_duration_seconds_bucket", {{"operation", "write"}, {"le", "+Inf"}}),
+            kWrites);
+  EXPECT_EQ(text.value("mlflowcpp_store_database_duration_seconds_count", {{"operation", "read"}}), 3);
+  EXPECT_GT(text.value("mlflowcpp_store_database_duration_seconds_sum", {{"operation", "write"}}), 0);
+  // Every write job ran in exactly one group; the queue is empty once all returned.
+  EXPECT_EQ(text.types.at("mlflowcpp_sqlite_group_commit_jobs"), "histogram");
+  EXPECT_EQ(text.value("mlflowcpp_sqlite_group_commit_jobs_sum", {}), kWrites);
+  const double groups = text.value("mlflowcpp_sqlite_group_commit_jobs_count", {});
+  EXPECT_GE(groups, 1);
+  EXPECT_LE(groups, kWrites);
+  EXPECT_EQ(text.value("mlflowcpp_sqlite_group_commit_jobs_bucket", {{"le", "+Inf"}}), groups);
+  EXPECT_EQ(text.types.at("mlflowcpp_sqlite_writer_queue_depth"), "gauge");
+  EXPECT_EQ(text.value("mlflowcpp_sqlite_writer_queue_depth", {}), 0);
+  EXPECT_EQ(text.value("mlflowcpp_http_open_connections", {{"state", "busy"}}), 2);
+  EXPECT_EQ(text.value("mlflowcpp_http_open_connections", {{"state", "idle"}}), 3);
+  // No pool on SQLite: no pool series.
+  EXPECT_TRUE(text.named("mlflowcpp_postgres_pool_connections").empty());
+
+  series->pool_connections(4, 1);
+  out.clear();
+  series->render(out);
+  const Exposition with_pool(out);
+  EXPECT_EQ(with_pool.value("mlflowcpp_postgres_pool_connections", {{"state", "in_use"}}), 4);
+  EXPECT_EQ(with_pool.value("mlflowcpp_postgres_pool_connections", {{"state", "idle"}}), 1);
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
 }
 
 TEST(ProcessMetricsTest, StandardProcessSeriesArePresentAndPlausible) {
