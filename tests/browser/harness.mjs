@@ -174,11 +174,18 @@ export async function browserTest(name, body, { allowedFailures = [] } = {}) {
       }
       await page.waitForFunction(() => !document.querySelector('main .loading'));
     };
+    // Runs `action` (a click that makes the app change its route) and waits until the new route has rendered.
+    const navigatedBy = async (action) => {
+      const before = await page.evaluate(() => Number(document.documentElement.dataset.rendered || 0));
+      await action();
+      await page.waitForFunction((count) => Number(document.documentElement.dataset.rendered || 0) > count, before);
+      await page.waitForFunction(() => !document.querySelector('main .loading'));
+    };
     const shot = async (fileName) => {
       if (!screenshotDir) return;
       await page.screenshot({ path: path.join(screenshotDir, `${fileName}.png`), fullPage: false });
     };
-    await body({ page, api: restApi(baseUrl), open, shot, expect, baseUrl, context, browser });
+    await body({ page, api: restApi(baseUrl), open, navigatedBy, shot, expect, baseUrl, context, browser });
   } catch (error) {
     failed = true;
     console.error(`${name}: ${error instanceof TestFailure ? error.message : error.stack || error}`);

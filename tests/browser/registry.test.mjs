@@ -37,7 +37,7 @@ async function modelNames(page) {
   return page.locator('table.models tbody tr td:first-child').allInnerTexts();
 }
 
-browserTest('registry', async ({ page, api, open, shot, expect }) => {
+browserTest('registry', async ({ page, api, open, navigatedBy, shot, expect }) => {
   const { experimentId, runId, name } = await seed(api);
   const main = page.locator('main');
 
@@ -55,9 +55,8 @@ browserTest('registry', async ({ page, api, open, shot, expect }) => {
     await api.post('registered-models/create', { name: `paged-${String(index).padStart(2, '0')}` });
   }
   await main.getByLabel('Filter models by name').fill('paged-');
-  await main.getByRole('button', { name: 'Search' }).click();
-  await page.waitForFunction(() => window.location.hash === '#/models?searchInput=paged-');
-  await page.waitForFunction(() => !document.querySelector('main .loading'));
+  await navigatedBy(() => main.getByRole('button', { name: 'Search' }).click());
+  expect.equal(await page.evaluate(() => window.location.hash), '#/models?searchInput=paged-', 'the filter in the URL');
   expect.equal((await modelNames(page)).length, 25, 'the first page');
   await main.getByRole('button', { name: 'Next page' }).click();
   await main.locator('.pager', { hasText: 'Page 2' }).waitFor();
@@ -68,9 +67,8 @@ browserTest('registry', async ({ page, api, open, shot, expect }) => {
 
   // Creating a model opens its page.
   await main.getByLabel('Name of the new model').fill('scratch-model');
-  await main.getByRole('button', { name: 'Create model' }).click();
-  await page.waitForFunction(() => window.location.hash === '#/models/scratch-model');
-  await page.waitForFunction(() => !document.querySelector('main .loading'));
+  await navigatedBy(() => main.getByRole('button', { name: 'Create model' }).click());
+  expect.equal(await page.evaluate(() => window.location.hash), '#/models/scratch-model', 'the new model page URL');
   expect.equal(await main.locator('h1').innerText(), 'scratch-model', 'the new model page');
 
   // Deleting it asks first.
