@@ -44,23 +44,10 @@ struct HistogramSums {
   std::uint64_t duration_sum_ns = 0;
 };
 
-// A histogram's bucket, count and sum lines; `labels` are the series' other labels ("a=\"b\","), not empty.
+// A histogram's lines; `labels` are the series' other labels ("a=\"b\",").
 void append_histogram(std::string& out, std::string_view name, std::string_view labels, const HistogramSums& sums) {
-  std::uint64_t cumulative = 0;
-  for (std::size_t i = 0; i < kDurationBucketCount; ++i) {
-    cumulative += sums.buckets[i];
-    out.append(name).append("_bucket{").append(labels).append("le=\"").append(kBucketLabels[i]).append("\"} ");
-    prometheus::append_value(out, cumulative);
-    out.push_back('\n');
-  }
-  // The count is the +Inf bucket, so a scrape is consistent even while requests are recorded.
-  const std::string_view label_list = labels.substr(0, labels.size() - 1);
-  out.append(name).append("_count{").append(label_list).append("} ");
-  prometheus::append_value(out, cumulative);
-  out.push_back('\n');
-  out.append(name).append("_sum{").append(label_list).append("} ");
-  prometheus::append_value(out, static_cast<double>(sums.duration_sum_ns) / 1e9);
-  out.push_back('\n');
+  prometheus::append_histogram(out, name, labels, sums.buckets.data(), kBucketLabels.data(), kDurationBucketCount,
+                               static_cast<double>(sums.duration_sum_ns) / 1e9);
 }
 
 std::string label(std::string_view name, std::string_view value) {

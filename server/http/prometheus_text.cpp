@@ -43,4 +43,23 @@ void append_value(std::string& out, double value) {
   }
 }
 
+void append_histogram(std::string& out, std::string_view name, std::string_view labels, const std::uint64_t* counts,
+                      const std::string_view* bucket_labels, std::size_t bucket_count, double sum) {
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < bucket_count; ++i) {
+    cumulative += counts[i];
+    out.append(name).append("_bucket{").append(labels).append("le=\"").append(bucket_labels[i]).append("\"} ");
+    append_value(out, cumulative);
+    out.push_back('\n');
+  }
+  const std::string_view label_list = labels.empty() ? labels : labels.substr(0, labels.size() - 1);
+  const std::string braces = label_list.empty() ? std::string() : "{" + std::string(label_list) + "}";
+  out.append(name).append("_count").append(braces).push_back(' ');
+  append_value(out, cumulative);
+  out.push_back('\n');
+  out.append(name).append("_sum").append(braces).push_back(' ');
+  append_value(out, sum);
+  out.push_back('\n');
+}
+
 }  // namespace mlflowcpp::server::http::prometheus

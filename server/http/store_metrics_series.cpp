@@ -15,36 +15,13 @@ constexpr std::array<std::string_view, StoreMetricsSeries::kDurationBucketCount>
     "0.1",    "0.25",    "0.5",    "1.0",   "2.5",    "5.0",   "10.0", "+Inf"};
 
 constexpr std::array<std::size_t, StoreMetricsSeries::kGroupBucketCount - 1> kGroupBounds = {1,  2,  4,   8,   16,
-                                                                                            32, 64, 128, 256, 512};
+                                                                                             32, 64, 128, 256, 512};
 constexpr std::array<std::string_view, StoreMetricsSeries::kGroupBucketCount> kGroupLabels = {
     "1.0", "2.0", "4.0", "8.0", "16.0", "32.0", "64.0", "128.0", "256.0", "512.0", "+Inf"};
 
 constexpr std::array<std::string_view, 2> kCallNames = {"read", "write"};
 
 std::size_t call_index(store::DatabaseCall call) { return call == store::DatabaseCall::kRead ? 0 : 1; }
-
-// The bucket, count and sum lines of one histogram series; `labels` ("a=\"b\",") may be empty. The count is
-// the +Inf bucket, so a scrape taken while calls are recorded stays consistent.
-template <std::size_t N>
-void append_histogram(std::string& out, std::string_view name, std::string_view labels,
-                      const std::array<std::uint64_t, N>& counts, const std::array<std::string_view, N>& bucket_labels,
-                      double sum) {
-  std::uint64_t cumulative = 0;
-  for (std::size_t i = 0; i < N; ++i) {
-    cumulative += counts[i];
-    out.append(name).append("_bucket{").append(labels).append("le=\"").append(bucket_labels[i]).append("\"} ");
-    prometheus::append_value(out, cumulative);
-    out.push_back('\n');
-  }
-  const std::string_view label_list = labels.empty() ? labels : labels.substr(0, labels.size() - 1);
-  const std::string braces = label_list.empty() ? std::string() : "{" + std::string(label_list) + "}";
-  out.append(name).append("_count").append(braces).push_back(' ');
-  prometheus::append_value(out, cumulative);
-  out.push_back('\n');
-  out.append(name).append("_sum").append(braces).push_back(' ');
-  prometheus::append_value(out, sum);
-  out.push_back('\n');
-}
 
 void append_gauge(std::string& out, std::string_view name, std::string_view labels, std::uint64_t value) {
   out.append(name);
@@ -104,8 +81,9 @@ void StoreMetricsSeries::render(std::string& out) const {
       counts[b] = calls_[c].buckets[b].load(std::memory_order_relaxed);
     }
     const std::string labels = "operation=\"" + std::string(kCallNames[c]) + "\",";
-    append_histogram(out, "mlflowcpp_store_database_duration_seconds", labels, counts, kDurationLabels,
-                     static_cast<double>(calls_[c].sum_ns.load(std::memory_order_relaxed)) / 1e9);
+    prometheus::append_histogram(out, "mlflowcpp_store_database_duration_seconds", labels, counts.data(),
+                                 kDurationLabels.data(), counts.size(),
+                                 static_cast<double>(calls_[c].sum_ns.load(std::memory_order_relaxed)) / 1e9);
   }
 
   prometheus::append_family(out, "mlflowcpp_sqlite_writer_queue_depth",
@@ -116,9 +94,11 @@ void StoreMetricsSeries::render(std::string& out) const {
   prometheus::append_family(out, "mlflowcpp_sqlite_group_commit_jobs",
                             "SQLite write jobs per transaction of the group-committing writer", "histogram");
   std::array<std::uint64_t, kGroupBucketCount> group_counts{};
-  for (std::size_t b = 0; b < kGroupBucketCount; ++b) group_counts[b] = group_buckets_[b].load(std::memory_order_relaxed);
-  append_histogram(out, "mlflowcpp_sqlite_group_commit_jobs", {}, group_counts, kGroupLabels,
-                   static_cast<double>(group_jobs_sum_.load(std::memory_order_relaxed)));
+  for (std::size_t b = 0; b < kGroupBucketCount; ++b)
+    group_counts[b] = group_buckets_[b].load(std::memory_order_relaxed);
+  prometheus::append_histogram(out, "mlflowcpp_sqlite_group_commit_jobs", {}, group_counts.data(), kGroupLabels.data(),
+                               group_counts.size(),
+                               static_cast<double>(group_jobs_sum_.load(std::memory_order_relaxed)));
 
   if (pool_reported_.load(std::memory_order_relaxed)) {
     prometheus::append_family(out, "mlflowcpp_postgres_pool_connections",
