@@ -2,11 +2,11 @@
 
 #include "server/http/prometheus_text.hpp"
 
-#include <dirent.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string_view>
@@ -36,14 +36,14 @@ std::vector<std::string> stat_fields() {
 
 // Entries of /proc/self/fd, less the one reading it.
 long open_fd_count() {
-  DIR* directory = opendir("/proc/self/fd");
-  if (directory == nullptr) return -1;
+  std::error_code error;
+  std::filesystem::directory_iterator entries("/proc/self/fd", error);
+  if (error) return -1;
   long count = 0;
-  while (const dirent* entry = readdir(directory)) {
-    if (entry->d_name[0] != '.') ++count;
+  for (auto it = std::filesystem::begin(entries); !error && it != std::filesystem::end(entries); it.increment(error)) {
+    ++count;
   }
-  closedir(directory);
-  return count - 1;
+  return error ? -1 : count - 1;
 }
 
 }  // namespace
