@@ -27,11 +27,7 @@ constexpr std::array<std::string_view, 8> kMethods = {"GET",   "HEAD",   "POST",
                                                       "PATCH", "DELETE", "OPTIONS", "OTHER"};
 
 std::size_t bucket_of(std::chrono::steady_clock::duration duration) {
-  const std::int64_t ns = std::chrono::duration_cast<Nanoseconds>(duration).count();
-  for (std::size_t i = 0; i < kBucketBoundsNs.size(); ++i) {
-    if (ns <= kBucketBoundsNs[i]) return i;
-  }
-  return kDurationBucketCount - 1;
+  return prometheus::bucket_index(std::chrono::duration_cast<Nanoseconds>(duration).count(), kBucketBoundsNs);
 }
 
 // MLflow's exporter leaves these paths out (matched as prefixes, as its regular expressions match).

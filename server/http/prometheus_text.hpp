@@ -3,6 +3,7 @@
 // Writing Prometheus' text exposition format 0.0.4: family headers, label
 // values escaped as the format requires, and sample values.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -28,5 +29,15 @@ void append_value(std::string& out, double value);
 // bucket's, so a scrape taken while samples are recorded stays consistent.
 void append_histogram(std::string& out, std::string_view name, std::string_view labels, const std::uint64_t* counts,
                       const std::string_view* bucket_labels, std::size_t bucket_count, double sum);
+
+// The histogram bucket a sample falls in: the first whose upper bound it does not exceed, else the +Inf bucket
+// (index N, one past the finite bounds).
+template <typename Value, std::size_t N>
+constexpr std::size_t bucket_index(Value sample, const std::array<Value, N>& upper_bounds) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (sample <= upper_bounds[i]) return i;
+  }
+  return N;
+}
 
 }  // namespace mlflowcpp::server::http::prometheus

@@ -35,15 +35,8 @@ void append_gauge(std::string& out, std::string_view name, std::string_view labe
 
 void StoreMetricsSeries::database_call(store::DatabaseCall call, std::chrono::steady_clock::duration duration) {
   const std::int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(duration).count();
-  std::size_t bucket = kDurationBucketCount - 1;
-  for (std::size_t i = 0; i < kDurationBoundsNs.size(); ++i) {
-    if (ns <= kDurationBoundsNs[i]) {
-      bucket = i;
-      break;
-    }
-  }
   DurationHistogram& histogram = calls_[call_index(call)];
-  histogram.buckets[bucket].fetch_add(1, std::memory_order_relaxed);
+  histogram.buckets[prometheus::bucket_index(ns, kDurationBoundsNs)].fetch_add(1, std::memory_order_relaxed);
   histogram.sum_ns.fetch_add(static_cast<std::uint64_t>(ns > 0 ? ns : 0), std::memory_order_relaxed);
 }
 
@@ -52,14 +45,7 @@ void StoreMetricsSeries::writer_queue_changed(int delta) {
 }
 
 void StoreMetricsSeries::group_committed(std::size_t jobs) {
-  std::size_t bucket = kGroupBucketCount - 1;
-  for (std::size_t i = 0; i < kGroupBounds.size(); ++i) {
-    if (jobs <= kGroupBounds[i]) {
-      bucket = i;
-      break;
-    }
-  }
-  group_buckets_[bucket].fetch_add(1, std::memory_order_relaxed);
+  group_buckets_[prometheus::bucket_index(jobs, kGroupBounds)].fetch_add(1, std::memory_order_relaxed);
   group_jobs_sum_.fetch_add(jobs, std::memory_order_relaxed);
 }
 
