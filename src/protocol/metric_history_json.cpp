@@ -22,11 +22,6 @@ char* copy_literal(char* out, const char (&text)[N]) {
 MetricHistoryJson::MetricHistoryJson(const std::string& key)
     : point_start_("{\"key\":" + dump(Json(key)) + ",\"value\":"), text_(kListStart) {}
 
-void MetricHistoryJson::reserve_points(std::size_t points) {
-  // A point is its key part and at most three numbers with their field names.
-  text_.reserve(kListStartLength + points * (point_start_.size() + 3 * kMaxJsonNumberChars + 24) + 64);
-}
-
 void MetricHistoryJson::add(double value, std::int64_t timestamp, std::int64_t step) {
   // The numbers go to a local buffer first: the text then grows by two appends a point, not one per field.
   char numbers[3 * kMaxJsonNumberChars + 32];

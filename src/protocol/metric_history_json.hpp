@@ -20,8 +20,6 @@ class MetricHistoryJson {
   // Every point of the answer has this key (the metric_key asked for).
   explicit MetricHistoryJson(const std::string& key);
 
-  // Room for about this many points, so that a series of known length is written without moving the text.
-  void reserve_points(std::size_t points);
   // NaN and ±infinity are written as MLflow writes them ("NaN", "Infinity", "-Infinity").
   void add(double value, std::int64_t timestamp, std::int64_t step);
   // Forgets the points added so far.

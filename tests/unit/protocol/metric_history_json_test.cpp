@@ -165,7 +165,6 @@ TEST(MetricHistoryJson, EmptyAnswers) {
 
 TEST(MetricHistoryJson, ClearStartsOverAndFinishLeavesItEmpty) {
   MetricHistoryJson answer("m");
-  answer.reserve_points(3);
   answer.add(1.0, 1, 1);
   answer.clear();
   EXPECT_EQ(answer.points(), 0u);
