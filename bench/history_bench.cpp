@@ -158,11 +158,11 @@ std::size_t point_count(const std::string& answer_text, bool paged) {
 }
 
 double python_p50_ms(const Options& options, int port, const std::string& run_id, const Question& question) {
-  const std::string command =
-      fmt::format("{} {}/history_python_client.py --url http://127.0.0.1:{} --run-id {} --key {} --calls {} "
-                  "--expected-points {}",
-                  options.python, MLFLOWCPP_BENCH_SOURCE_DIR, port, run_id, key_of(question.points), options.queries,
-                  question.points);
+  const std::string command = fmt::format(
+      "{} {}/history_python_client.py --url http://127.0.0.1:{} --run-id {} --key {} --calls {} "
+      "--expected-points {}",
+      options.python, MLFLOWCPP_BENCH_SOURCE_DIR, port, run_id, key_of(question.points), options.queries,
+      question.points);
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
   if (!pipe) throw std::runtime_error("cannot run " + command);
   std::string output;
@@ -239,15 +239,13 @@ void print_table(const Options& options, const std::vector<Timing>& current, con
   for (std::size_t i = 0; i < names.size(); ++i) {
     const Timing& before = baseline[i];
     const Timing& after = current[i];
-    const std::string python_ratio = before.python_p50_ms && after.python_p50_ms
-                                         ? ratio_text(*before.python_p50_ms, *after.python_p50_ms)
-                                         : "-";
-    std::cout << fmt::format("| {} | {:.1f} / {:.1f} | {} | {:.1f} / {:.1f} | {} | {} / {} | {} | {} |\n",
-                             names[i].name, before.p50_ms, after.p50_ms, ratio_text(before.p50_ms, after.p50_ms),
-                             before.server_cpu_ms, after.server_cpu_ms,
-                             ratio_text(before.server_cpu_ms, after.server_cpu_ms), python_text(before.python_p50_ms),
-                             python_text(after.python_p50_ms), python_ratio,
-                             before.answer == after.answer ? "yes" : "NO");
+    const std::string python_ratio =
+        before.python_p50_ms && after.python_p50_ms ? ratio_text(*before.python_p50_ms, *after.python_p50_ms) : "-";
+    std::cout << fmt::format(
+        "| {} | {:.1f} / {:.1f} | {} | {:.1f} / {:.1f} | {} | {} / {} | {} | {} |\n", names[i].name, before.p50_ms,
+        after.p50_ms, ratio_text(before.p50_ms, after.p50_ms), before.server_cpu_ms, after.server_cpu_ms,
+        ratio_text(before.server_cpu_ms, after.server_cpu_ms), python_text(before.python_p50_ms),
+        python_text(after.python_p50_ms), python_ratio, before.answer == after.answer ? "yes" : "NO");
   }
 }
 

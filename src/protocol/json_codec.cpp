@@ -6,7 +6,6 @@
 
 #include <mlflowcpp/errors.hpp>
 
-
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>

@@ -34,8 +34,8 @@ ShortestDigits shortest_digits(double magnitude) {
   // std::to_chars in scientific form gives the shortest digits that read back as the same double:
   // d[.ddd]e(+|-)XX[X].
   char scientific[kMaxJsonNumberChars];
-  const char* const end = std::to_chars(scientific, scientific + sizeof scientific, magnitude,
-                                        std::chars_format::scientific).ptr;
+  const char* const end =
+      std::to_chars(scientific, scientific + sizeof scientific, magnitude, std::chars_format::scientific).ptr;
   ShortestDigits result;
   const char* p = scientific;
   result.digits[result.count++] = *p++;
