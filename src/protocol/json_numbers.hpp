@@ -1,11 +1,11 @@
 #pragma once
 
 // Numbers of a JSON answer written straight into a character buffer, for the
-// answers that carry many of them (metric series). The text is the one the
-// DOM path gives (protocol::dump of double_to_json): the shortest decimal that
-// reads back as the same double, "1.0" rather than "1", exponent form below
-// 1e-4 and from 1e16 on ("1e-05", "1.5e+16"), and NaN/±Infinity as the strings
-// "NaN", "Infinity", "-Infinity".
+// answers that carry many of them (metric series). A double is written as
+// Python's repr writes it, and so the official server: the shortest decimal
+// that reads back as the same double, "1.0" rather than "1", exponent form
+// below 1e-4 and from 1e16 on ("1e-05", "1.5e+16"), and NaN/±Infinity as the
+// strings "NaN", "Infinity", "-Infinity" (double_to_json's spelling).
 
 #include <cstddef>
 #include <cstdint>
