@@ -4,6 +4,7 @@
 #include "server/http/reply.hpp"
 #include "server/http/router.hpp"
 #include "protocol/json_lists.hpp"
+#include "protocol/metric_history_json.hpp"
 #include "server/search/page_size.hpp"
 #include "server/service/validation.hpp"
 
@@ -45,17 +46,17 @@ Metric metric_of(const RequestMessage& message) {
   return metric;
 }
 
-// A copy of `body` ({"metrics": [...]} or {}) with the page token added when there is one.
-JsonText with_page_token(JsonText body, const std::string& token) {
-  if (token.empty()) return body;
-  std::string& text = body.text;
-  text.pop_back();  // the closing brace
-  if (text.size() > 1) text += ',';
-  text += "\"next_page_token\":";
-  text += protocol::dump(Json(token));
-  text += '}';
-  return body;
-}
+// The get-history answer, written while the store reads the rows (a history can hold 100,000s of points).
+class HistoryAnswer final : public MetricHistorySink {
+ public:
+  explicit HistoryAnswer(const std::string& key) : json_(key) {}
+  void add(double value, int64_t timestamp, int64_t step) override { json_.add(value, timestamp, step); }
+  void clear() override { json_.clear(); }
+  JsonText finish(const std::string& next_page_token) { return json_.finish(next_page_token); }
+
+ private:
+  protocol::MetricHistoryJson json_;
+};
 
 DatasetInput dataset_input_of(const RequestMessage& message) {
   DatasetInput input;
@@ -356,8 +357,9 @@ JsonText TrackingHandlers::get_metric_history(const Request&, const RequestMessa
   request.metric_key = message.required_string("metric_key");
   request.max_results = message.optional_int64("max_results");
   request.page_token = message.string_or_empty("page_token");
-  const Page<Metric> page = service_.get_metric_history(request);
-  return with_page_token(protocol::metrics_response(page.items), page.next_page_token);
+  HistoryAnswer answer(request.metric_key);
+  const std::string next_page_token = service_.read_metric_history(request, answer);
+  return answer.finish(next_page_token);
 }
 
 JsonText TrackingHandlers::get_metric_history_bulk(const Request&, const RequestMessage& message) {

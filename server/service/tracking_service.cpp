@@ -205,7 +205,7 @@ void TrackingService::log_model(const std::string& run_id, const std::string& mo
 // ---------------------------------------------------------------------------
 // Metric history
 
-Page<Metric> TrackingService::get_metric_history(const MetricHistoryPageRequest& request) {
+std::string TrackingService::read_metric_history(const MetricHistoryPageRequest& request, MetricHistorySink& sink) {
   if (request.max_results &&
       (*request.max_results < 1 || *request.max_results > kMaxMetricHistoryPageSize)) {
     throw invalid_parameter(fmt::format("Invalid value {} for parameter 'max_results': it must be between 1 and {}.",
@@ -215,10 +215,11 @@ Page<Metric> TrackingService::get_metric_history(const MetricHistoryPageRequest&
   // key rather than an error; clients poll history before a run has data.
   if (request.run_id.empty() || request.metric_key.empty()) return {};
   try {
-    return store_.get_metric_history_page(request);
+    return store_.read_metric_history_page(request, sink);
   } catch (const MlflowException& error) {
-    if (error.code() == ErrorCode::kResourceDoesNotExist) return {};
-    throw;
+    if (error.code() != ErrorCode::kResourceDoesNotExist) throw;
+    sink.clear();
+    return {};
   }
 }
 

@@ -75,7 +75,9 @@ class TrackingService {
   // Metric history. Without max_results every point (from the page token on) and no token, as 2.x clients
   // and the UI expect; with it, at most max_results points (1..kMaxMetricHistoryPageSize) and a token when more follow.
   static constexpr int64_t kMaxMetricHistoryPageSize = 2147483647;  // the proto's int32 field
-  Page<Metric> get_metric_history(const MetricHistoryPageRequest& request);
+  // The page goes to `sink` point by point; returns its next page token ("" on the last page). A missing run or key
+  // is an empty history.
+  std::string read_metric_history(const MetricHistoryPageRequest& request, MetricHistorySink& sink);
   // max_results: default and cap kMaxHistoryBulkResults.
   std::vector<MetricWithRunId> get_metric_history_bulk(const std::vector<std::string>& run_ids,
                                                        const std::string& metric_key,

@@ -66,6 +66,7 @@ class SqlTrackingStore final : public TrackingStore {
 
   std::vector<Metric> get_metric_history(const std::string& run_id, const std::string& key) override;
   Page<Metric> get_metric_history_page(const MetricHistoryPageRequest& request) override;
+  std::string read_metric_history_page(const MetricHistoryPageRequest& request, MetricHistorySink& sink) override;
   std::vector<MetricWithRunId> get_metric_history_bulk(const std::vector<std::string>& run_ids,
                                                        const std::string& key, int64_t max_results) override;
   std::vector<MetricWithRunId> get_metric_history_bulk_interval(

@@ -27,6 +27,93 @@ namespace {
 // At most this many dataset summaries, as MLflow.
 constexpr int64_t kMaxDatasetSummaries = 1000;
 
+// Collects a page of history as Metric values, for the callers that want the list.
+class MetricListSink final : public MetricHistorySink {
+ public:
+  MetricListSink(const std::string& key, std::vector<Metric>& metrics) : key_(key), metrics_(metrics) {}
+
+  void add(double value, int64_t timestamp, int64_t step) override {
+    Metric& metric = metrics_.emplace_back();
+    metric.key = key_;
+    metric.value = value;
+    metric.timestamp = timestamp;
+    metric.step = step;
+  }
+  void clear() override { metrics_.clear(); }
+
+ private:
+  const std::string& key_;
+  std::vector<Metric>& metrics_;
+};
+
+// For a read of one run's series of one key ordered by timestamp, SQLite's planner prefers the primary key
+// (key, timestamp, ...), which walks that key's points in every run (with 50 runs logging "loss", 12 times the work
+// of the series itself); the (run_uuid, key, step, ...) index (sqlite_schema.cpp creates it on every database it
+// opens) walks only the series, and the database sorts it. PostgreSQL's planner goes by its statistics.
+std::string series_index_hint(sql::Dialect dialect) {
+  return dialect == sql::Dialect::kSqlite ? " INDEXED BY mlflowcpp_index_metrics_run_uuid_key_step" : "";
+}
+
+// A point of a history read by `SELECT value, timestamp, step, is_nan`.
+struct HistoryPoint {
+  double value = 0;  // NaN for a NaN point
+  int64_t timestamp = 0;
+  int64_t step = 0;
+
+  // History order: (timestamp, step, value), NaN stored as 0 with a flag and sorting there, as in the database.
+  bool before(const HistoryPoint& other) const {
+    const bool nan = std::isnan(value);
+    const bool other_nan = std::isnan(other.value);
+    return std::make_tuple(timestamp, step, nan ? 0.0 : value, nan) <
+           std::make_tuple(other.timestamp, other.step, other_nan ? 0.0 : other.value, other_nan);
+  }
+};
+
+HistoryPoint history_point(const sql::Statement& row) {
+  HistoryPoint point;
+  point.value = load_metric_value(row.column(0).as_double(), row.column(3).as_int() != 0);
+  point.timestamp = row.column(1).as_int64();
+  point.step = row.column(2).as_int64();
+  return point;
+}
+
+// Every point of a history from the `offset`-th on, in history order. The rows come in the order of the
+// (run, key, step, ...) index, which for the usual history (timestamps growing with the steps) is already history
+// order, so they go to the sink as they are read. At the first row out of that order the history is read again and
+// sorted here: rare, and far cheaper than a sort by the database on every call.
+void send_whole_history(sql::Connection& connection, const MetricHistoryPageRequest& request, int64_t offset,
+                        MetricHistorySink& sink) {
+  auto query = connection.statement(
+      "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
+      "ORDER BY step, timestamp, value, is_nan");
+  const auto run = [&] {
+    query->reset();
+    query->bind(1, request.run_id);
+    query->bind(2, request.metric_key);
+  };
+  run();
+  HistoryPoint previous;
+  bool in_order = true;
+  for (int64_t read = 0; query->step(); ++read) {
+    const HistoryPoint point = history_point(*query);
+    if (read > 0 && point.before(previous)) {
+      in_order = false;
+      break;
+    }
+    if (read >= offset) sink.add(point.value, point.timestamp, point.step);
+    previous = point;
+  }
+  if (in_order) return;
+
+  sink.clear();
+  run();
+  std::vector<HistoryPoint> points;
+  while (query->step()) points.push_back(history_point(*query));
+  std::sort(points.begin(), points.end(), [](const HistoryPoint& a, const HistoryPoint& b) { return a.before(b); });
+  for (std::size_t i = static_cast<std::size_t>(std::min<int64_t>(offset, points.size())); i < points.size(); ++i) {
+    sink.add(points[i].value, points[i].timestamp, points[i].step);
+  }
+}
 
 Metric metric_from_row(const sql::Statement& row) {
   Metric metric;
@@ -154,62 +241,42 @@ std::vector<Metric> SqlTrackingStore::get_metric_history(const std::string& run_
 }
 
 Page<Metric> SqlTrackingStore::get_metric_history_page(const MetricHistoryPageRequest& request) {
-  const int64_t offset = search::decode_page_token(request.page_token);
   Page<Metric> page;
-  std::vector<Metric>& metrics = page.items;
+  MetricListSink sink(request.metric_key, page.items);
+  page.next_page_token = read_metric_history_page(request, sink);
+  return page;
+}
+
+std::string SqlTrackingStore::read_metric_history_page(const MetricHistoryPageRequest& request,
+                                                       MetricHistorySink& sink) {
+  const int64_t offset = search::decode_page_token(request.page_token);
+  std::string next_page_token;
   read_transaction(*database_, [&](sql::Connection& connection) {
-    // Histories can hold 100k points: no per-row lookups beyond the columns.
-    const auto read_points = [&](sql::Statement& query) {
-      while (query.step()) {
-        Metric& metric = metrics.emplace_back();
-        metric.key = request.metric_key;
-        metric.value = load_metric_value(query.column(0).as_double(), query.column(3).as_int() != 0);
-        metric.timestamp = query.column(1).as_int64();
-        metric.step = query.column(2).as_int64();
-      }
-    };
-    if (request.max_results) {
-      // One more than asked tells whether a next page exists.
-      auto query = connection.statement(
-          "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
-          "ORDER BY timestamp, step, value, is_nan LIMIT ? OFFSET ?");
-      query->bind(1, request.run_id);
-      query->bind(2, request.metric_key);
-      query->bind(3, static_cast<int64_t>(*request.max_results + 1));
-      query->bind(4, static_cast<int64_t>(offset));
-      read_points(*query);
+    sink.clear();
+    next_page_token.clear();
+    if (!request.max_results) {
+      send_whole_history(connection, request, offset, sink);
       return;
     }
-    // The whole series comes in the order of the (run, key, step, ...) index,
-    // which for the usual history (timestamps growing with the steps) is
-    // already the order wanted; it is sorted here only when it is not, which
-    // costs far less than a sort by the database every time.
-    auto query = connection.statement(
-        "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
-        "ORDER BY step, timestamp, value, is_nan");
+    // One more than asked tells whether a next page exists.
+    auto query = connection.statement("SELECT value, timestamp, step, is_nan FROM metrics" +
+                                      series_index_hint(connection.dialect()) +
+                                      " WHERE run_uuid = ? AND key = ? "
+                                      "ORDER BY timestamp, step, value, is_nan LIMIT ? OFFSET ?");
     query->bind(1, request.run_id);
     query->bind(2, request.metric_key);
-    read_points(*query);
-  });
-  if (request.max_results) {
-    if (static_cast<int64_t>(metrics.size()) > *request.max_results) {
-      metrics.resize(static_cast<size_t>(*request.max_results));
-      page.next_page_token = search::encode_page_token(offset + *request.max_results);
+    query->bind(3, static_cast<int64_t>(*request.max_results + 1));
+    query->bind(4, static_cast<int64_t>(offset));
+    for (int64_t read = 0; query->step(); ++read) {
+      if (read == *request.max_results) {
+        next_page_token = search::encode_page_token(offset + *request.max_results);
+        break;
+      }
+      const HistoryPoint point = history_point(*query);
+      sink.add(point.value, point.timestamp, point.step);
     }
-    return page;
-  }
-  // NaN is stored as 0 with a flag, and sorts there, as in the database.
-  const auto in_history_order = [](const Metric& a, const Metric& b) {
-    const bool a_nan = std::isnan(a.value);
-    const bool b_nan = std::isnan(b.value);
-    return std::make_tuple(a.timestamp, a.step, a_nan ? 0.0 : a.value, a_nan) <
-           std::make_tuple(b.timestamp, b.step, b_nan ? 0.0 : b.value, b_nan);
-  };
-  if (!std::is_sorted(metrics.begin(), metrics.end(), in_history_order)) {
-    std::sort(metrics.begin(), metrics.end(), in_history_order);
-  }
-  if (offset > 0) metrics.erase(metrics.begin(), metrics.begin() + std::min<int64_t>(offset, metrics.size()));
-  return page;
+  });
+  return next_page_token;
 }
 
 std::vector<MetricWithRunId> SqlTrackingStore::get_metric_history_bulk(const std::vector<std::string>& run_ids,

@@ -68,6 +68,16 @@ struct MetricHistoryPageRequest {
   std::string page_token;              // "" = from the first point
 };
 
+// Takes a page of a metric's history point by point, in history order, as the store reads the rows: an answer can
+// be written from them without a list of Metric in between.
+class MetricHistorySink {
+ public:
+  virtual ~MetricHistorySink() = default;
+  virtual void add(double value, int64_t timestamp, int64_t step) = 0;
+  // Forgets the points added so far: the store sends the page again from its first point (a read that is retried).
+  virtual void clear() = 0;
+};
+
 struct MetricHistoryBulkIntervalRequest {
   std::vector<std::string> run_ids;
   std::string metric_key;
@@ -139,6 +149,8 @@ class TrackingStore {
   virtual std::vector<Metric> get_metric_history(const std::string& run_id, const std::string& key) = 0;
   // A page of it; a malformed page token is INVALID_PARAMETER_VALUE.
   virtual Page<Metric> get_metric_history_page(const MetricHistoryPageRequest& request) = 0;
+  // The same page handed to `sink` point by point; returns its next page token ("" on the last page).
+  virtual std::string read_metric_history_page(const MetricHistoryPageRequest& request, MetricHistorySink& sink) = 0;
   // Legacy UI call: points of one key for several runs, at most max_results per run.
   virtual std::vector<MetricWithRunId> get_metric_history_bulk(const std::vector<std::string>& run_ids,
                                                                const std::string& key, int64_t max_results) = 0;

@@ -2,13 +2,11 @@
 
 #include "protocol/json_fields.hpp"
 #include "protocol/json_lists.hpp"
+#include "protocol/json_numbers.hpp"
 
 #include <mlflowcpp/errors.hpp>
 
-#include <fmt/format.h>
-
 #include <cerrno>
-#include <iterator>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -212,18 +210,6 @@ Json to_json(const Run& run, bool with_inputs) {
 
 namespace {
 
-// Numbers as nlohmann writes them (shortest round trip, "1.0" not "1"), so the
-// fast path and the DOM path give the same bytes.
-void append_double(std::string& out, double value) {
-  if (std::isnan(value) || std::isinf(value)) {
-    out += dump(double_to_json(value));
-    return;
-  }
-  const std::size_t start = out.size();
-  fmt::format_to(std::back_inserter(out), "{}", value);
-  if (out.find_first_of(".e", start) == std::string::npos) out += ".0";
-}
-
 // Keys repeat along a series: escape each distinct key once.
 class KeyWriter {
  public:
@@ -245,8 +231,12 @@ void append_point(std::string& out, KeyWriter& keys, const std::string& key, dou
   out += "{\"key\":";
   keys.append(out, key);
   out += ",\"value\":";
-  append_double(out, value);
-  fmt::format_to(std::back_inserter(out), ",\"timestamp\":{},\"step\":{}", timestamp, step);
+  append_json_double(out, value);
+  char number[kMaxJsonNumberChars];
+  out += ",\"timestamp\":";
+  out.append(number, write_json_int64(number, timestamp));
+  out += ",\"step\":";
+  out.append(number, write_json_int64(number, step));
 }
 
 template <typename Point, typename AppendExtra>

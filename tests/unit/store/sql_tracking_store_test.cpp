@@ -375,6 +375,54 @@ TEST_P(SqlTrackingStoreTest, TagsAreLastWriterWinsAndDeletable) {
   EXPECT_MLFLOW_ERROR(store_->set_tag("ffffffffffffffffffffffffffffffff", {"t", "1"}), "RESOURCE_DOES_NOT_EXIST");
 }
 
+// The whole history is sent in the index's step order while that is also history order, and sorted at the first
+// point where it is not; either way the points come as MLflow orders them (timestamp, step, value; NaN counted as 0),
+// and the pages, with or without max_results, cut that same sequence.
+TEST_P(SqlTrackingStoreTest, MetricHistoryInHistoryOrderWhateverTheStepOrder) {
+  const std::string run_id = new_run();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  store_->log_batch(run_id,
+                    {{"m", 5.0, 200, -1}, {"m", 2.0, 100, 3}, {"m", nan, 100, 3}, {"m", 1.0, 100, 3},
+                     {"m", -4.0, 100, -2}, {"m", 7.0, 300, 0}, {"in_order", 0.5, 10, -5}, {"in_order", 0.25, 10, -4},
+                     {"in_order", nan, 11, 9}},
+                    {}, {});
+  const auto steps_and_values = [](const std::vector<Metric>& points) {
+    std::vector<std::pair<int64_t, std::string>> result;
+    for (const Metric& point : points) result.emplace_back(point.step, std::to_string(point.value));
+    return result;
+  };
+  using Points = std::vector<std::pair<int64_t, std::string>>;
+  const Points expected = {{-2, std::to_string(-4.0)}, {3, std::to_string(nan)}, {3, std::to_string(1.0)},
+                           {3, std::to_string(2.0)},   {-1, std::to_string(5.0)}, {0, std::to_string(7.0)}};
+  EXPECT_EQ(steps_and_values(store_->get_metric_history(run_id, "m")), expected);
+  EXPECT_EQ(steps_and_values(store_->get_metric_history(run_id, "in_order")),
+            (Points{{-5, std::to_string(0.5)}, {-4, std::to_string(0.25)}, {9, std::to_string(nan)}}));
+
+  MetricHistoryPageRequest request;
+  request.run_id = run_id;
+  request.metric_key = "m";
+  request.max_results = 2;
+  const Page<Metric> first = store_->get_metric_history_page(request);
+  EXPECT_EQ(steps_and_values(first.items), Points(expected.begin(), expected.begin() + 2));
+  ASSERT_FALSE(first.next_page_token.empty());
+  // The token without max_results: every point after the first page (the sorted path).
+  request.max_results.reset();
+  request.page_token = first.next_page_token;
+  Page<Metric> rest = store_->get_metric_history_page(request);
+  EXPECT_EQ(steps_and_values(rest.items), Points(expected.begin() + 2, expected.end()));
+  EXPECT_TRUE(rest.next_page_token.empty());
+  // The same on a history already in order (the streamed path).
+  request.metric_key = "in_order";
+  rest = store_->get_metric_history_page(request);
+  EXPECT_EQ(steps_and_values(rest.items), (Points{{9, std::to_string(nan)}}));
+  // The last page with max_results has no token.
+  request.metric_key = "m";
+  request.max_results = 4;
+  rest = store_->get_metric_history_page(request);
+  EXPECT_EQ(steps_and_values(rest.items), Points(expected.begin() + 2, expected.end()));
+  EXPECT_TRUE(rest.next_page_token.empty());
+}
+
 TEST_P(SqlTrackingStoreTest, MetricsStoredAsMlflowStoresThem) {
   std::string run_id = new_run();
   const double nan = std::numeric_limits<double>::quiet_NaN();
