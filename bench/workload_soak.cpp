@@ -269,13 +269,14 @@ SoakResult run_soak(int port, pid_t server_pid, const std::filesystem::path& dat
   result.errors += late.errors;
   result.first_error = counters.first_error();
 
+  // The server trims its heap after a quiet second; give it a few. Read before the check below, whose long
+  // history answers are no part of the soak.
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  result.idle_resident_mib = read_process_memory(server_pid).resident_mib;
   for (const auto& written : series) {
     result.acknowledged_points += static_cast<long>(written.steps.size());
     result.missing_points += missing_steps(setup, written);
   }
-  // The server trims its heap after a quiet second; give it a few.
-  std::this_thread::sleep_for(std::chrono::seconds(3));
-  result.idle_resident_mib = read_process_memory(server_pid).resident_mib;
   return result;
 }
 

@@ -23,8 +23,8 @@ struct SoakOptions {
   int metric_clients = 4;        // log-metric, one point a call
   double metric_calls_per_second = 50;
   int batch_clients = 2;  // log-batch, `batch_size` points a call
-  double batch_calls_per_second = 10;
-  int batch_size = 500;
+  double batch_calls_per_second = 25;
+  int batch_size = 1000;
   double search_calls_per_second = 10;    // one client: runs/search over the experiment
   double artifact_calls_per_second = 5;   // one client: 64 KiB uploads through the artifact proxy
   int artifact_bytes = 64 * 1024;

@@ -13,8 +13,6 @@ namespace mlflowcpp::server::store {
 
 namespace {
 
-// WAL size (pages) at which the background checkpoint runs: SQLite's default.
-constexpr int kCheckpointPages = 1000;
 // Prepared statements a read connection keeps between read transactions.
 constexpr std::size_t kMaxCachedStatements = 256;
 
@@ -56,12 +54,14 @@ SqliteDatabase::SqliteDatabase(const SqliteDatabaseOptions& options) : options_(
                                     : prepare_database(*writer_connection, options_.path, options_.synchronous_full,
                                                        options_.upgrade_mlflow2_schema);
   try {
-    checkpointer_ = std::make_unique<SqliteCheckpointer>(options_.path, options_.busy_timeout_ms, kCheckpointPages);
+    checkpointer_ = std::make_unique<SqliteCheckpointer>(options_.path, options_.busy_timeout_ms);
   } catch (const std::exception& error) {
     throw std::runtime_error("cannot open '" + options_.path + "' for checkpoints: " + error.what());
   }
   checkpointer_->attach(*writer_connection);
-  writer_ = std::make_unique<SqliteWriter>(std::move(writer_connection), options_.metrics);
+  writer_ = std::make_unique<SqliteWriter>(
+      std::move(writer_connection), options_.metrics,
+      [checkpointer = checkpointer_.get()](SqliteConnection& writer) { checkpointer->restart_if_due(writer); });
   try {
     readers_ = std::make_unique<SqliteReadPool>(options_.path, std::max<std::size_t>(1, options_.read_connections),
                                                 options_.busy_timeout_ms);
