@@ -6,6 +6,8 @@
 #include "server/store/sqlite_schema.hpp"
 #include "server/store/sqlite_writer.hpp"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -15,6 +17,8 @@ namespace {
 
 // Prepared statements a read connection keeps between read transactions.
 constexpr std::size_t kMaxCachedStatements = 256;
+// Page cache a read connection keeps between read transactions (each may use up to cache_size while reading).
+constexpr int kIdleReadCacheBytes = 1024 * 1024;
 
 std::unique_ptr<SqliteConnection> open_writer(const SqliteDatabaseOptions& options) {
   try {
@@ -77,8 +81,20 @@ void SqliteDatabase::write(const Job& job) { writer_->run(job); }
 void SqliteDatabase::read(const Job& job) {
   auto connection = readers_->acquire();
   connection->trim_statement_cache(kMaxCachedStatements);
-  ReadTransaction transaction(*connection);
-  job(*connection);
+  {
+    ReadTransaction transaction(*connection);
+    job(*connection);
+  }
+  // A read that went through many pages (a long history, a wide search) would otherwise leave them cached for good,
+  // in each of the pool's connections: the server's resident size would settle at the pool's whole cache. Pages of
+  // the common small reads stay.
+  sqlite3* handle = connection->database().getHandle();
+  int cache_bytes = 0;
+  int highest = 0;
+  if (sqlite3_db_status(handle, SQLITE_DBSTATUS_CACHE_USED, &cache_bytes, &highest, 0) == SQLITE_OK &&
+      cache_bytes > kIdleReadCacheBytes) {
+    sqlite3_db_release_memory(handle);
+  }
 }
 
 }  // namespace mlflowcpp::server::store
