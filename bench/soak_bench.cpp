@@ -38,11 +38,11 @@ struct SoakBenchOptions {
          "                  [--metric-rate=N] [--batch-rate=N]\n"
          "Holds a mixed load against a fresh `mlflowcpp server` (SQLite) and reports, every interval,\n"
          "req/s, write latency p50/p99, errors, server RSS, threads, open fds and the WAL size.\n"
-      << fmt::format("Defaults: soak-seconds={} interval-seconds={} batch-size={} metric-rate={} (per client, {} "
-                     "clients) batch-rate={} (per client, {} clients)\n",
-                     defaults.seconds, defaults.interval_seconds, defaults.batch_size,
-                     defaults.metric_calls_per_second, defaults.metric_clients, defaults.batch_calls_per_second,
-                     defaults.batch_clients);
+      << fmt::format(
+             "Defaults: soak-seconds={} interval-seconds={} batch-size={} metric-rate={} (per client, {} "
+             "clients) batch-rate={} (per client, {} clients)\n",
+             defaults.seconds, defaults.interval_seconds, defaults.batch_size, defaults.metric_calls_per_second,
+             defaults.metric_clients, defaults.batch_calls_per_second, defaults.batch_clients);
   std::exit(exit_code);
 }
 
@@ -90,9 +90,9 @@ std::string row_text(const SoakInterval& row, bool markdown) {
   const char* separator = markdown ? " | " : "  ";
   return fmt::format("{}{:>6.0f}{}{:>7.1f}{}{:>8.1f}{}{:>8.1f}{}{:>8.1f}{}{:>6}{}{:>8.1f}{}{:>7}{}{:>5}{}{:>8.1f}{}",
                      markdown ? "| " : "", row.end_seconds, separator, row.requests_per_second, separator,
-                     row.write_p50_ms, separator, row.write_p99_ms, separator, row.write_max_ms, separator,
-                     row.errors, separator, row.resident_mib, separator, row.threads, separator, row.open_fds,
-                     separator, row.wal_mib, markdown ? " |" : "");
+                     row.write_p50_ms, separator, row.write_p99_ms, separator, row.write_max_ms, separator, row.errors,
+                     separator, row.resident_mib, separator, row.threads, separator, row.open_fds, separator,
+                     row.wal_mib, markdown ? " |" : "");
 }
 
 void print_header(bool markdown) {
@@ -100,9 +100,8 @@ void print_header(bool markdown) {
     std::cout << "| t (s) | req/s | write p50 (ms) | write p99 (ms) | write max (ms) | errors | RSS (MiB) | threads "
                  "| fds | WAL (MiB) |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   } else {
-    std::cout << fmt::format("{:>6}  {:>7}  {:>8}  {:>8}  {:>8}  {:>6}  {:>8}  {:>7}  {:>5}  {:>8}\n", "t(s)",
-                             "req/s", "w p50ms", "w p99ms", "w max ms", "errors", "RSS MiB", "threads", "fds",
-                             "WAL MiB");
+    std::cout << fmt::format("{:>6}  {:>7}  {:>8}  {:>8}  {:>8}  {:>6}  {:>8}  {:>7}  {:>5}  {:>8}\n", "t(s)", "req/s",
+                             "w p50ms", "w p99ms", "w max ms", "errors", "RSS MiB", "threads", "fds", "WAL MiB");
   }
 }
 

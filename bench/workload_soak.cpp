@@ -98,8 +98,8 @@ struct AcknowledgedSeries {
 };
 
 long missing_steps(RestClient& client, const AcknowledgedSeries& series) {
-  const auto answer = nlohmann::json::parse(
-      client.get("metrics/get-history", {{"run_id", series.run_id}, {"metric_key", series.key}}));
+  const auto answer =
+      nlohmann::json::parse(client.get("metrics/get-history", {{"run_id", series.run_id}, {"metric_key", series.key}}));
   std::set<long long> found;
   for (const auto& point : answer.value("metrics", nlohmann::json::array())) {
     found.insert(point.at("step").get<long long>());
@@ -116,8 +116,8 @@ double file_mib(const std::filesystem::path& path) {
 
 }  // namespace
 
-SoakResult run_soak(int port, pid_t server_pid, const std::filesystem::path& database_path,
-                    const SoakOptions& options, const std::function<void(const SoakInterval&)>& on_interval) {
+SoakResult run_soak(int port, pid_t server_pid, const std::filesystem::path& database_path, const SoakOptions& options,
+                    const std::function<void(const SoakInterval&)>& on_interval) {
   const std::filesystem::path wal_path = database_path.string() + "-wal";
   RestClient setup(port);
   const std::string experiment_id = create_experiment(setup, "soak");
@@ -176,10 +176,10 @@ SoakResult run_soak(int port, pid_t server_pid, const std::filesystem::path& dat
   }
   clients.emplace_back([&, port] {
     auto rest = std::make_unique<RestClient>(port);
-    const std::string body = nlohmann::json{{"experiment_ids", {experiment_id}},
-                                            {"max_results", 50},
-                                            {"order_by", {"attributes.start_time DESC"}}}
-                                 .dump();
+    const std::string body =
+        nlohmann::json{
+            {"experiment_ids", {experiment_id}}, {"max_results", 50}, {"order_by", {"attributes.start_time DESC"}}}
+            .dump();
     paced(options.search_calls_per_second, deadline, counters, [&](long) {
       if (!rest) rest = std::make_unique<RestClient>(port);
       try {
@@ -211,10 +211,10 @@ SoakResult run_soak(int port, pid_t server_pid, const std::filesystem::path& dat
       try {
         switch (index % 3) {
           case 0:
-            rest->post("registered-models/set-tag",
-                       nlohmann::json{{"name", kModelName}, {"key", fmt::format("tag-{}", index % 10)},
-                                      {"value", std::to_string(index)}}
-                           .dump());
+            rest->post("registered-models/set-tag", nlohmann::json{{"name", kModelName},
+                                                                   {"key", fmt::format("tag-{}", index % 10)},
+                                                                   {"value", std::to_string(index)}}
+                                                        .dump());
             break;
           case 1:
             rest->get("registered-models/get", {{"name", kModelName}});
@@ -244,7 +244,8 @@ SoakResult run_soak(int port, pid_t server_pid, const std::filesystem::path& dat
     auto taken = counters.take();
     SoakInterval row;
     row.end_seconds = seconds_between(start, now);
-    row.requests_per_second = static_cast<double>(taken.requests) / std::max(1e-9, seconds_between(interval_start, now));
+    row.requests_per_second =
+        static_cast<double>(taken.requests) / std::max(1e-9, seconds_between(interval_start, now));
     row.write_calls = static_cast<long>(taken.write_latencies.count());
     row.write_p50_ms = taken.write_latencies.percentile_ms(50);
     row.write_p99_ms = taken.write_latencies.percentile_ms(99);

@@ -25,8 +25,8 @@ struct SoakOptions {
   int batch_clients = 2;  // log-batch, `batch_size` points a call
   double batch_calls_per_second = 25;
   int batch_size = 1000;
-  double search_calls_per_second = 10;    // one client: runs/search over the experiment
-  double artifact_calls_per_second = 5;   // one client: 64 KiB uploads through the artifact proxy
+  double search_calls_per_second = 10;   // one client: runs/search over the experiment
+  double artifact_calls_per_second = 5;  // one client: 64 KiB uploads through the artifact proxy
   int artifact_bytes = 64 * 1024;
   double registry_calls_per_second = 10;  // one client: registered-model set-tag, get, search
 };
@@ -61,7 +61,7 @@ struct SoakResult {
 // Runs the soak against the server on 127.0.0.1:`port` (process `server_pid`,
 // SQLite database at `database_path`, whose WAL is `database_path`-wal).
 // `on_interval` hears of each interval as it ends (for progress lines).
-SoakResult run_soak(int port, pid_t server_pid, const std::filesystem::path& database_path,
-                    const SoakOptions& options, const std::function<void(const SoakInterval&)>& on_interval);
+SoakResult run_soak(int port, pid_t server_pid, const std::filesystem::path& database_path, const SoakOptions& options,
+                    const std::function<void(const SoakInterval&)>& on_interval);
 
 }  // namespace mlflowcpp::bench
