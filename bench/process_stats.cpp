@@ -70,6 +70,27 @@ double read_process_cpu_seconds(pid_t pid) {
   return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
+int read_process_threads(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+  }
+  return 0;
+}
+
+int count_open_fds(pid_t pid) {
+  std::error_code error;
+  std::filesystem::directory_iterator entries("/proc/" + std::to_string(pid) + "/fd", error);
+  if (error) return 0;
+  int count = 0;
+  for (auto it = entries; it != std::filesystem::directory_iterator(); it.increment(error)) {
+    if (error) break;
+    ++count;
+  }
+  return count;
+}
+
 pid_t find_child_running(const std::string& executable) {
   const auto wanted = std::filesystem::canonical(executable);
   const pid_t self = ::getpid();

@@ -20,6 +20,12 @@ ProcessMemory read_process_memory(pid_t pid);
 // shared machine this, unlike wall time, does not grow when others take the CPU.
 double read_process_cpu_seconds(pid_t pid);
 
+// Threads of the process (Threads: in /proc/<pid>/status); 0 when unreadable.
+int read_process_threads(pid_t pid);
+
+// Open file descriptors of the process (entries of /proc/<pid>/fd); 0 when unreadable.
+int count_open_fds(pid_t pid);
+
 // The pid of this process's child that runs `executable` (compared after
 // resolving symlinks). The launcher does not expose the pid, so it is found
 // through /proc. Throws std::runtime_error unless exactly one child matches.

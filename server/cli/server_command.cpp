@@ -5,6 +5,7 @@
 #include "server/auth/basic_auth_app.hpp"
 #include "server/auth/route_protection.hpp"
 #include "server/auth/store_resource_resolver.hpp"
+#include "server/cli/heap_settings.hpp"
 #include "server/cli/reload_actions.hpp"
 #include "server/cli/server_lifecycle.hpp"
 #include "server/cli/server_operations.hpp"
@@ -56,6 +57,8 @@ int run_server_command(const std::vector<std::string>& arguments) {
   // A client that hangs up mid-response must cost that response, not the
   // process: socket writes then fail with EPIPE instead of raising SIGPIPE.
   std::signal(SIGPIPE, SIG_IGN);
+  // Before the first thread starts.
+  cli::tune_heap_for_serving();
   SignalWatcher signal_watcher;
   // What SIGHUP reloads; each part that can be reloaded adds itself below.
   ReloadActions reload_actions;

@@ -31,6 +31,9 @@ class SqliteBusyWait {
   // Makes `connection` wait through this object, which must outlive its use.
   void install(sqlite3* connection);
 
+  // From the next wait on (e.g. briefly shorter around a checkpoint that must not hold the writer long).
+  void set_timeout(std::chrono::milliseconds timeout) { timeout_ = timeout; }
+
  private:
   // SQLite's busy handler: `attempts` counts the calls for one lock, from 0.
   // Non-zero means try again.

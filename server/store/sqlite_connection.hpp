@@ -79,6 +79,10 @@ class SqliteConnection final : public sql::Connection {
 
   // How long a statement waits for a lock another connection holds.
   std::chrono::milliseconds busy_timeout() const { return busy_timeout_; }
+  void set_busy_timeout(std::chrono::milliseconds timeout) {
+    busy_timeout_ = timeout;
+    busy_wait_.set_timeout(timeout);
+  }
 
   // The SQLite handle, for what the SQL layer does not cover (WAL hook,
   // autocommit state, read-only check).

@@ -6,6 +6,8 @@
 #include "server/store/sqlite_schema.hpp"
 #include "server/store/sqlite_writer.hpp"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -13,10 +15,10 @@ namespace mlflowcpp::server::store {
 
 namespace {
 
-// WAL size (pages) at which the background checkpoint runs: SQLite's default.
-constexpr int kCheckpointPages = 1000;
 // Prepared statements a read connection keeps between read transactions.
 constexpr std::size_t kMaxCachedStatements = 256;
+// Page cache a read connection keeps between read transactions (each may use up to cache_size while reading).
+constexpr int kIdleReadCacheBytes = 1024 * 1024;
 
 std::unique_ptr<SqliteConnection> open_writer(const SqliteDatabaseOptions& options) {
   try {
@@ -56,12 +58,14 @@ SqliteDatabase::SqliteDatabase(const SqliteDatabaseOptions& options) : options_(
                                     : prepare_database(*writer_connection, options_.path, options_.synchronous_full,
                                                        options_.upgrade_mlflow2_schema);
   try {
-    checkpointer_ = std::make_unique<SqliteCheckpointer>(options_.path, options_.busy_timeout_ms, kCheckpointPages);
+    checkpointer_ = std::make_unique<SqliteCheckpointer>(options_.path, options_.busy_timeout_ms);
   } catch (const std::exception& error) {
     throw std::runtime_error("cannot open '" + options_.path + "' for checkpoints: " + error.what());
   }
   checkpointer_->attach(*writer_connection);
-  writer_ = std::make_unique<SqliteWriter>(std::move(writer_connection), options_.metrics);
+  writer_ = std::make_unique<SqliteWriter>(
+      std::move(writer_connection), options_.metrics,
+      [checkpointer = checkpointer_.get()](SqliteConnection& writer) { checkpointer->restart_if_due(writer); });
   try {
     readers_ = std::make_unique<SqliteReadPool>(options_.path, std::max<std::size_t>(1, options_.read_connections),
                                                 options_.busy_timeout_ms);
@@ -77,8 +81,20 @@ void SqliteDatabase::write(const Job& job) { writer_->run(job); }
 void SqliteDatabase::read(const Job& job) {
   auto connection = readers_->acquire();
   connection->trim_statement_cache(kMaxCachedStatements);
-  ReadTransaction transaction(*connection);
-  job(*connection);
+  {
+    ReadTransaction transaction(*connection);
+    job(*connection);
+  }
+  // A read that went through many pages (a long history, a wide search) would otherwise leave them cached for good,
+  // in each of the pool's connections: the server's resident size would settle at the pool's whole cache. Pages of
+  // the common small reads stay.
+  sqlite3* handle = connection->database().getHandle();
+  int cache_bytes = 0;
+  int highest = 0;
+  if (sqlite3_db_status(handle, SQLITE_DBSTATUS_CACHE_USED, &cache_bytes, &highest, 0) == SQLITE_OK &&
+      cache_bytes > kIdleReadCacheBytes) {
+    sqlite3_db_release_memory(handle);
+  }
 }
 
 }  // namespace mlflowcpp::server::store

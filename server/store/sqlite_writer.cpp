@@ -41,8 +41,9 @@ void execute_within_busy_timeout(SqliteConnection& connection, const std::string
 }
 }  // namespace
 
-SqliteWriter::SqliteWriter(std::unique_ptr<SqliteConnection> connection, std::shared_ptr<StoreMetrics> metrics)
-    : connection_(std::move(connection)), metrics_(std::move(metrics)) {
+SqliteWriter::SqliteWriter(std::unique_ptr<SqliteConnection> connection, std::shared_ptr<StoreMetrics> metrics,
+                           Maintenance between_groups)
+    : connection_(std::move(connection)), metrics_(std::move(metrics)), between_groups_(std::move(between_groups)) {
   group_.reserve(kMaxJobsPerGroup);
 }
 
@@ -117,6 +118,7 @@ void SqliteWriter::lead(PendingJob& mine) {
     }
     group_.clear();
     --groups_left;
+    if (between_groups_) between_groups_(*connection_);
 
     PendingJob* next_leader = nullptr;
     {

@@ -15,6 +15,12 @@
 // thus pays no thread hand-off (two context switches a call), while many
 // concurrent callers still share one commit.
 //
+// Between two groups, with no transaction open, the leader runs the optional
+// `between_groups` work on the connection (restarting the WAL, which only the
+// connection that writes can do without waiting for the writes): the callers of
+// the group just committed already have their answer, and callers arriving
+// meanwhile queue up for the next group.
+//
 // A failing job rolls back only its own savepoint and its exception goes to
 // its caller; the others still commit. A job's effects are durable when run()
 // returns: the commit has reached the WAL file (and, with synchronous=FULL,
@@ -37,9 +43,13 @@ namespace mlflowcpp::server::store {
 class SqliteWriter {
  public:
   using Job = sql::Database::Job;
+  // Must not throw; runs outside any transaction.
+  using Maintenance = std::function<void(SqliteConnection&)>;
 
-  // `metrics` (may be null) hears of the queue's depth and of each group's size.
-  explicit SqliteWriter(std::unique_ptr<SqliteConnection> connection, std::shared_ptr<StoreMetrics> metrics = nullptr);
+  // `metrics` (may be null) hears of the queue's depth and of each group's size; `between_groups` (may be empty)
+  // runs after each group's commit.
+  explicit SqliteWriter(std::unique_ptr<SqliteConnection> connection, std::shared_ptr<StoreMetrics> metrics = nullptr,
+                        Maintenance between_groups = nullptr);
   SqliteWriter(const SqliteWriter&) = delete;
   SqliteWriter& operator=(const SqliteWriter&) = delete;
   // Refuses new jobs and waits until every caller inside run() has returned.
@@ -74,6 +84,7 @@ class SqliteWriter {
 
   std::unique_ptr<SqliteConnection> connection_;
   std::shared_ptr<StoreMetrics> metrics_;
+  Maintenance between_groups_;
   std::mutex mutex_;
   std::deque<PendingJob*> queue_;  // waiting for a leader, arrival order
   bool leading_ = false;           // a leader owns the connection and group_
