@@ -130,6 +130,18 @@ TEST_P(SqlExperimentSearchTest, FilteredAndOrderedPagesEqualGetExperimentOfEach)
   expect_as_got_one_by_one(found);
 }
 
+// Every third experiment: the page's ids are too sparse to be read as a range and are bound as a list.
+TEST_P(SqlExperimentSearchTest, SparsePagesEqualGetExperimentOfEach) {
+  SearchExperimentsRequest request;
+  request.view_type = ViewType::kAll;
+  request.max_results = 1000;
+  request.filter = "tags.`created.with` LIKE 'tag %'";
+  const Page<Experiment> page = store_->search_experiments(request);
+  ASSERT_EQ(page.items.size(), static_cast<std::size_t>((kExperiments + 2) / 3));
+  expect_as_got_one_by_one(page.items);
+  for (const auto& experiment : page.items) EXPECT_EQ(std::stoll(experiment.experiment_id) % 3, 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SqlExperimentSearchTest, ::testing::ValuesIn(store_backends()), backend_test_name);
 
 }  // namespace
