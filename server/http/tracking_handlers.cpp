@@ -3,6 +3,7 @@
 #include "server/http/log_batch_body.hpp"
 #include "server/http/reply.hpp"
 #include "server/http/router.hpp"
+#include "protocol/experiments_response.hpp"
 #include "protocol/json_lists.hpp"
 #include "protocol/metric_history_json.hpp"
 #include "server/search/page_size.hpp"
@@ -160,7 +161,7 @@ Json TrackingHandlers::get_experiment_by_name(const Request&, const RequestMessa
   return Json{{"experiment", to_json(service_.get_experiment_by_name(message.required_string("experiment_name")))}};
 }
 
-Json TrackingHandlers::search_experiments(const Request& http_request, const RequestMessage& message) {
+JsonText TrackingHandlers::search_experiments(const Request& http_request, const RequestMessage& message) {
   SearchExperimentsRequest request;
   request.experiment_scope = http_request.read_scope().experiments;
   // Absent max_results reaches the rules as 0, which they refuse ("got 0"), as upstream.
@@ -170,10 +171,8 @@ Json TrackingHandlers::search_experiments(const Request& http_request, const Req
   request.order_by = message.string_list("order_by");
   request.view_type = view_type_of(message, "view_type").value_or(ViewType::kActiveOnly);
   const Page<Experiment> page = service_.search_experiments(request);
-  Json body = Json::object();
-  put_list(body, "experiments", page.items);
-  put_token(body, page.next_page_token);
-  return body;
+  // A page of 1,000 experiments is some 20,000 DOM nodes: written as text, the answer costs a fraction of that.
+  return protocol::experiments_response(page.items, page.next_page_token);
 }
 
 Json TrackingHandlers::update_experiment(const Request&, const RequestMessage& message) {

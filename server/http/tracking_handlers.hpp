@@ -26,7 +26,7 @@ class TrackingHandlers : public RouteGroup {
   void register_routes(Router& router) override;
 
  private:
-  // Most endpoints answer a JSON DOM; metric series answer pre-serialised text.
+  // Most endpoints answer a JSON DOM; metric series and experiment searches answer pre-serialised text.
   template <typename Body>
   using Endpoint = Body (TrackingHandlers::*)(const Request&, const RequestMessage&);
   template <typename Body>
@@ -35,7 +35,7 @@ class TrackingHandlers : public RouteGroup {
   protocol::Json create_experiment(const Request&, const RequestMessage& message);
   protocol::Json get_experiment(const Request&, const RequestMessage& message);
   protocol::Json get_experiment_by_name(const Request&, const RequestMessage& message);
-  protocol::Json search_experiments(const Request&, const RequestMessage& message);
+  protocol::JsonText search_experiments(const Request&, const RequestMessage& message);
   protocol::Json update_experiment(const Request&, const RequestMessage& message);
   protocol::Json delete_experiment(const Request&, const RequestMessage& message);
   protocol::Json restore_experiment(const Request&, const RequestMessage& message);

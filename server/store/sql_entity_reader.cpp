@@ -3,7 +3,9 @@
 #include "server/store/sql_dialect.hpp"
 #include "server/store/sql_values.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <unordered_map>
 
 namespace mlflowcpp::server::store {
@@ -97,6 +99,45 @@ std::optional<std::string> optional_json_text(const sql::Column& column) {
   return text;
 }
 
+// Which experiments a query reads, for a list of ids. A page of search_experiments usually holds most of the ids
+// between its smallest and its largest (the UI lists every experiment): such a list is read as that range, which the
+// database scans without first building a lookup table of the list's values, and the rows of experiments between
+// that are not in the list are skipped by the reader. A sparse list is bound as the list itself.
+class ExperimentIdSelection {
+ public:
+  ExperimentIdSelection(const std::vector<int64_t>& ids, sql::Dialect dialect) {
+    const auto [smallest, largest] = std::minmax_element(ids.begin(), ids.end());
+    first_ = *smallest;
+    last_ = *largest;
+    // At least every other id of the range is listed: the reader skips no more rows than it keeps.
+    const auto range = static_cast<uint64_t>(last_) - static_cast<uint64_t>(first_);
+    if (range >= 2 * static_cast<uint64_t>(ids.size())) {
+      list_ = json_integer_array(ids);
+      condition_ = "experiment_id IN (" + sql_dialect::integer_list_subquery(dialect) + ")";
+    } else {
+      condition_ = "experiment_id BETWEEN ? AND ?";
+    }
+  }
+
+  // A condition on the column experiment_id, with placeholders from 1.
+  const std::string& condition() const { return condition_; }
+
+  void bind(sql::Statement& statement) const {
+    if (list_) {
+      statement.bind(1, *list_);
+    } else {
+      statement.bind(1, first_);
+      statement.bind(2, last_);
+    }
+  }
+
+ private:
+  int64_t first_ = 0;
+  int64_t last_ = 0;
+  std::optional<std::string> list_;  // the ids as a JSON array, when bound as a list
+  std::string condition_;
+};
+
 }  // namespace
 
 std::string json_string_array(const std::vector<std::string>& values) {
@@ -145,32 +186,43 @@ std::optional<Experiment> find_experiment_by_name(sql::Connection& connection, c
 
 std::vector<Experiment> load_experiments(sql::Connection& connection, const std::vector<int64_t>& experiment_ids) {
   if (experiment_ids.empty()) return {};
-  const std::string ids = json_integer_array(experiment_ids);
+  const ExperimentIdSelection selection(experiment_ids, connection.dialect());
   std::unordered_map<int64_t, Experiment> by_id;
+  by_id.reserve(experiment_ids.size());
+  for (int64_t id : experiment_ids) by_id.emplace(id, Experiment{});
   {
-    auto query = connection.statement(std::string(kExperimentColumns) +
-                                      "WHERE experiment_id IN (" +
-                                      sql_dialect::integer_list_subquery(connection.dialect()) + ")");
-    query->bind(1, ids);
-    while (query->step()) by_id.emplace(query->column(0).as_int64(), experiment_from_row(*query));
-  }
-  {
-    const sql::Dialect dialect = connection.dialect();
-    auto query = connection.statement("SELECT experiment_id, key, value FROM experiment_tags WHERE experiment_id IN (" +
-                                      sql_dialect::integer_list_subquery(dialect) + ") ORDER BY " +
-                                      sql_dialect::insertion_order(dialect));
-    query->bind(1, ids);
+    auto query = connection.statement(std::string(kExperimentColumns) + "WHERE " + selection.condition());
+    selection.bind(*query);
     while (query->step()) {
       auto found = by_id.find(query->column(0).as_int64());
-      if (found == by_id.end()) continue;
-      found->second.tags.push_back({query->column(1).as_string(), query->column(2).as_string()});
+      if (found != by_id.end()) found->second = experiment_from_row(*query);
+    }
+  }
+  {
+    auto query = connection.statement("SELECT experiment_id, key, value FROM experiment_tags WHERE " +
+                                      selection.condition() + " ORDER BY " +
+                                      sql_dialect::insertion_order(connection.dialect()));
+    selection.bind(*query);
+    // Tags mostly come grouped by experiment: the last one found is usually the next row's too.
+    int64_t last_id = 0;
+    Experiment* last = nullptr;
+    while (query->step()) {
+      const int64_t id = query->column(0).as_int64();
+      if (last == nullptr || id != last_id) {
+        auto found = by_id.find(id);
+        if (found == by_id.end()) continue;
+        last_id = id;
+        last = &found->second;
+      }
+      last->tags.push_back({query->column(1).as_string(), query->column(2).as_string()});
     }
   }
   std::vector<Experiment> experiments;
   experiments.reserve(experiment_ids.size());
   for (int64_t id : experiment_ids) {
     auto found = by_id.find(id);
-    if (found != by_id.end()) experiments.push_back(std::move(found->second));
+    // An id without an experiment kept the empty placeholder: no row gave it an id.
+    if (found != by_id.end() && !found->second.experiment_id.empty()) experiments.push_back(std::move(found->second));
   }
   return experiments;
 }
