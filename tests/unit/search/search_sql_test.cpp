@@ -10,10 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -591,28 +589,6 @@ TEST_F(ManyRuns, PlanLooksUpMetricsAndParamsByPrimaryKey) {
   EXPECT_NE(plan.find("SEARCH f1 USING INDEX sqlite_autoindex_latest_metrics_1 (key=? AND run_uuid=?)"),
             std::string::npos);
   EXPECT_NE(plan.find("SEARCH f2 USING INDEX sqlite_autoindex_params_1 (key=? AND run_uuid=?)"), std::string::npos);
-}
-
-// Measured in CPU time (best of several), so that other work on a shared
-// machine does not make the test flaky; the budget is half the 10 ms target.
-TEST_F(ManyRuns, TypicalSearchTakesWellUnderTenMilliseconds) {
-  const RunQuery query = typical_query();
-  Ids ids;
-  double best_cpu_ms = std::numeric_limits<double>::max();
-  double best_wall_ms = std::numeric_limits<double>::max();
-  for (int attempt = 0; attempt < 9; ++attempt) {
-    const std::clock_t cpu_start = std::clock();
-    const auto wall_start = std::chrono::steady_clock::now();
-    ids = run_query(db_, compile_run_query(query, Dialect::kSqlite));
-    const double cpu_ms = 1000.0 * static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
-    const std::chrono::duration<double, std::milli> wall = std::chrono::steady_clock::now() - wall_start;
-    best_cpu_ms = std::min(best_cpu_ms, cpu_ms);
-    best_wall_ms = std::min(best_wall_ms, wall.count());
-  }
-  std::printf("search over %d runs, %zu matches: best CPU %.2f ms, best wall %.2f ms\n", kRuns, ids.size(),
-              best_cpu_ms, best_wall_ms);
-  EXPECT_GT(ids.size(), 100u);
-  EXPECT_LT(best_cpu_ms, 5.0);
 }
 
 }  // namespace
