@@ -62,7 +62,8 @@ class MariadbProcess {
   // no column names) and returns what it printed; throws std::runtime_error
   // when the client fails.
   std::string sql(const std::string& database, const std::string& statements) const;
-  // Runs an SQL file through the client, stopping at the first error.
+  // Runs an SQL file (e.g. a mariadb-dump) through the client, with foreign key
+  // checks off, stopping at the first error.
   void sql_file(const std::string& database, const std::filesystem::path& file) const;
   // `mariadb-dump --no-data` of the database: its DDL.
   std::string dump_schema(const std::string& database) const;
