@@ -66,10 +66,15 @@ void insert_params(sql::Connection& connection, const std::string& run_id, const
     std::sort(in_write_order.begin(), in_write_order.end(),
               [](const Param* a, const Param* b) { return a->key < b->key; });
   }
+  // MySQL's key column compares without case (utf8mb4_general_ci), MLflow's
+  // check of the logged params does not: "K" is a new param there, whose
+  // INSERT then collides with "k" (below).
+  const bool mysql = connection.dialect() == sql::Dialect::kMysql;
   for (const Param* each : in_write_order) {
     const Param& param = *each;
     {
-      auto existing = connection.statement("SELECT value FROM params WHERE run_uuid = ? AND key = ?");
+      auto existing = connection.statement(mysql ? "SELECT value FROM params WHERE run_uuid = ? AND BINARY key = ?"
+                                                 : "SELECT value FROM params WHERE run_uuid = ? AND key = ?");
       existing->bind(1, run_id);
       existing->bind(2, param.key);
       if (existing->step()) {
@@ -85,7 +90,16 @@ void insert_params(sql::Connection& connection, const std::string& run_id, const
     insert->bind(1, param.key);
     insert->bind(2, param.value);
     insert->bind(3, run_id);
-    insert->execute();
+    try {
+      insert->execute();
+    } catch (const sql::DatabaseError& error) {
+      // A key differing only in case from a logged one: MLflow's server answers
+      // the IntegrityError with BAD_REQUEST (400).
+      if (!mysql || error.kind() != sql::DatabaseError::Kind::kUniqueViolation) throw;
+      throw MlflowException(ErrorCode::kBadRequest,
+                            "Param with key='" + param.key + "' collides with a param of run ID='" + run_id +
+                                "' whose key differs only in letter case (the database compares keys without case)");
+    }
   }
 }
 
