@@ -270,7 +270,8 @@ class Collector {
 
 // A SQLite database gc would otherwise create, empty, at a mistyped path.
 void require_existing_sqlite_file(const std::string& backend_store_uri) {
-  if (server::store::postgres::is_postgres_uri(backend_store_uri) || server::store::mysql::is_mysql_uri(backend_store_uri)) {
+  if (server::store::postgres::is_postgres_uri(backend_store_uri) ||
+      server::store::mysql::is_mysql_uri(backend_store_uri)) {
     return;
   }
   const std::string path = server::sqlite_path_from_uri(backend_store_uri);

@@ -58,10 +58,14 @@ bool is_tag_prefix(const std::optional<std::string>& entity) {
 std::string string_comparison(const std::string& column, Comparator comparator, Dialect dialect) {
   if (dialect == Dialect::kMysql) {
     switch (comparator) {
-      case Comparator::kEq: return "BINARY " + column + " = ?";
-      case Comparator::kNe: return "BINARY " + column + " <> ?";
-      case Comparator::kLike: return "BINARY " + column + " LIKE ?";
-      default: break;
+      case Comparator::kEq:
+        return "BINARY " + column + " = ?";
+      case Comparator::kNe:
+        return "BINARY " + column + " <> ?";
+      case Comparator::kLike:
+        return "BINARY " + column + " LIKE ?";
+      default:
+        break;
     }
   }
   switch (comparator) {

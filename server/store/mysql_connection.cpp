@@ -53,13 +53,13 @@ sql::DatabaseError::Kind kind_of_error(unsigned int error_number) {
     case ER_LOCK_DEADLOCK:
     case ER_LOCK_WAIT_TIMEOUT:
       return Kind::kRetryable;
-    case CR_CONNECTION_ERROR:       // 2002: no local socket
-    case CR_CONN_HOST_ERROR:        // 2003: cannot connect over TCP
-    case CR_SERVER_GONE_ERROR:      // 2006
-    case CR_SERVER_LOST:            // 2013
-    case ER_SERVER_SHUTDOWN:        // 1053: the server is shutting down
-    case ER_CONNECTION_KILLED:      // 1927: MariaDB killed the session
-    case 4031:                      // MySQL 8: closed after wait_timeout (ER_CLIENT_INTERACTION_TIMEOUT)
+    case CR_CONNECTION_ERROR:   // 2002: no local socket
+    case CR_CONN_HOST_ERROR:    // 2003: cannot connect over TCP
+    case CR_SERVER_GONE_ERROR:  // 2006
+    case CR_SERVER_LOST:        // 2013
+    case ER_SERVER_SHUTDOWN:    // 1053: the server is shutting down
+    case ER_CONNECTION_KILLED:  // 1927: MariaDB killed the session
+    case 4031:                  // MySQL 8: closed after wait_timeout (ER_CLIENT_INTERACTION_TIMEOUT)
       return Kind::kUnavailable;
     default:
       return Kind::kOther;
@@ -84,16 +84,15 @@ MysqlStatement::MysqlStatement(MYSQL* connection, const std::string& sql, std::f
 void MysqlStatement::fail(const std::string& what) {
   const unsigned int number = mysql_stmt_errno(statement_.get());
   on_error_(number);
-  throw sql::DatabaseError(kind_of_error(number), fmt::format("MySQL: {} '{}': {} (error {})", what,
-                                                              abbreviated(sql_), mysql_stmt_error(statement_.get()),
-                                                              number));
+  throw sql::DatabaseError(kind_of_error(number), fmt::format("MySQL: {} '{}': {} (error {})", what, abbreviated(sql_),
+                                                              mysql_stmt_error(statement_.get()), number));
 }
 
 MysqlStatement::Parameter& MysqlStatement::parameter(int index) {
   if (index < 1 || static_cast<size_t>(index) > parameters_.size()) {
-    throw sql::DatabaseError(sql::DatabaseError::Kind::kOther,
-                             fmt::format("MySQL: parameter {} out of range (statement has {})", index,
-                                         parameters_.size()));
+    throw sql::DatabaseError(
+        sql::DatabaseError::Kind::kOther,
+        fmt::format("MySQL: parameter {} out of range (statement has {})", index, parameters_.size()));
   }
   return parameters_[static_cast<size_t>(index) - 1];
 }
@@ -259,9 +258,12 @@ int64_t MysqlStatement::column_int64(int index) const {
   const ResultColumn& column = checked_column(index);
   if (column.is_null) return 0;
   switch (column.kind) {
-    case ColumnKind::kInteger: return column.integer;
-    case ColumnKind::kDouble: return static_cast<int64_t>(column.real);
-    case ColumnKind::kText: return parse_int64(column.text.substr(0, column.length));
+    case ColumnKind::kInteger:
+      return column.integer;
+    case ColumnKind::kDouble:
+      return static_cast<int64_t>(column.real);
+    case ColumnKind::kText:
+      return parse_int64(column.text.substr(0, column.length));
   }
   return 0;
 }
@@ -270,9 +272,12 @@ double MysqlStatement::column_double(int index) const {
   const ResultColumn& column = checked_column(index);
   if (column.is_null) return 0;
   switch (column.kind) {
-    case ColumnKind::kInteger: return static_cast<double>(column.integer);
-    case ColumnKind::kDouble: return column.real;
-    case ColumnKind::kText: return parse_double(column.text.substr(0, column.length));
+    case ColumnKind::kInteger:
+      return static_cast<double>(column.integer);
+    case ColumnKind::kDouble:
+      return column.real;
+    case ColumnKind::kText:
+      return parse_double(column.text.substr(0, column.length));
   }
   return 0;
 }
@@ -281,9 +286,12 @@ std::string MysqlStatement::column_string(int index) const {
   const ResultColumn& column = checked_column(index);
   if (column.is_null) return {};
   switch (column.kind) {
-    case ColumnKind::kInteger: return std::to_string(column.integer);
-    case ColumnKind::kDouble: return fmt::format("{}", column.real);
-    case ColumnKind::kText: return column.text.substr(0, column.length);
+    case ColumnKind::kInteger:
+      return std::to_string(column.integer);
+    case ColumnKind::kDouble:
+      return fmt::format("{}", column.real);
+    case ColumnKind::kText:
+      return column.text.substr(0, column.length);
   }
   return {};
 }
@@ -329,15 +337,16 @@ MysqlConnection::MysqlConnection(const MysqlConnectOptions& options) {
                          options.port, nullptr, CLIENT_FOUND_ROWS | CLIENT_MULTI_STATEMENTS) == nullptr) {
     const unsigned int number = mysql_errno(handle);
     const auto kind = kind_of_error(number) == sql::DatabaseError::Kind::kOther ? sql::DatabaseError::Kind::kUnavailable
-                                                                                  : kind_of_error(number);
+                                                                                : kind_of_error(number);
     throw sql::DatabaseError(kind, fmt::format("cannot connect to MySQL at {}:{}: {} (error {})", options.host,
                                                options.port, mysql_error(handle), number));
   }
   // ANSI_QUOTES: the search compiler quotes identifiers with double quotes, as
   // standard SQL does. NO_AUTO_VALUE_ON_ZERO: the Default experiment has id 0
   // in an AUTO_INCREMENT column (MLflow sets it for that insert too).
-  execute("SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'ANSI_QUOTES', "
-          "'NO_AUTO_VALUE_ON_ZERO')");
+  execute(
+      "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'ANSI_QUOTES', "
+      "'NO_AUTO_VALUE_ON_ZERO')");
 }
 
 void MysqlConnection::note_error(unsigned int error_number) {
@@ -347,8 +356,8 @@ void MysqlConnection::note_error(unsigned int error_number) {
 sql::StatementLease MysqlConnection::statement(const std::string& sql) {
   auto found = statements_.find(sql);
   if (found == statements_.end()) {
-    auto statement = std::make_unique<MysqlStatement>(connection_.get(), sql,
-                                                      [this](unsigned int number) { note_error(number); });
+    auto statement =
+        std::make_unique<MysqlStatement>(connection_.get(), sql, [this](unsigned int number) { note_error(number); });
     found = statements_.emplace(sql, std::move(statement)).first;
   }
   return sql::StatementLease(*found->second);
@@ -359,8 +368,8 @@ void MysqlConnection::execute(const std::string& sql) {
   const auto fail = [&] {
     const unsigned int number = mysql_errno(handle);
     note_error(number);
-    throw sql::DatabaseError(kind_of_error(number), fmt::format("MySQL: '{}' failed: {} (error {})",
-                                                                abbreviated(sql), mysql_error(handle), number));
+    throw sql::DatabaseError(kind_of_error(number), fmt::format("MySQL: '{}' failed: {} (error {})", abbreviated(sql),
+                                                                mysql_error(handle), number));
   };
   const std::string text = quote_key_columns(sql);
   if (mysql_real_query(handle, text.data(), text.size()) != 0) fail();

@@ -7,7 +7,7 @@ MysqlConnectionPool::Lease::~Lease() {
 }
 
 MysqlConnectionPool::MysqlConnectionPool(MysqlConnectOptions connect, PoolLimits limits,
-                                               std::shared_ptr<StoreMetrics> metrics)
+                                         std::shared_ptr<StoreMetrics> metrics)
     : connect_(std::move(connect)), limits_(limits), metrics_(std::move(metrics)) {}
 
 void MysqlConnectionPool::report_connections() {
@@ -19,13 +19,12 @@ MysqlConnectionPool::Lease MysqlConnectionPool::acquire() {
   const std::size_t max_open = limits_.pool_size + limits_.max_overflow;
   {
     std::unique_lock<std::mutex> lock(mutex_);
-    const bool available = returned_.wait_for(lock, limits_.acquire_timeout,
-                                               [&] { return !idle_.empty() || open_ < max_open; });
+    const bool available =
+        returned_.wait_for(lock, limits_.acquire_timeout, [&] { return !idle_.empty() || open_ < max_open; });
     if (!available) {
       throw sql::DatabaseError(sql::DatabaseError::Kind::kUnavailable,
-                               "no MySQL connection free after " +
-                                   std::to_string(limits_.acquire_timeout.count()) + " ms (all " +
-                                   std::to_string(max_open) +
+                               "no MySQL connection free after " + std::to_string(limits_.acquire_timeout.count()) +
+                                   " ms (all " + std::to_string(max_open) +
                                    " in use; raise MLFLOW_SQLALCHEMYSTORE_POOL_SIZE or _MAX_OVERFLOW)");
     }
     if (!idle_.empty()) {

@@ -54,8 +54,7 @@ void MysqlDatabase::run_transaction(const char* begin, const Job& job) {
       // A pooled connection the server closed while it sat idle (a restart,
       // wait_timeout) fails at BEGIN, before anything ran: safe to run again
       // on a fresh one.
-      const bool stale = error.kind() == sql::DatabaseError::Kind::kUnavailable && !job_started &&
-                         !connection.fresh();
+      const bool stale = error.kind() == sql::DatabaseError::Kind::kUnavailable && !job_started && !connection.fresh();
       const bool retry = stale || error.kind() == sql::DatabaseError::Kind::kRetryable;
       if (!retry || attempt >= max_write_attempts_) throw;
       if (stale) {

@@ -68,8 +68,8 @@ PreparedSchema prepare_schema(const MysqlConnectOptions& connect, const MysqlSch
       lock->bind(1, kSchemaLockName);
       lock->bind(2, kSchemaLockSeconds);
       if (!lock->step() || lock->column(0).as_int64() != 1) {
-        throw std::runtime_error("another process held the schema lock '" + std::string(kSchemaLockName) +
-                                 "' for " + std::to_string(kSchemaLockSeconds) + " s");
+        throw std::runtime_error("another process held the schema lock '" + std::string(kSchemaLockName) + "' for " +
+                                 std::to_string(kSchemaLockSeconds) + " s");
       }
     }
     // Autocommit: MySQL commits every DDL statement anyway.

@@ -82,8 +82,8 @@ void apply_option(const std::string& uri, const std::string& name, const std::st
   } else if (name == "connect_timeout") {
     options.connect_timeout_seconds = parse_number(uri, value, "connect_timeout");
   } else {
-    invalid(uri, "unknown option '" + name +
-                     "' (known: ssl_ca, ssl_cert, ssl_key, ssl_mode, charset, connect_timeout)");
+    invalid(uri,
+            "unknown option '" + name + "' (known: ssl_ca, ssl_cert, ssl_key, ssl_mode, charset, connect_timeout)");
   }
 }
 
@@ -104,7 +104,8 @@ MysqlConnectOptions parse_mysql_uri(const std::string& uri) {
     rest.resize(question);
   }
   const auto slash = rest.find('/');
-  if (slash == std::string::npos || slash + 1 == rest.size()) invalid(uri, "no database name (mysql://host/<database>)");
+  if (slash == std::string::npos || slash + 1 == rest.size())
+    invalid(uri, "no database name (mysql://host/<database>)");
   options.database = percent_decoded(uri, rest.substr(slash + 1));
   if (options.database.find('/') != std::string::npos) invalid(uri, "the database name contains '/'");
   std::string authority = rest.substr(0, slash);
@@ -137,7 +138,8 @@ MysqlConnectOptions parse_mysql_uri(const std::string& uri) {
     if (pair.empty()) continue;
     const auto equals = pair.find('=');
     const std::string name = percent_decoded(uri, pair.substr(0, equals));
-    const std::string value = equals == std::string::npos ? std::string() : percent_decoded(uri, pair.substr(equals + 1));
+    const std::string value =
+        equals == std::string::npos ? std::string() : percent_decoded(uri, pair.substr(equals + 1));
     apply_option(uri, name, value, options);
   }
   if (!options.password) {

@@ -46,8 +46,8 @@ std::string insert_ignoring_duplicates(sql::Dialect dialect, std::string_view in
   return "INSERT OR IGNORE INTO " + std::string(into_and_values);
 }
 
-std::string upsert(sql::Dialect dialect, std::string_view into_and_values, const std::vector<std::string>& conflict_columns,
-                   const std::vector<std::string>& updated_columns) {
+std::string upsert(sql::Dialect dialect, std::string_view into_and_values,
+                   const std::vector<std::string>& conflict_columns, const std::vector<std::string>& updated_columns) {
   std::string sql = "INSERT INTO " + std::string(into_and_values);
   std::vector<std::string> assignments;
   if (dialect == sql::Dialect::kMysql) {

@@ -45,8 +45,8 @@ std::string integer_list_subquery(sql::Dialect dialect);
 // `INSERT INTO <into_and_values>` that, for a row whose key (`conflict_columns`,
 // a primary key or unique constraint) is already present, sets
 // `updated_columns` to the values of the new row instead.
-std::string upsert(sql::Dialect dialect, std::string_view into_and_values, const std::vector<std::string>& conflict_columns,
-                   const std::vector<std::string>& updated_columns);
+std::string upsert(sql::Dialect dialect, std::string_view into_and_values,
+                   const std::vector<std::string>& conflict_columns, const std::vector<std::string>& updated_columns);
 
 // Appended to an INSERT into a table with a generated integer key, for
 // inserted_id(): " RETURNING <column>" where there is RETURNING, "" on MySQL.

@@ -209,9 +209,9 @@ std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::s
   // lists them. In SQLite (run_uuid, rowid) is the order of the run_uuid
   // index, so it needs no sort for it.
   {
-    auto query = connection.statement(
-        "SELECT run_uuid, key, value, timestamp, step, is_nan FROM latest_metrics WHERE run_uuid" + in_bound_strings +
-        by_run_in_insertion_order("latest_metrics"));
+    auto query =
+        connection.statement("SELECT run_uuid, key, value, timestamp, step, is_nan FROM latest_metrics WHERE run_uuid" +
+                             in_bound_strings + by_run_in_insertion_order("latest_metrics"));
     query->bind(1, ids);
     RunFinder runs(by_id);
     while (query->step()) {
@@ -226,8 +226,8 @@ std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::s
   }
   // Params and tags: the same shape of table, in insertion order.
   const auto load_key_values = [&](const char* table, auto add) {
-    auto query = connection.statement(std::string("SELECT run_uuid, key, value FROM ") + table +
-                                      " WHERE run_uuid" + in_bound_strings + by_run_in_insertion_order(table));
+    auto query = connection.statement(std::string("SELECT run_uuid, key, value FROM ") + table + " WHERE run_uuid" +
+                                      in_bound_strings + by_run_in_insertion_order(table));
     query->bind(1, ids);
     RunFinder runs(by_id);
     while (query->step()) {
@@ -251,7 +251,8 @@ std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::s
           "SELECT i.destination_id, i.input_uuid, d.name, d.digest, d.dataset_source_type, d.dataset_source, "
           "d.dataset_schema, d.dataset_profile FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id "
           "WHERE i.destination_type = 'RUN' AND i.source_type = 'DATASET' "
-          "AND i.destination_id" + in_bound_strings + " ORDER BY " + sql_dialect::insertion_order(dialect, "inputs", "i"));
+          "AND i.destination_id" +
+          in_bound_strings + " ORDER BY " + sql_dialect::insertion_order(dialect, "inputs", "i"));
       query->bind(1, ids);
       while (query->step()) {
         auto found = by_id.find(query->column(0).as_string());
@@ -272,9 +273,9 @@ std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::s
       std::vector<std::string> input_ids;
       input_ids.reserve(input_positions.size());
       for (const auto& entry : input_positions) input_ids.push_back(entry.first);
-      auto query = connection.statement(
-          "SELECT input_uuid, name, value FROM input_tags WHERE input_uuid" + in_bound_strings + " ORDER BY " +
-          sql_dialect::insertion_order(dialect, "input_tags"));
+      auto query =
+          connection.statement("SELECT input_uuid, name, value FROM input_tags WHERE input_uuid" + in_bound_strings +
+                               " ORDER BY " + sql_dialect::insertion_order(dialect, "input_tags"));
       query->bind(1, json_string_array(input_ids));
       while (query->step()) {
         auto position = input_positions.find(query->column(0).as_string());

@@ -56,8 +56,8 @@ namespace {
 
 void upsert_experiment_tag(sql::Connection& connection, int64_t experiment_id, const ExperimentTag& tag) {
   auto upsert = connection.statement(sql_dialect::upsert(connection.dialect(),
-                                                        "experiment_tags (key, value, experiment_id) VALUES (?, ?, ?)",
-                                                        {"key", "experiment_id"}, {"value"}));
+                                                         "experiment_tags (key, value, experiment_id) VALUES (?, ?, ?)",
+                                                         {"key", "experiment_id"}, {"value"}));
   upsert->bind(1, tag.key);
   upsert->bind(2, tag.value);
   upsert->bind(3, static_cast<int64_t>(experiment_id));

@@ -141,12 +141,13 @@ struct LatestMetric {
 void upsert_latest_metrics_mysql(sql::Connection& connection, const std::string& run_id,
                                  const std::vector<LatestMetric>& latest) {
   auto insert = connection.statement(sql_dialect::insert_ignoring_duplicates(
-      sql::Dialect::kMysql, std::string("latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, ") +
-                                sql_dialect::kBooleanParameter + ", ?)"));
-  auto update = connection.statement(
-      std::string("UPDATE latest_metrics SET value = ?, timestamp = ?, step = ?, is_nan = ") +
-      sql_dialect::kBooleanParameter +
-      " WHERE key = ? AND run_uuid = ? AND (?, ?, ?) > (step, COALESCE(timestamp, 0), value)");
+      sql::Dialect::kMysql,
+      std::string("latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, ") +
+          sql_dialect::kBooleanParameter + ", ?)"));
+  auto update =
+      connection.statement(std::string("UPDATE latest_metrics SET value = ?, timestamp = ?, step = ?, is_nan = ") +
+                           sql_dialect::kBooleanParameter +
+                           " WHERE key = ? AND run_uuid = ? AND (?, ?, ?) > (step, COALESCE(timestamp, 0), value)");
   for (const LatestMetric& entry : latest) {
     insert->bind(1, entry.metric->key);
     insert->bind(2, entry.stored.value);

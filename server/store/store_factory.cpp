@@ -26,8 +26,7 @@ std::string sqlite_path_from_uri(const std::string& backend_store_uri) {
       throw std::runtime_error("invalid backend store URI '" + backend_store_uri +
                                "': write sqlite:///relative/path.db or sqlite:////absolute/path.db");
     }
-    throw std::runtime_error("unsupported backend store URI '" +
-                             store::postgres::redact_password(backend_store_uri) +
+    throw std::runtime_error("unsupported backend store URI '" + store::postgres::redact_password(backend_store_uri) +
                              "': use sqlite:///<path>, postgresql://<user>:<password>@<host>:<port>/<database> or "
                              "mysql://<user>:<password>@<host>:<port>/<database>");
   }

@@ -102,9 +102,9 @@ TEST_F(MysqlServerTest, NamesCompareWithoutCaseAndFiltersStayExact) {
   const HttpResponse run = http.post("/api/2.0/mlflow/runs/create", Json{{"experiment_id", "0"}});
   ASSERT_EQ(run.status, 200) << run.describe();
   const std::string run_id = run.json["run"]["info"]["run_id"];
-  ASSERT_EQ(http.post("/api/2.0/mlflow/runs/log-parameter", Json{{"run_id", run_id}, {"key", "k"}, {"value", "1"}})
-                .status,
-            200);
+  ASSERT_EQ(
+      http.post("/api/2.0/mlflow/runs/log-parameter", Json{{"run_id", run_id}, {"key", "k"}, {"value", "1"}}).status,
+      200);
   const HttpResponse upper =
       http.post("/api/2.0/mlflow/runs/log-parameter", Json{{"run_id", run_id}, {"key", "K"}, {"value", "1"}});
   EXPECT_EQ(upper.status, 400) << upper.describe();
@@ -112,8 +112,8 @@ TEST_F(MysqlServerTest, NamesCompareWithoutCaseAndFiltersStayExact) {
   const HttpResponse changed =
       http.post("/api/2.0/mlflow/runs/log-parameter", Json{{"run_id", run_id}, {"key", "k"}, {"value", "2"}});
   EXPECT_EQ(changed.error_code(), "INVALID_PARAMETER_VALUE") << changed.describe();
-  const HttpResponse filtered = http.post("/api/2.0/mlflow/runs/search",
-                                          Json{{"experiment_ids", {"0"}}, {"filter", "params.k = '1'"}});
+  const HttpResponse filtered =
+      http.post("/api/2.0/mlflow/runs/search", Json{{"experiment_ids", {"0"}}, {"filter", "params.k = '1'"}});
   ASSERT_EQ(filtered.status, 200) << filtered.describe();
   EXPECT_EQ(filtered.json["runs"].size(), 1u);
 

@@ -79,16 +79,16 @@ MariadbProcess::~MariadbProcess() { stop(); }
 
 void MariadbProcess::start() {
   std::vector<std::string> args = {"--no-defaults",
-                                    "--datadir=" + data_dir_.string(),
-                                    "--port=" + std::to_string(port_),
-                                    "--bind-address=127.0.0.1",
-                                    "--socket=" + (dir_ / "mariadb.sock").string(),
-                                    "--pid-file=" + (dir_ / "mariadb.pid").string(),
-                                    "--log-error=" + (dir_ / "mariadb.log").string(),
-                                    "--skip-log-bin",
-                                    "--skip-name-resolve",
-                                    "--character-set-server=utf8mb4",
-                                    "--collation-server=utf8mb4_general_ci"};
+                                   "--datadir=" + data_dir_.string(),
+                                   "--port=" + std::to_string(port_),
+                                   "--bind-address=127.0.0.1",
+                                   "--socket=" + (dir_ / "mariadb.sock").string(),
+                                   "--pid-file=" + (dir_ / "mariadb.pid").string(),
+                                   "--log-error=" + (dir_ / "mariadb.log").string(),
+                                   "--skip-log-bin",
+                                   "--skip-name-resolve",
+                                   "--character-set-server=utf8mb4",
+                                   "--collation-server=utf8mb4_general_ci"};
   if (running_as_root()) args.push_back(std::string("--user=") + kSystemUser);
   args.insert(args.end(), options_.settings.begin(), options_.settings.end());
   server_ = detail::launch_child(kServer.string(), args, {}, (dir_ / "mariadbd.out").string());
@@ -123,8 +123,9 @@ void MariadbProcess::start_watchdog() const {
       "( while kill -0 \"$1\" 2>/dev/null && kill -0 \"$2\" 2>/dev/null; do sleep 1; done; "
       "if kill -0 \"$2\" 2>/dev/null; then kill -9 \"$2\"; sleep 1; rm -rf \"$3\"; fi "
       ") </dev/null >/dev/null 2>&1 &";
-  const auto started = run_command("/bin/sh", {"-c", script, "mariadb-watchdog", std::to_string(::getpid()),
-                                               std::to_string(server_->id()), dir_.path().string()},
+  const auto started = run_command("/bin/sh",
+                                   {"-c", script, "mariadb-watchdog", std::to_string(::getpid()),
+                                    std::to_string(server_->id()), dir_.path().string()},
                                    {}, std::chrono::seconds(10));
   if (started.exit_code != 0) throw std::runtime_error("cannot start the MariaDB watchdog: " + started.output);
 }

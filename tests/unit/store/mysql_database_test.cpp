@@ -196,7 +196,10 @@ TEST_F(MysqlDatabaseTest, BindsAndReadsEveryKindOfValue) {
     ASSERT_TRUE(select->step());
     EXPECT_EQ(select->column(0).as_int64(), -4611686018427387904LL);
     EXPECT_EQ(select->column(1).as_double(), 0.1);
-    EXPECT_EQ(select->column(2).as_string(), "it's \"?\" \xc3\xa9 \xf0\x9f\x98\x80" "0" + std::string(3000, 'x'));
+    EXPECT_EQ(select->column(2).as_string(),
+              "it's \"?\" \xc3\xa9 \xf0\x9f\x98\x80"
+              "0" +
+                  std::string(3000, 'x'));
     EXPECT_EQ(select->column(3).as_int64(), 0);
     EXPECT_TRUE(select->column(4).is_null());
     EXPECT_EQ(select->column(4).as_string(), "");
@@ -363,9 +366,8 @@ TEST_F(MysqlDatabaseTest, ANewDatabaseGetsExactlyTheOfficialDdl) {
 }
 
 TEST_F(MysqlDatabaseTest, DatabasesMadeFromTheOfficialDdlAreServed) {
-  for (const auto& [file, generation] :
-       {std::pair{"mlflow-3-schema.mysql.sql", SchemaGeneration::kMlflow3},
-        std::pair{"mlflow-2.9-schema.mysql.sql", SchemaGeneration::kMlflow2}}) {
+  for (const auto& [file, generation] : {std::pair{"mlflow-3-schema.mysql.sql", SchemaGeneration::kMlflow3},
+                                         std::pair{"mlflow-2.9-schema.mysql.sql", SchemaGeneration::kMlflow2}}) {
     const std::string uri = fresh_database();
     server_->sql_file(database_name_, kSchemaDir + "/" + file);
     const PreparedSchema checked = prepare_schema(parse_mysql_uri(uri), {});
