@@ -93,9 +93,14 @@ void insert_params(sql::Connection& connection, const std::string& run_id, const
     try {
       insert->execute();
     } catch (const sql::DatabaseError& error) {
-      // A key differing only in case from a logged one: MLflow's server answers
-      // the IntegrityError with BAD_REQUEST (400).
       if (!mysql || error.kind() != sql::DatabaseError::Kind::kUniqueViolation) throw;
+      // The same key, logged meanwhile by another writer: the caller runs the
+      // job again and finds it. A key differing only in case from a logged one:
+      // MLflow's server answers the IntegrityError with BAD_REQUEST (400).
+      auto same = connection.statement("SELECT 1 FROM params WHERE run_uuid = ? AND BINARY key = ?");
+      same->bind(1, run_id);
+      same->bind(2, param.key);
+      if (same->step()) throw;
       throw MlflowException(ErrorCode::kBadRequest,
                             "Param with key='" + param.key + "' collides with a param of run ID='" + run_id +
                                 "' whose key differs only in letter case (the database compares keys without case)");
