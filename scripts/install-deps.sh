@@ -19,10 +19,12 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libcurl4-openssl-dev nlohmann-json3-dev libfmt-dev libsqlitecpp-dev libsqlite3-dev
   libcpp-httplib-dev libboost-dev libboost-filesystem-dev libgtest-dev libssl-dev
-  libpq-dev libpqxx-dev sqlite3 gfortran
+  libpq-dev libpqxx-dev libmariadb-dev sqlite3 gfortran
 )
 if $with_tests; then
   packages+=(postgresql nodejs npm openssl)  # openssl: throwaway certificates for the TLS tests
+  # The MySQL tests start a throwaway MariaDB (mariadbd, mariadb-install-db) and use its client programs.
+  packages+=(mariadb-server mariadb-client)
   # python3-yaml: the deploy tests parse deploy/**/*.yaml; python3-prometheus-client: the metrics test parses a
   # scrape of /metrics with the official Prometheus parser.
   packages+=(python3 python3-yaml python3-prometheus-client)

@@ -1,5 +1,7 @@
 #include "server/cli/db_command.hpp"
 
+#include "server/store/mysql_schema.hpp"
+#include "server/store/mysql_uri.hpp"
 #include "server/store/postgres_schema.hpp"
 #include "server/store/postgres_uri.hpp"
 #include "server/store/sqlite_database.hpp"
@@ -14,18 +16,22 @@ namespace mlflowcpp::cli {
 namespace {
 
 namespace postgres = server::store::postgres;
+namespace mysql = server::store::mysql;
 
 constexpr const char* kDbUsage =
     "Usage: mlflowcpp db upgrade URI\n"
     "\n"
     "Brings the database to MLflow 3's schema (alembic revision 1b5f0d9ad7c1), as\n"
     "`mlflow db upgrade` does: creates it in an empty database, migrates a database\n"
-    "with MLflow 2.9's schema (revision acf3f17fdcc7) in place, in one transaction,\n"
-    "keeping its data, and checks a database that has it already. URI is a backend\n"
-    "store URI: postgresql://user:password@host:port/database[?sslmode=...] (also\n"
-    "postgres:// and postgresql+psycopg2://; the password may come from PGPASSWORD)\n"
-    "or sqlite:///path.db. A database at another revision is refused: migrate it\n"
-    "with MLflow's own `mlflow db upgrade`.\n";
+    "with MLflow 2.9's schema (revision acf3f17fdcc7) in place, in one transaction\n"
+    "(on MySQL, which commits DDL statement by statement, step by step), keeping\n"
+    "its data, and checks a database that has it already. URI is a backend store\n"
+    "URI: postgresql://user:password@host:port/database[?sslmode=...] (also\n"
+    "postgres:// and postgresql+psycopg2://; the password may come from PGPASSWORD),\n"
+    "mysql://user:password@host:port/database[?ssl_ca=...] (also mysql+pymysql://\n"
+    "and the other drivers; the password may come from MYSQL_PWD) or\n"
+    "sqlite:///path.db. A database at another revision is refused: migrate it with\n"
+    "MLflow's own `mlflow db upgrade`.\n";
 
 const char* done(server::store::SchemaState state) {
   switch (state) {
@@ -50,6 +56,12 @@ int upgrade(const std::string& uri) {
     options.add_missing_indexes = true;
     options.upgrade_mlflow2 = true;
     report(postgres::prepare_schema(postgres::libpq_uri(uri), options), postgres::redact_password(uri));
+    return 0;
+  }
+  if (mysql::is_mysql_uri(uri)) {
+    mysql::MysqlSchemaOptions options;
+    options.upgrade_mlflow2 = true;
+    report(mysql::prepare_schema(mysql::parse_mysql_uri(uri), options), postgres::redact_password(uri));
     return 0;
   }
   // Opening a SQLite database creates, upgrades or checks its schema (and

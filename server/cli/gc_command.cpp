@@ -1,6 +1,7 @@
 #include "server/cli/gc_command.hpp"
 
 #include "server/cli/run_artifact_remover.hpp"
+#include "server/store/mysql_uri.hpp"
 #include "server/store/postgres_uri.hpp"
 #include "server/store/store_factory.hpp"
 #include "server/store/tracking_store.hpp"
@@ -42,7 +43,8 @@ bool has_scheme(const std::string& uri, std::initializer_list<const char*> schem
 }
 
 bool is_database_uri(const std::string& uri) {
-  return uri.rfind("sqlite:", 0) == 0 || server::store::postgres::is_postgres_uri(uri);
+  return uri.rfind("sqlite:", 0) == 0 || server::store::postgres::is_postgres_uri(uri) ||
+         server::store::mysql::is_mysql_uri(uri);
 }
 
 std::string trimmed(const std::string& text) {
@@ -268,7 +270,10 @@ class Collector {
 
 // A SQLite database gc would otherwise create, empty, at a mistyped path.
 void require_existing_sqlite_file(const std::string& backend_store_uri) {
-  if (server::store::postgres::is_postgres_uri(backend_store_uri)) return;
+  if (server::store::postgres::is_postgres_uri(backend_store_uri) ||
+      server::store::mysql::is_mysql_uri(backend_store_uri)) {
+    return;
+  }
   const std::string path = server::sqlite_path_from_uri(backend_store_uri);
   if (!fs::exists(path)) throw std::runtime_error(fmt::format("there is no database file '{}'", path));
 }
@@ -283,7 +288,8 @@ std::string gc_usage() {
          "`mlflow gc` does. Safe while servers use the database: what is restored meanwhile is kept.\n"
          "\n"
          "Options:\n"
-         "  --backend-store-uri URI      sqlite:///path.db or postgresql://... [MLFLOW_BACKEND_STORE_URI, else\n"
+         "  --backend-store-uri URI      sqlite:///path.db, postgresql://... or mysql://...\n"
+         "                               [MLFLOW_BACKEND_STORE_URI, else\n"
          "                               MLFLOW_TRACKING_URI when it names a database] (default sqlite:///mlflow.db)\n"
          "  --artifacts-destination URI  Where mlflow-artifacts: locations live, as the server's flag\n"
          "                               [MLFLOW_ARTIFACTS_DESTINATION] (default ./mlartifacts)\n"

@@ -143,7 +143,7 @@ SqlFragment latest_metric_value(const LoggedModelOrderBy& term, const std::strin
   return out;
 }
 
-SqlFragment ordering(const std::vector<LoggedModelOrderBy>& order_by) {
+SqlFragment ordering(const std::vector<LoggedModelOrderBy>& order_by, Dialect dialect) {
   SqlFragment out;
   bool creation_listed = false;
   int alias_number = 0;
@@ -168,8 +168,13 @@ SqlFragment ordering(const std::vector<LoggedModelOrderBy>& order_by) {
     const std::string key = term.field_name.substr(dot + 1);
     // NULLS LAST (SQLite 3.30+, PostgreSQL) rather than a CASE on the value: the
     // subquery then runs once per model, not twice.
-    out.append(latest_metric_value(term, key, "o" + std::to_string(++alias_number))).text(direction);
-    out.text(" NULLS LAST, ");
+    const SqlFragment value = latest_metric_value(term, key, "o" + std::to_string(++alias_number));
+    if (dialect == Dialect::kMysql) {
+      // MySQL has no NULLS LAST: a missing value sorts after every other first.
+      out.append(value).text(" IS NULL, ").append(value).text(direction).text(", ");
+    } else {
+      out.append(value).text(direction).text(" NULLS LAST, ");
+    }
   }
   if (!creation_listed) out.text("lm.creation_timestamp_ms DESC, ");
   return out.text("lm.model_id ASC");
@@ -206,7 +211,7 @@ SqlQuery compile_logged_model_query(const LoggedModelQuery& query, Dialect diale
 
   SqlFragment sql;
   sql.text("SELECT lm.model_id FROM logged_models AS lm WHERE ").append(where);
-  sql.text(" ORDER BY ").append(ordering(query.order_by));
+  sql.text(" ORDER BY ").append(ordering(query.order_by, dialect));
   sql.text(" LIMIT ").bind(query.limit).text(" OFFSET ").bind(query.offset);
   check_bound_value_count(sql.bindings.size());
   return SqlQuery{std::move(sql.sql), std::move(sql.bindings)};

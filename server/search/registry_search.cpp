@@ -53,8 +53,21 @@ bool is_tag_prefix(const std::optional<std::string>& entity) {
 }
 
 // `column <op> ?` for the string comparators; ILIKE folds both sides
-// (the connection keeps LIKE case-sensitive).
+// (the connection keeps LIKE case-sensitive). MySQL's columns compare without
+// case: BINARY makes =, != and LIKE exact, as MLflow's do there.
 std::string string_comparison(const std::string& column, Comparator comparator, Dialect dialect) {
+  if (dialect == Dialect::kMysql) {
+    switch (comparator) {
+      case Comparator::kEq:
+        return "BINARY " + column + " = ?";
+      case Comparator::kNe:
+        return "BINARY " + column + " <> ?";
+      case Comparator::kLike:
+        return "BINARY " + column + " LIKE ?";
+      default:
+        break;
+    }
+  }
   switch (comparator) {
     case Comparator::kEq:
       return column + " = ?";

@@ -31,6 +31,9 @@ SqlFragment scope_condition(std::string_view column, ScopedColumn type, const Id
   const nlohmann::json ids = id_list(scope, type);
   const bool only = scope.kind() == IdScope::Kind::kOnly;
   if (ids.empty()) return only ? out.text("0 = 1") : out;
+  // A scope admits exactly the names it lists: MySQL's columns would match
+  // "M1" with "m1" (utf8mb4_general_ci), so there the names compare as bytes.
+  if (dialect == Dialect::kMysql && type == ScopedColumn::kText) out.text("BINARY ");
   out.text(column).text(only ? " IN (" : " NOT IN (");
   // The subquery holds the list's one placeholder.
   out.text(type == ScopedColumn::kInteger ? json_integer_list(dialect) : json_string_list(dialect));

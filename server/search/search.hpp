@@ -105,8 +105,13 @@ int64_t decode_page_token(std::string_view token);  // "" -> 0
 // LIKE compiles to LIKE and ILIKE to `lower(x) LIKE lower(?)`, so the
 // connection running the query MUST have `PRAGMA case_sensitive_like = ON`
 // (SQLite's LIKE ignores ASCII case otherwise). kPostgres uses LIKE and ILIKE.
-// Placeholders are '?' in both; a PostgreSQL driver may need them renumbered.
-enum class Dialect { kSqlite, kPostgres };
+// kMysql compares strings (=, !=, LIKE) with BINARY beside the plain
+// comparison, as MLflow does there: MLflow's columns use a case-insensitive
+// collation, the plain comparison can use an index, the BINARY one makes it
+// exact; ILIKE is `lower(x) LIKE lower(?)`; IN stays in the collation, as in
+// MLflow. Placeholders are '?' everywhere; a PostgreSQL driver may need them
+// renumbered.
+enum class Dialect { kSqlite, kPostgres, kMysql };
 
 using SqlValue = std::variant<int64_t, double, std::string>;
 

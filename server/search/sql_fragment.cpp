@@ -46,6 +46,26 @@ std::string_view number_operator(Comparator comparator, std::string_view column)
   }
 }
 
+// MySQL: the collation's comparison (which an index answers) and the exact
+// one on the bytes; `!=` is the negation of `=`.
+void append_binary_string_comparison(SqlFragment& out, std::string_view column, Comparator comparator,
+                                     const std::string& text) {
+  switch (comparator) {
+    case Comparator::kEq:
+      out.text("(").text(column).text(" = ").bind(text).text(" AND BINARY ").text(column).text(" = ").bind(text);
+      break;
+    case Comparator::kNe:
+      out.text("(").text(column).text(" <> ").bind(text).text(" OR BINARY ").text(column).text(" <> ").bind(text);
+      break;
+    case Comparator::kLike:
+      out.text("(").text(column).text(" LIKE ").bind(text).text(" AND BINARY ").text(column).text(" LIKE ").bind(text);
+      break;
+    default:
+      comparator_mismatch(comparator, column);
+  }
+  out.text(")");
+}
+
 }  // namespace
 
 const std::vector<std::string>* list_value(const Literal& value) {
@@ -79,6 +99,10 @@ void append_string_comparison(SqlFragment& out, std::string_view column, Compara
     return;
   }
   const std::string& text = string_value(value, column);
+  if (dialect == Dialect::kMysql && comparator != Comparator::kILike) {
+    append_binary_string_comparison(out, column, comparator, text);
+    return;
+  }
   switch (comparator) {
     case Comparator::kEq:
     case Comparator::kNe:
@@ -141,11 +165,15 @@ std::string_view direction(bool ascending) { return ascending ? " ASC" : " DESC"
 
 std::string_view json_string_list(Dialect dialect) {
   if (dialect == Dialect::kPostgres) return "SELECT json_array_elements_text(CAST(? AS json))";
+  if (dialect == Dialect::kMysql) {
+    return "SELECT value FROM JSON_TABLE(?, '$[*]' COLUMNS (value VARCHAR(8000) CHARACTER SET utf8mb4 PATH '$')) AS j";
+  }
   return "SELECT value FROM json_each(?)";
 }
 
 std::string_view json_integer_list(Dialect dialect) {
   if (dialect == Dialect::kPostgres) return "SELECT CAST(json_array_elements_text(CAST(? AS json)) AS BIGINT)";
+  if (dialect == Dialect::kMysql) return "SELECT value FROM JSON_TABLE(?, '$[*]' COLUMNS (value BIGINT PATH '$')) AS j";
   return "SELECT value FROM json_each(?)";
 }
 

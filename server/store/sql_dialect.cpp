@@ -1,33 +1,136 @@
 #include "server/store/sql_dialect.hpp"
 
+#include <map>
+#include <stdexcept>
+
 namespace mlflowcpp::server::store::sql_dialect {
 
+namespace {
+
+// The first column named in "table (a, b, ...) VALUES ...".
+std::string first_column(std::string_view into_and_values) {
+  const auto open = into_and_values.find('(');
+  const auto end = into_and_values.find_first_of(",)", open);
+  if (open == std::string_view::npos || end == std::string_view::npos) {
+    throw std::logic_error("an INSERT without a column list: " + std::string(into_and_values));
+  }
+  std::string column(into_and_values.substr(open + 1, end - open - 1));
+  while (!column.empty() && column.front() == ' ') column.erase(0, 1);
+  while (!column.empty() && column.back() == ' ') column.pop_back();
+  return column;
+}
+
+std::string joined(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += separator;
+    out += item;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string insert_ignoring_duplicates(sql::Dialect dialect, std::string_view into_and_values) {
-  if (dialect == sql::Dialect::kPostgres) {
-    return "INSERT INTO " + std::string(into_and_values) + " ON CONFLICT DO NOTHING";
+  switch (dialect) {
+    case sql::Dialect::kPostgres:
+      return "INSERT INTO " + std::string(into_and_values) + " ON CONFLICT DO NOTHING";
+    case sql::Dialect::kMysql: {
+      // Not INSERT IGNORE, which also turns other errors (a value too long) into warnings.
+      const std::string column = first_column(into_and_values);
+      return "INSERT INTO " + std::string(into_and_values) + " ON DUPLICATE KEY UPDATE " + column + " = " + column;
+    }
+    case sql::Dialect::kSqlite:
+      break;
   }
   return "INSERT OR IGNORE INTO " + std::string(into_and_values);
 }
 
+std::string upsert(sql::Dialect dialect, std::string_view into_and_values,
+                   const std::vector<std::string>& conflict_columns, const std::vector<std::string>& updated_columns) {
+  std::string sql = "INSERT INTO " + std::string(into_and_values);
+  std::vector<std::string> assignments;
+  if (dialect == sql::Dialect::kMysql) {
+    // VALUES(c) rather than MySQL 8's row alias, which MariaDB does not read.
+    for (const auto& column : updated_columns) assignments.push_back(column + " = VALUES(" + column + ")");
+    return sql + " ON DUPLICATE KEY UPDATE " + joined(assignments, ", ");
+  }
+  for (const auto& column : updated_columns) assignments.push_back(column + " = excluded." + column);
+  return sql + " ON CONFLICT (" + joined(conflict_columns, ", ") + ") DO UPDATE SET " + joined(assignments, ", ");
+}
+
+std::string returning(sql::Dialect dialect, std::string_view column) {
+  return dialect == sql::Dialect::kMysql ? std::string() : " RETURNING " + std::string(column);
+}
+
+int64_t inserted_id(sql::Connection& connection, sql::Statement& insert) {
+  if (connection.dialect() == sql::Dialect::kMysql) {
+    insert.execute();
+    // Per connection: the key this connection's last INSERT generated.
+    auto query = connection.statement("SELECT LAST_INSERT_ID()");
+    if (!query->step()) throw std::runtime_error("SELECT LAST_INSERT_ID() returned no row");
+    return query->column(0).as_int64();
+  }
+  if (!insert.step()) throw std::runtime_error("INSERT ... RETURNING returned no row");
+  return insert.column(0).as_int64();
+}
+
 std::string string_list_subquery(sql::Dialect dialect) {
-  if (dialect == sql::Dialect::kPostgres) return "SELECT json_array_elements_text(CAST(? AS json))";
+  switch (dialect) {
+    case sql::Dialect::kPostgres:
+      return "SELECT json_array_elements_text(CAST(? AS json))";
+    case sql::Dialect::kMysql:
+      // JSON_TABLE: MySQL >= 8.0.4, MariaDB >= 10.6.
+      return "SELECT value FROM JSON_TABLE(?, '$[*]' COLUMNS (value VARCHAR(8000) CHARACTER SET utf8mb4 PATH '$')) "
+             "AS j";
+    case sql::Dialect::kSqlite:
+      break;
+  }
   return "SELECT value FROM json_each(?)";
 }
 
 std::string integer_list_subquery(sql::Dialect dialect) {
-  if (dialect == sql::Dialect::kPostgres) return "SELECT CAST(json_array_elements_text(CAST(? AS json)) AS BIGINT)";
+  switch (dialect) {
+    case sql::Dialect::kPostgres:
+      return "SELECT CAST(json_array_elements_text(CAST(? AS json)) AS BIGINT)";
+    case sql::Dialect::kMysql:
+      return "SELECT value FROM JSON_TABLE(?, '$[*]' COLUMNS (value BIGINT PATH '$')) AS j";
+    case sql::Dialect::kSqlite:
+      break;
+  }
   return "SELECT value FROM json_each(?)";
 }
 
-bool writes_batches_in_key_order(sql::Dialect dialect) { return dialect == sql::Dialect::kPostgres; }
+bool writes_batches_in_key_order(sql::Dialect dialect) { return dialect != sql::Dialect::kSqlite; }
 
-std::string_view row_lock(sql::Dialect dialect) { return dialect == sql::Dialect::kPostgres ? " FOR UPDATE" : ""; }
+std::string_view row_lock(sql::Dialect dialect) { return dialect == sql::Dialect::kSqlite ? "" : " FOR UPDATE"; }
 
-std::string insertion_order(sql::Dialect dialect, std::string_view table_alias) {
-  std::string column(table_alias);
-  if (!column.empty()) column += '.';
-  column += dialect == sql::Dialect::kPostgres ? "ctid" : "rowid";
-  return column;
+std::string insertion_order(sql::Dialect dialect, std::string_view table, std::string_view table_alias) {
+  const std::string prefix = table_alias.empty() ? std::string() : std::string(table_alias) + ".";
+  if (dialect == sql::Dialect::kPostgres) return prefix + "ctid";
+  if (dialect == sql::Dialect::kSqlite) return prefix + "rowid";
+  // The primary keys of MLflow's MySQL schema (mlflow-3-schema.mysql.sql).
+  static const std::map<std::string_view, std::vector<std::string_view>> kPrimaryKeys = {
+      {"experiment_tags", {"key", "experiment_id"}},
+      {"tags", {"key", "run_uuid"}},
+      {"params", {"key", "run_uuid"}},
+      {"latest_metrics", {"key", "run_uuid"}},
+      {"inputs", {"source_type", "source_id", "destination_type", "destination_id"}},
+      {"input_tags", {"input_uuid", "name"}},
+      {"model_version_tags", {"key", "name", "version"}},
+      {"registered_model_tags", {"key", "name"}},
+      {"logged_model_metrics", {"model_id", "metric_name", "metric_timestamp_ms", "metric_step", "run_id"}},
+      {"logged_model_params", {"model_id", "param_key"}},
+      {"logged_model_tags", {"model_id", "tag_key"}},
+  };
+  const auto found = kPrimaryKeys.find(table);
+  if (found == kPrimaryKeys.end()) throw std::logic_error("no insertion order known for table " + std::string(table));
+  std::string order;
+  for (const auto column : found->second) {
+    if (!order.empty()) order += ", ";
+    order += prefix + std::string(column);
+  }
+  return order;
 }
 
 }  // namespace mlflowcpp::server::store::sql_dialect

@@ -1,12 +1,14 @@
 #pragma once
 
-// The SQL the stores write differently for SQLite and PostgreSQL. Everything
-// else the stores send is SQL both accept unchanged:
-//   - upserts:  INSERT ... ON CONFLICT (...) DO UPDATE SET c = excluded.c [WHERE ...]
-//               (SQLite >= 3.24);
-//   - new ids:  INSERT ... RETURNING (SQLite >= 3.35);
-//   - booleans: is_nan is INTEGER in SQLite's schema and BOOLEAN in
-//               PostgreSQL's; it is written through kBooleanParameter, read
+// The SQL the stores write differently for SQLite, PostgreSQL and MySQL /
+// MariaDB. Everything else the stores send is SQL all of them accept unchanged
+// (MySQL with ANSI_QUOTES, its column `key` quoted by the connection):
+//   - upserts:  upsert() below; the conditional upsert of latest_metrics is
+//               written per dialect where it is used;
+//   - new ids:  INSERT ... RETURNING (SQLite >= 3.35, PostgreSQL), or
+//               LAST_INSERT_ID() on MySQL (MySQL 8 has no RETURNING);
+//   - booleans: is_nan is INTEGER in SQLite's schema, BOOLEAN in
+//               PostgreSQL's, tinyint(1) in MySQL's; it is written through kBooleanParameter, read
 //               with Column::as_int64 (0 or 1), and tested in SQL as a truth
 //               value (`NOT m.is_nan`), which both accept;
 //   - ordering: every ORDER BY on a nullable column says where NULLs go
@@ -17,8 +19,10 @@
 
 #include "server/store/sql_database.hpp"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mlflowcpp::server::store::sql_dialect {
 
@@ -38,23 +42,38 @@ std::string insert_ignoring_duplicates(sql::Dialect dialect, std::string_view in
 std::string string_list_subquery(sql::Dialect dialect);
 std::string integer_list_subquery(sql::Dialect dialect);
 
+// `INSERT INTO <into_and_values>` that, for a row whose key (`conflict_columns`,
+// a primary key or unique constraint) is already present, sets
+// `updated_columns` to the values of the new row instead.
+std::string upsert(sql::Dialect dialect, std::string_view into_and_values,
+                   const std::vector<std::string>& conflict_columns, const std::vector<std::string>& updated_columns);
+
+// Appended to an INSERT into a table with a generated integer key, for
+// inserted_id(): " RETURNING <column>" where there is RETURNING, "" on MySQL.
+std::string returning(sql::Dialect dialect, std::string_view column);
+// Runs `insert` (written with returning()) and gives the key it generated.
+int64_t inserted_id(sql::Connection& connection, sql::Statement& insert);
+
 // Whether the rows of one batch (params, tags) are written in key order
-// rather than in the order of the request. PostgreSQL: yes, so that two
-// transactions writing rows of one run take their row locks in the same order
-// and cannot deadlock. SQLite: no, its one writer cannot deadlock, and the
-// rows keep the request's order, in which the official server lists them.
+// rather than in the order of the request. PostgreSQL and MySQL: yes, so that
+// two transactions writing rows of one run take their row locks in the same
+// order and cannot deadlock (MySQL lists them in key order anyway). SQLite:
+// no, its one writer cannot deadlock, and the rows keep the request's order,
+// in which the official server lists them.
 bool writes_batches_in_key_order(sql::Dialect dialect);
 
 // Appended to a SELECT of one row to lock it until the transaction ends, so
 // that transactions deriving a value from it (the next model version number)
-// run one after the other. PostgreSQL: FOR UPDATE. SQLite: nothing, its one
-// writer runs transactions one at a time anyway.
+// run one after the other. PostgreSQL and MySQL: FOR UPDATE. SQLite:
+// nothing, its one writer runs transactions one at a time anyway.
 std::string_view row_lock(sql::Dialect dialect);
 
-// A column that orders a table's rows by insertion, as the official server
-// lists tags and params: SQLite's rowid; PostgreSQL's ctid (the physical
-// position, which is insertion order for rows never updated in place).
-// `table_alias` may be empty.
-std::string insertion_order(sql::Dialect dialect, std::string_view table_alias = {});
+// The order in which the official server lists the rows of `table` (tags,
+// params, ...), which it reads without ORDER BY: insertion order in SQLite
+// (rowid) and PostgreSQL (ctid, the physical position, which is insertion
+// order for rows never updated in place); on MySQL, InnoDB's clustered
+// primary key order, given as the table's primary key columns. `table_alias`
+// may be empty.
+std::string insertion_order(sql::Dialect dialect, std::string_view table, std::string_view table_alias = {});
 
 }  // namespace mlflowcpp::server::store::sql_dialect

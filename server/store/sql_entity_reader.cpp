@@ -31,7 +31,7 @@ Experiment experiment_from_row(const sql::Statement& row) {
 
 void load_experiment_tags(sql::Connection& connection, Experiment& experiment) {
   auto query = connection.statement("SELECT key, value FROM experiment_tags WHERE experiment_id = ? ORDER BY " +
-                                    sql_dialect::insertion_order(connection.dialect()));
+                                    sql_dialect::insertion_order(connection.dialect(), "experiment_tags"));
   query->bind(1, static_cast<int64_t>(std::stoll(experiment.experiment_id)));
   while (query->step()) {
     experiment.tags.push_back({query->column(0).as_string(), query->column(1).as_string()});
@@ -201,7 +201,7 @@ std::vector<Experiment> load_experiments(sql::Connection& connection, const std:
   {
     auto query = connection.statement("SELECT experiment_id, key, value FROM experiment_tags WHERE " +
                                       selection.condition() + " ORDER BY " +
-                                      sql_dialect::insertion_order(connection.dialect()));
+                                      sql_dialect::insertion_order(connection.dialect(), "experiment_tags"));
     selection.bind(*query);
     // Tags mostly come grouped by experiment: the last one found is usually the next row's too.
     int64_t last_id = 0;
@@ -240,7 +240,9 @@ std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::s
   const std::string ids = json_string_array(run_ids);
   const sql::Dialect dialect = connection.dialect();
   const std::string in_bound_strings = " IN (" + sql_dialect::string_list_subquery(dialect) + ")";
-  const std::string by_run_in_insertion_order = " ORDER BY run_uuid, " + sql_dialect::insertion_order(dialect);
+  const auto by_run_in_insertion_order = [dialect](std::string_view table) {
+    return " ORDER BY run_uuid, " + sql_dialect::insertion_order(dialect, table);
+  };
   std::unordered_map<std::string, Run> by_id;
   by_id.reserve(run_ids.size());
   {
@@ -259,9 +261,9 @@ std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::s
   // lists them. In SQLite (run_uuid, rowid) is the order of the run_uuid
   // index, so it needs no sort for it.
   {
-    auto query = connection.statement(
-        "SELECT run_uuid, key, value, timestamp, step, is_nan FROM latest_metrics WHERE run_uuid" + in_bound_strings +
-        by_run_in_insertion_order);
+    auto query =
+        connection.statement("SELECT run_uuid, key, value, timestamp, step, is_nan FROM latest_metrics WHERE run_uuid" +
+                             in_bound_strings + by_run_in_insertion_order("latest_metrics"));
     query->bind(1, ids);
     RunFinder runs(by_id);
     while (query->step()) {
@@ -276,8 +278,8 @@ std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::s
   }
   // Params and tags: the same shape of table, in insertion order.
   const auto load_key_values = [&](const char* table, auto add) {
-    auto query = connection.statement(std::string("SELECT run_uuid, key, value FROM ") + table +
-                                      " WHERE run_uuid" + in_bound_strings + by_run_in_insertion_order);
+    auto query = connection.statement(std::string("SELECT run_uuid, key, value FROM ") + table + " WHERE run_uuid" +
+                                      in_bound_strings + by_run_in_insertion_order(table));
     query->bind(1, ids);
     RunFinder runs(by_id);
     while (query->step()) {
@@ -301,7 +303,8 @@ std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::s
           "SELECT i.destination_id, i.input_uuid, d.name, d.digest, d.dataset_source_type, d.dataset_source, "
           "d.dataset_schema, d.dataset_profile FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id "
           "WHERE i.destination_type = 'RUN' AND i.source_type = 'DATASET' "
-          "AND i.destination_id" + in_bound_strings + " ORDER BY " + sql_dialect::insertion_order(dialect, "i"));
+          "AND i.destination_id" +
+          in_bound_strings + " ORDER BY " + sql_dialect::insertion_order(dialect, "inputs", "i"));
       query->bind(1, ids);
       while (query->step()) {
         auto found = by_id.find(query->column(0).as_string());
@@ -322,9 +325,9 @@ std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::s
       std::vector<std::string> input_ids;
       input_ids.reserve(input_positions.size());
       for (const auto& entry : input_positions) input_ids.push_back(entry.first);
-      auto query = connection.statement(
-          "SELECT input_uuid, name, value FROM input_tags WHERE input_uuid" + in_bound_strings + " ORDER BY " +
-          sql_dialect::insertion_order(dialect));
+      auto query =
+          connection.statement("SELECT input_uuid, name, value FROM input_tags WHERE input_uuid" + in_bound_strings +
+                               " ORDER BY " + sql_dialect::insertion_order(dialect, "input_tags"));
       query->bind(1, json_string_array(input_ids));
       while (query->step()) {
         auto position = input_positions.find(query->column(0).as_string());

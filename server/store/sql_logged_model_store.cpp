@@ -33,9 +33,9 @@ void bind_optional(sql::Statement& statement, int index, const std::optional<std
 
 void upsert_tag(sql::Connection& connection, const std::string& model_id, int64_t experiment_id,
                 const LoggedModelTag& tag) {
-  auto upsert = connection.statement(
-      "INSERT INTO logged_model_tags (model_id, experiment_id, tag_key, tag_value) VALUES (?, ?, ?, ?) "
-      "ON CONFLICT (model_id, tag_key) DO UPDATE SET tag_value = excluded.tag_value");
+  auto upsert = connection.statement(sql_dialect::upsert(
+      connection.dialect(), "logged_model_tags (model_id, experiment_id, tag_key, tag_value) VALUES (?, ?, ?, ?)",
+      {"model_id", "tag_key"}, {"tag_value"}));
   upsert->bind(1, model_id);
   upsert->bind(2, experiment_id);
   upsert->bind(3, tag.key);

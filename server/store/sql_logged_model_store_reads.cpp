@@ -51,7 +51,7 @@ void load_metrics(sql::Connection& connection, LoggedModel& model) {
   auto query = connection.statement(
       "SELECT metric_name, metric_value, metric_timestamp_ms, metric_step, dataset_name, dataset_digest, run_id "
       "FROM logged_model_metrics WHERE model_id = ? ORDER BY " +
-      sql_dialect::insertion_order(connection.dialect()));
+      sql_dialect::insertion_order(connection.dialect(), "logged_model_metrics"));
   query->bind(1, model.info.model_id);
   while (query->step()) {
     LoggedModelMetric metric;

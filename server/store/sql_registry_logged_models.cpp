@@ -39,9 +39,9 @@ void add_to_model_versions_tag(sql::Connection& connection, const RegistrableLog
     query->bind(2, kModelVersionsTagKey);
     if (query->step()) existing = query->column(0).as_string();
   }
-  auto upsert = connection.statement(
-      "INSERT INTO logged_model_tags (model_id, experiment_id, tag_key, tag_value) VALUES (?, ?, ?, ?) "
-      "ON CONFLICT (model_id, tag_key) DO UPDATE SET tag_value = excluded.tag_value");
+  auto upsert = connection.statement(sql_dialect::upsert(
+      connection.dialect(), "logged_model_tags (model_id, experiment_id, tag_key, tag_value) VALUES (?, ?, ?, ?)",
+      {"model_id", "tag_key"}, {"tag_value"}));
   upsert->bind(1, model.model_id);
   upsert->bind(2, model.experiment_id);
   upsert->bind(3, kModelVersionsTagKey);

@@ -58,9 +58,9 @@ ModelVersion version_from_row(const sql::Statement& row) {
 std::vector<ModelVersionTag> load_version_tags(sql::Connection& connection, const std::string& name, int64_t version) {
   std::vector<ModelVersionTag> tags;
   // Insertion order: the order the tags were first set, as the official server lists them.
-  auto query = connection.statement(
-      "SELECT key, value FROM model_version_tags WHERE name = ? AND version = ? ORDER BY " +
-      sql_dialect::insertion_order(connection.dialect()));
+  auto query =
+      connection.statement("SELECT key, value FROM model_version_tags WHERE name = ? AND version = ? ORDER BY " +
+                           sql_dialect::insertion_order(connection.dialect(), "model_version_tags"));
   query->bind(1, name);
   query->bind(2, static_cast<int64_t>(version));
   while (query->step()) {
@@ -172,7 +172,7 @@ std::optional<RegisteredModel> find_model(sql::Connection& connection, const std
   model->latest_versions = latest_versions(connection, name);
   {
     auto query = connection.statement("SELECT key, value FROM registered_model_tags WHERE name = ? ORDER BY " +
-                                      sql_dialect::insertion_order(connection.dialect()));
+                                      sql_dialect::insertion_order(connection.dialect(), "registered_model_tags"));
     query->bind(1, name);
     while (query->step()) {
       model->tags.push_back({query->column(0).as_string(), query->column(1).as_string()});

@@ -20,9 +20,10 @@ void upsert_run_outputs(sql::Connection& connection, const std::string& run_id, 
   // MLflow's SQL store inserts these rows plainly and fails (500) when a model is
   // logged twice; updating the step makes the call repeatable instead.
   auto upsert = connection.statement(
-      "INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, destination_id, step) "
-      "VALUES (?, 'RUN_OUTPUT', ?, 'MODEL_OUTPUT', ?, ?) "
-      "ON CONFLICT (source_type, source_id, destination_type, destination_id) DO UPDATE SET step = excluded.step");
+      sql_dialect::upsert(connection.dialect(),
+                          "inputs (input_uuid, source_type, source_id, destination_type, destination_id, step) "
+                          "VALUES (?, 'RUN_OUTPUT', ?, 'MODEL_OUTPUT', ?, ?)",
+                          {"source_type", "source_id", "destination_type", "destination_id"}, {"step"}));
   for (size_t index = 0; index < models.size(); ++index) {
     upsert->bind(1, input_uuids.at(index));
     upsert->bind(2, run_id);

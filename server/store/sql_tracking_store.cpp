@@ -5,6 +5,7 @@
 #include "server/store/sql_tracking_store.hpp"
 
 #include "server/store/random_ids.hpp"
+#include "server/store/sql_dialect.hpp"
 #include "server/store/sql_entity_reader.hpp"
 #include "server/store/sql_store_checks.hpp"
 #include "server/store/sql_transactions.hpp"
@@ -54,9 +55,9 @@ void SqlTrackingStore::insert_default_experiment() {
 namespace {
 
 void upsert_experiment_tag(sql::Connection& connection, int64_t experiment_id, const ExperimentTag& tag) {
-  auto upsert = connection.statement(
-      "INSERT INTO experiment_tags (key, value, experiment_id) VALUES (?, ?, ?) "
-      "ON CONFLICT (key, experiment_id) DO UPDATE SET value = excluded.value");
+  auto upsert = connection.statement(sql_dialect::upsert(connection.dialect(),
+                                                         "experiment_tags (key, value, experiment_id) VALUES (?, ?, ?)",
+                                                         {"key", "experiment_id"}, {"value"}));
   upsert->bind(1, tag.key);
   upsert->bind(2, tag.value);
   upsert->bind(3, static_cast<int64_t>(experiment_id));
@@ -98,7 +99,8 @@ std::string SqlTrackingStore::create_experiment(const std::string& name, const s
     {
       auto insert = connection.statement(
           "INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) "
-          "VALUES (?, ?, 'active', ?, ?) RETURNING experiment_id");
+          "VALUES (?, ?, 'active', ?, ?)" +
+          sql_dialect::returning(connection.dialect(), "experiment_id"));
       insert->bind(1, name);
       if (artifact_location.empty()) {
         insert->bind_null(2);  // NULL until the id is known
@@ -107,8 +109,7 @@ std::string SqlTrackingStore::create_experiment(const std::string& name, const s
       }
       insert->bind(3, static_cast<int64_t>(now));
       insert->bind(4, static_cast<int64_t>(now));
-      if (!insert->step()) throw std::runtime_error("INSERT ... RETURNING returned no row");
-      experiment_id = insert->column(0).as_int64();
+      experiment_id = sql_dialect::inserted_id(connection, *insert);
     }
     if (artifact_location.empty()) {
       auto update = connection.statement("UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?");

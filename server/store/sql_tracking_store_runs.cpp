@@ -26,9 +26,8 @@ constexpr const char* kRunNameTag = "mlflow.runName";
 
 // Tags are last-writer-wins.
 void write_run_tag_row(sql::Connection& connection, const std::string& run_id, const RunTag& tag) {
-  auto upsert = connection.statement(
-      "INSERT INTO tags (key, value, run_uuid) VALUES (?, ?, ?) "
-      "ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value");
+  auto upsert = connection.statement(sql_dialect::upsert(
+      connection.dialect(), "tags (key, value, run_uuid) VALUES (?, ?, ?)", {"key", "run_uuid"}, {"value"}));
   upsert->bind(1, tag.key);
   upsert->bind(2, tag.value);
   upsert->bind(3, run_id);
@@ -67,10 +66,15 @@ void insert_params(sql::Connection& connection, const std::string& run_id, const
     std::sort(in_write_order.begin(), in_write_order.end(),
               [](const Param* a, const Param* b) { return a->key < b->key; });
   }
+  // MySQL's key column compares without case (utf8mb4_general_ci), MLflow's
+  // check of the logged params does not: "K" is a new param there, whose
+  // INSERT then collides with "k" (below).
+  const bool mysql = connection.dialect() == sql::Dialect::kMysql;
   for (const Param* each : in_write_order) {
     const Param& param = *each;
     {
-      auto existing = connection.statement("SELECT value FROM params WHERE run_uuid = ? AND key = ?");
+      auto existing = connection.statement(mysql ? "SELECT value FROM params WHERE run_uuid = ? AND BINARY key = ?"
+                                                 : "SELECT value FROM params WHERE run_uuid = ? AND key = ?");
       existing->bind(1, run_id);
       existing->bind(2, param.key);
       if (existing->step()) {
@@ -86,7 +90,21 @@ void insert_params(sql::Connection& connection, const std::string& run_id, const
     insert->bind(1, param.key);
     insert->bind(2, param.value);
     insert->bind(3, run_id);
-    insert->execute();
+    try {
+      insert->execute();
+    } catch (const sql::DatabaseError& error) {
+      if (!mysql || error.kind() != sql::DatabaseError::Kind::kUniqueViolation) throw;
+      // The same key, logged meanwhile by another writer: the caller runs the
+      // job again and finds it. A key differing only in case from a logged one:
+      // MLflow's server answers the IntegrityError with BAD_REQUEST (400).
+      auto same = connection.statement("SELECT 1 FROM params WHERE run_uuid = ? AND BINARY key = ?");
+      same->bind(1, run_id);
+      same->bind(2, param.key);
+      if (same->step()) throw;
+      throw MlflowException(ErrorCode::kBadRequest,
+                            "Param with key='" + param.key + "' collides with a param of run ID='" + run_id +
+                                "' whose key differs only in letter case (the database compares keys without case)");
+    }
   }
 }
 
@@ -106,8 +124,56 @@ const std::string& metrics_insert(sql::Dialect dialect, size_t rows) {
                                          metrics_insert_sql(sql::Dialect::kSqlite, kRowsPerInsert)};
   static const std::string kPostgres[2] = {metrics_insert_sql(sql::Dialect::kPostgres, 1),
                                            metrics_insert_sql(sql::Dialect::kPostgres, kRowsPerInsert)};
-  const std::string* forms = dialect == sql::Dialect::kPostgres ? kPostgres : kSqlite;
+  static const std::string kMysql[2] = {metrics_insert_sql(sql::Dialect::kMysql, 1),
+                                        metrics_insert_sql(sql::Dialect::kMysql, kRowsPerInsert)};
+  const std::string* forms = dialect == sql::Dialect::kPostgres ? kPostgres
+                             : dialect == sql::Dialect::kMysql  ? kMysql
+                                                                : kSqlite;
   return forms[rows == kRowsPerInsert ? 1 : 0];
+}
+
+// The greatest point of one key of a run, for latest_metrics.
+struct LatestMetric {
+  const Metric* metric;
+  StoredMetricValue stored;
+};
+
+// MySQL's ON DUPLICATE KEY UPDATE has no WHERE, and its assignments see the
+// columns assigned before them, so the conditional upsert is two statements:
+// create the row if it is missing, then replace it by a greater point. The
+// UPDATE tests its condition on the row it has locked, so concurrent writers
+// still leave the greatest point any of them logged.
+void upsert_latest_metrics_mysql(sql::Connection& connection, const std::string& run_id,
+                                 const std::vector<LatestMetric>& latest) {
+  auto insert = connection.statement(sql_dialect::insert_ignoring_duplicates(
+      sql::Dialect::kMysql,
+      std::string("latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES (?, ?, ?, ?, ") +
+          sql_dialect::kBooleanParameter + ", ?)"));
+  auto update =
+      connection.statement(std::string("UPDATE latest_metrics SET value = ?, timestamp = ?, step = ?, is_nan = ") +
+                           sql_dialect::kBooleanParameter +
+                           " WHERE key = ? AND run_uuid = ? AND (?, ?, ?) > (step, COALESCE(timestamp, 0), value)");
+  for (const LatestMetric& entry : latest) {
+    insert->bind(1, entry.metric->key);
+    insert->bind(2, entry.stored.value);
+    insert->bind(3, static_cast<int64_t>(entry.metric->timestamp));
+    insert->bind(4, static_cast<int64_t>(entry.metric->step));
+    insert->bind(5, entry.stored.is_nan);
+    insert->bind(6, run_id);
+    insert->execute();
+    insert->reset();
+    update->bind(1, entry.stored.value);
+    update->bind(2, static_cast<int64_t>(entry.metric->timestamp));
+    update->bind(3, static_cast<int64_t>(entry.metric->step));
+    update->bind(4, entry.stored.is_nan);
+    update->bind(5, entry.metric->key);
+    update->bind(6, run_id);
+    update->bind(7, static_cast<int64_t>(entry.metric->step));
+    update->bind(8, static_cast<int64_t>(entry.metric->timestamp));
+    update->bind(9, entry.stored.value);
+    update->execute();
+    update->reset();
+  }
 }
 
 // Metric points are appended (an identical point is ignored: the metrics
@@ -115,10 +181,7 @@ const std::string& metrics_insert(sql::Dialect dialect, size_t rows) {
 // with the greatest (step, timestamp, stored value).
 void insert_metrics(sql::Connection& connection, const std::string& run_id, const std::vector<Metric>& metrics) {
   if (metrics.empty()) return;
-  struct Latest {
-    const Metric* metric;
-    StoredMetricValue stored;
-  };
+  using Latest = LatestMetric;
   // The best point of each key so far, found by a view of the key into `metrics`.
   std::unordered_map<std::string_view, size_t> latest_index;
   std::vector<Latest> latest;  // first-seen key order: latest_metrics rows are created in it
@@ -165,6 +228,10 @@ void insert_metrics(sql::Connection& connection, const std::string& run_id, cons
       "step = excluded.step, is_nan = excluded.is_nan "
       "WHERE (excluded.step, excluded.timestamp, excluded.value) > "
       "(latest_metrics.step, COALESCE(latest_metrics.timestamp, 0), latest_metrics.value)";
+  if (dialect == sql::Dialect::kMysql) {
+    upsert_latest_metrics_mysql(connection, run_id, latest);
+    return;
+  }
   auto upsert = connection.statement(kUpsertLatest);
   for (const Latest& entry : latest) {
     upsert->bind(1, entry.metric->key);
@@ -431,9 +498,9 @@ void SqlTrackingStore::log_inputs(const std::string& run_id, const std::vector<D
         insert->execute();
       }
       for (const auto& tag : input.tags) {
-        auto insert = connection.statement(
-            "INSERT INTO input_tags (input_uuid, name, value) VALUES (?, ?, ?) "
-            "ON CONFLICT (input_uuid, name) DO UPDATE SET value = excluded.value");
+        auto insert = connection.statement(sql_dialect::upsert(connection.dialect(),
+                                                               "input_tags (input_uuid, name, value) VALUES (?, ?, ?)",
+                                                               {"input_uuid", "name"}, {"value"}));
         insert->bind(1, input_uuid);
         insert->bind(2, tag.key);
         insert->bind(3, tag.value);

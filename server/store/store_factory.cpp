@@ -1,6 +1,9 @@
 #include "server/store/store_factory.hpp"
 
 #include "server/store/measured_database.hpp"
+#include "server/store/mysql_database.hpp"
+#include "server/store/mysql_schema.hpp"
+#include "server/store/mysql_uri.hpp"
 #include "server/store/postgres_database.hpp"
 #include "server/store/postgres_schema.hpp"
 #include "server/store/postgres_uri.hpp"
@@ -23,9 +26,9 @@ std::string sqlite_path_from_uri(const std::string& backend_store_uri) {
       throw std::runtime_error("invalid backend store URI '" + backend_store_uri +
                                "': write sqlite:///relative/path.db or sqlite:////absolute/path.db");
     }
-    throw std::runtime_error("unsupported backend store URI '" +
-                             store::postgres::redact_password(backend_store_uri) +
-                             "': use sqlite:///<path> or postgresql://<user>:<password>@<host>:<port>/<database>");
+    throw std::runtime_error("unsupported backend store URI '" + store::postgres::redact_password(backend_store_uri) +
+                             "': use sqlite:///<path>, postgresql://<user>:<password>@<host>:<port>/<database> or "
+                             "mysql://<user>:<password>@<host>:<port>/<database>");
   }
   // What follows the third slash is the path: "x.db" (relative) or "/abs/x.db".
   std::string path = backend_store_uri.substr(prefix.size());
@@ -58,9 +61,29 @@ std::shared_ptr<store::sql::Database> open_postgres_database(const std::string& 
   }
 }
 
+std::shared_ptr<store::sql::Database> open_mysql_database(const std::string& backend_store_uri,
+                                                          const BackendStoreOptions& options) {
+  namespace mysql = store::mysql;
+  try {
+    mysql::MysqlDatabaseOptions database_options;
+    database_options.uri = backend_store_uri;
+    database_options.pool.pool_size = options.db_pool_size;
+    database_options.pool.max_overflow = options.db_max_overflow;
+    database_options.metrics = options.metrics;
+    // Created or checked on a connection of its own before the pool opens.
+    database_options.schema_generation =
+        mysql::prepare_schema(mysql::parse_mysql_uri(backend_store_uri), {}).generation;
+    return std::make_shared<mysql::MysqlDatabase>(database_options);
+  } catch (const std::exception& error) {
+    throw std::runtime_error("MySQL database " + store::postgres::redact_password(backend_store_uri) + ": " +
+                             error.what());
+  }
+}
+
 std::shared_ptr<store::sql::Database> open_unmeasured_database(const std::string& backend_store_uri,
                                                                const BackendStoreOptions& options) {
   if (store::postgres::is_postgres_uri(backend_store_uri)) return open_postgres_database(backend_store_uri, options);
+  if (store::mysql::is_mysql_uri(backend_store_uri)) return open_mysql_database(backend_store_uri, options);
   store::SqliteDatabaseOptions sqlite_options;
   sqlite_options.path = sqlite_path_from_uri(backend_store_uri);
   sqlite_options.metrics = options.metrics;

@@ -184,11 +184,15 @@ TEST_P(SqlLoggedModelStoreTest, MetricsAreListedInTheOrderLogged) {
   add_metric(model, "accuracy", 0.9, 100, "eval", "abc");
   const LoggedModel read = store_->get_logged_model(model.info.model_id);
   ASSERT_EQ(read.data.metrics.size(), 2u);
-  EXPECT_EQ(read.data.metrics[0].key, "loss");
-  EXPECT_FALSE(read.data.metrics[0].dataset_name.has_value());
-  EXPECT_EQ(read.data.metrics[1].dataset_digest, "abc");
-  EXPECT_EQ(read.data.metrics[1].run_id, "r1");
-  EXPECT_EQ(read.data.metrics[1].model_id, model.info.model_id);
+  // MLflow on MySQL lists them in InnoDB's primary key order (model_id, metric_name, ...).
+  const bool key_order = GetParam().name == "Mysql";
+  const auto& loss = read.data.metrics[key_order ? 1 : 0];
+  const auto& accuracy = read.data.metrics[key_order ? 0 : 1];
+  EXPECT_EQ(loss.key, "loss");
+  EXPECT_FALSE(loss.dataset_name.has_value());
+  EXPECT_EQ(accuracy.dataset_digest, "abc");
+  EXPECT_EQ(accuracy.run_id, "r1");
+  EXPECT_EQ(accuracy.model_id, model.info.model_id);
 }
 
 TEST_P(SqlLoggedModelStoreTest, SearchFiltersOnAttributesParamsTagsAndMetrics) {

@@ -279,7 +279,12 @@ TEST_P(FreshRegistry, CreateAndGetRegisteredModel) {
   EXPECT_EQ(created.creation_timestamp, created.last_updated_timestamp);
   EXPECT_EQ(store().get_registered_model("m").tags.size(), 2u);
   EXPECT_MLFLOW_ERROR(store().create_registered_model("m", {}, ""), "RESOURCE_ALREADY_EXISTS");
-  EXPECT_MLFLOW_ERROR(store().get_registered_model("M"), "RESOURCE_DOES_NOT_EXIST");
+  if (GetParam().name == "Mysql") {
+    // MLflow's MySQL columns compare names without case (utf8mb4_general_ci): "M" finds "m", as there.
+    EXPECT_EQ(store().get_registered_model("M").name, "m");
+  } else {
+    EXPECT_MLFLOW_ERROR(store().get_registered_model("M"), "RESOURCE_DOES_NOT_EXIST");
+  }
 }
 
 TEST_P(FreshRegistry, VersionNumbersAreNeverReusedAndDeleteLeavesATombstone) {

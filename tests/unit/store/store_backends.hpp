@@ -2,12 +2,15 @@
 
 // The databases the store contract tests run on. Every test of a contract
 // suite (TEST_P over store_backends()) runs once per backend: SQLite always,
-// PostgreSQL when a test server is available.
+// PostgreSQL when a test server is available, MySQL (a throwaway MariaDB)
+// when MariaDB is installed.
 //
 // A PostgreSQL backend plugs in through postgres_store_backend.hpp (when that
 // file exists): it defines
 //   std::optional<StoreBackend> postgres_store_backend();
-// returning std::nullopt when no PostgreSQL test server is configured.
+// returning std::nullopt when no PostgreSQL test server is configured. A MySQL
+// backend plugs in the same way through mysql_store_backend.hpp
+// (mysql_store_backend()).
 
 #include "store_test_support.hpp"
 
@@ -56,6 +59,10 @@ class SqliteTestDatabase final : public TestDatabase {
 #include "postgres_store_backend.hpp"
 #define MLFLOWCPP_HAVE_POSTGRES_STORE_BACKEND 1
 #endif
+#if __has_include("mysql_store_backend.hpp")
+#include "mysql_store_backend.hpp"
+#define MLFLOWCPP_HAVE_MYSQL_STORE_BACKEND 1
+#endif
 
 namespace mlflowcpp::server::store::testing {
 
@@ -64,6 +71,9 @@ inline std::vector<StoreBackend> store_backends() {
   backends.push_back({"Sqlite", [] { return std::unique_ptr<TestDatabase>(std::make_unique<SqliteTestDatabase>()); }});
 #ifdef MLFLOWCPP_HAVE_POSTGRES_STORE_BACKEND
   if (std::optional<StoreBackend> postgres = postgres_store_backend()) backends.push_back(std::move(*postgres));
+#endif
+#ifdef MLFLOWCPP_HAVE_MYSQL_STORE_BACKEND
+  if (std::optional<StoreBackend> mysql = mysql_store_backend()) backends.push_back(std::move(*mysql));
 #endif
   return backends;
 }
