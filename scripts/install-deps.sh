@@ -54,7 +54,19 @@ fi
 if ((${#missing[@]} > 0)); then
   echo "Installing: ${missing[*]}"
   "${as_root[@]}" apt-get update -qq
+  # The database servers are installed for their programs only: the tests start throwaway PostgreSQL and MariaDB
+  # servers of their own. Without a policy-rc.d, apt would also start the system services (on machines without
+  # systemd through their init scripts) and leave them running; this one refuses that for the installation only.
+  policy=/usr/sbin/policy-rc.d
+  added_policy=false
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$policy" >/dev/null
+    "${as_root[@]}" chmod 755 "$policy"
+    added_policy=true
+    trap '"${as_root[@]}" rm -f "$policy"' EXIT
+  fi
   DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  if $added_policy; then "${as_root[@]}" rm -f "$policy"; trap - EXIT; fi
 fi
 
 if ! $with_tests; then
