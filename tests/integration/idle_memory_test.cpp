@@ -55,8 +55,8 @@ TEST(IdleMemory, IdleServerGivesBackWhatALongHistoryAndABurstOfWritesTook) {
   // A burst of writes afterwards, so the write connection ends the loads with a full page cache.
   const std::string other_run = api.create_run(experiment);
   for (int first = 0; first < 20 * kBatch; first += kBatch) {
-    ASSERT_TRUE(IsOk(http.post(kApi + "/runs/log-batch",
-                               {{"run_id", other_run}, {"metrics", metric_batch("acc", first, kBatch)}})));
+    ASSERT_TRUE(IsOk(
+        http.post(kApi + "/runs/log-batch", {{"run_id", other_run}, {"metrics", metric_batch("acc", first, kBatch)}})));
   }
   const long loaded_kib = resident_kib(server.pid());
 
@@ -69,8 +69,8 @@ TEST(IdleMemory, IdleServerGivesBackWhatALongHistoryAndABurstOfWritesTook) {
         return idle_kib > 0 && idle_kib <= fresh_kib + kAllowanceKib;
       },
       20s, 100ms);
-  EXPECT_TRUE(settled) << "resident KiB: fresh " << fresh_kib << ", right after the loads " << loaded_kib
-                       << ", idle " << idle_kib << " (allowed: fresh + " << kAllowanceKib << ")";
+  EXPECT_TRUE(settled) << "resident KiB: fresh " << fresh_kib << ", right after the loads " << loaded_kib << ", idle "
+                       << idle_kib << " (allowed: fresh + " << kAllowanceKib << ")";
 }
 
 }  // namespace
