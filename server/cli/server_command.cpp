@@ -148,6 +148,8 @@ int run_server_command(const std::vector<std::string>& arguments) {
   http_options.trusted_proxies = options.trusted_proxies;
   http_options.tls = tls;
   if (auth_app) http_options.authentication = auth_app->authentication_filter();
+  // `app` outlives the server, whose memory trimmer calls this.
+  http_options.release_idle_memory = [&app] { app->stores().tracking->release_idle_memory(); };
   // Finds the experiment of a run or logged model for the permission checks.
   server::auth::StoreResourceResolver resource_resolver(*app->stores().tracking, *app->stores().logged_models);
   server::http::HttpServer http_server(http_options, std::cerr);

@@ -12,16 +12,25 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include <chrono>
 #include <limits>
 #include <string>
 #include <vector>
 
 namespace mlflowcpp::server::http {
+namespace {
+
+// Long enough that a client pausing between calls does not trigger a trim, short enough that an idle server is
+// small again soon after a load.
+constexpr std::chrono::milliseconds kQuietBeforeTrim{1000};
+
+}  // namespace
 
 HttpServer::HttpServer(HttpServerOptions options, std::ostream& error_log)
     : options_(std::move(options)),
       router_(options_.serving.static_prefix, options_.max_body_bytes),
       dispatcher_(router_, filters_),
+      memory_trimmer_(kQuietBeforeTrim, options_.release_idle_memory),
       server_(std::make_unique<HttplibEdgeServer>(options_.limits, options_.worker_threads, options_.max_connections,
                                                   options_.tls)) {
   if (!options_.allowed_ips.empty()) filters_.add(std::make_unique<IpAllowlistFilter>(options_.allowed_ips));

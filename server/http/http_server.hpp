@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -51,6 +52,9 @@ struct HttpServerOptions {
   // Finds out who sends each request (the basic-auth app); runs after the IP
   // allowlist and before body limits, so no body is read for a stranger.
   std::shared_ptr<Filter> authentication;
+  // Runs once the server has been quiet a second, before its freed heap goes back to the system: the stores drop
+  // their caches there (TrackingStore::release_idle_memory). Must not throw or wait for work in progress.
+  std::function<void()> release_idle_memory;
 };
 
 class HttpServer {

@@ -2,10 +2,12 @@
 
 #include <malloc.h>
 
+#include <utility>
+
 namespace mlflowcpp::server::http {
 
-IdleMemoryTrimmer::IdleMemoryTrimmer(std::chrono::milliseconds quiet_period)
-    : quiet_period_(quiet_period), thread_([this] { loop(); }) {}
+IdleMemoryTrimmer::IdleMemoryTrimmer(std::chrono::milliseconds quiet_period, std::function<void()> release_caches)
+    : quiet_period_(quiet_period), release_caches_(std::move(release_caches)), thread_([this] { loop(); }) {}
 
 IdleMemoryTrimmer::~IdleMemoryTrimmer() {
   {
@@ -25,6 +27,7 @@ void IdleMemoryTrimmer::loop() {
     const uint64_t now = activity_.load();
     // Quiet for a whole period, and busy at some point since the last trim.
     if (now == seen && now != trimmed_at) {
+      if (release_caches_) release_caches_();
       malloc_trim(0);
       trimmed_at = now;
       trims_.fetch_add(1);

@@ -43,6 +43,8 @@ class PostgresDatabase final : public sql::Database {
   void write(const Job& job) override;
   // BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY .. COMMIT: one snapshot.
   void read(const Job& job) override;
+  // release_idle_memory: nothing (the default). Overflow connections already close when returned, and the kept
+  // ones hold no cache of this process worth dropping.
 
   // The libpq form of the URI, for one-off connections (schema work).
   const std::string& conninfo() const { return conninfo_; }

@@ -148,6 +148,10 @@ class Database {
   virtual void write(const Job& job) = 0;
   // Runs `job` in a read-only transaction: every query sees one snapshot.
   virtual void read(const Job& job) = 0;
+
+  // The server has gone quiet: memory kept only to make the next calls faster (page caches of idle connections) may
+  // go back. A connection in use is never waited for or touched; it keeps what it holds. Thread-safe.
+  virtual void release_idle_memory() {}
 };
 
 }  // namespace mlflowcpp::server::store::sql

@@ -35,6 +35,7 @@ class SqlTrackingStore final : public TrackingStore {
   ~SqlTrackingStore() override;
 
   SchemaGeneration schema_generation() const override { return database_->schema_generation(); }
+  void release_idle_memory() override { database_->release_idle_memory(); }
 
   std::string create_experiment(const std::string& name, const std::string& artifact_location,
                                 const std::vector<ExperimentTag>& tags) override;

@@ -78,6 +78,11 @@ SqliteDatabase::~SqliteDatabase() = default;
 
 void SqliteDatabase::write(const Job& job) { writer_->run(job); }
 
+void SqliteDatabase::release_idle_memory() {
+  writer_->release_cached_pages_if_idle();
+  readers_->release_idle_cached_pages();
+}
+
 void SqliteDatabase::read(const Job& job) {
   auto connection = readers_->acquire();
   connection->trim_statement_cache(kMaxCachedStatements);

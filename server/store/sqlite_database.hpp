@@ -63,6 +63,8 @@ class SqliteDatabase final : public sql::Database {
   SchemaGeneration schema_generation() const override { return schema_.generation; }
   void write(const Job& job) override;
   void read(const Job& job) override;
+  // Drops the page caches of the writer (when no write is under way) and of the read connections not on loan.
+  void release_idle_memory() override;
 
   const std::string& path() const { return options_.path; }
   // What opening the file found and did to its schema.

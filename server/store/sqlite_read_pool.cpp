@@ -1,5 +1,7 @@
 #include "server/store/sqlite_read_pool.hpp"
 
+#include <sqlite3.h>
+
 namespace mlflowcpp::server::store {
 
 SqliteReadPool::SqliteReadPool(const std::string& path, size_t size, int busy_timeout_ms) {
@@ -18,6 +20,12 @@ SqliteReadPool::Lease SqliteReadPool::acquire() {
   auto connection = std::move(idle_.back());
   idle_.pop_back();
   return Lease(*this, std::move(connection));
+}
+
+void SqliteReadPool::release_idle_cached_pages() {
+  // Under the lock, so none of them can be lent out meanwhile; an acquire() waits the few microseconds this takes.
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& connection : idle_) sqlite3_db_release_memory(connection->database().getHandle());
 }
 
 void SqliteReadPool::release(std::unique_ptr<SqliteConnection> connection) {

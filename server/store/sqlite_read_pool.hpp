@@ -41,6 +41,9 @@ class SqliteReadPool {
   // Waits while every connection is on loan.
   Lease acquire();
 
+  // Gives back the page cache of every connection not on loan; those on loan are not touched.
+  void release_idle_cached_pages();
+
  private:
   void release(std::unique_ptr<SqliteConnection> connection);
 

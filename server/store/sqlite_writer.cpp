@@ -87,6 +87,13 @@ void SqliteWriter::run(const Job& job) {
   if (mine.failure) std::rethrow_exception(mine.failure);
 }
 
+void SqliteWriter::release_cached_pages_if_idle() {
+  // With no leader nobody holds the connection, and a caller arriving meanwhile waits for the mutex to lead.
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (leading_ || stopping_) return;
+  sqlite3_db_release_memory(connection_->database().getHandle());
+}
+
 void SqliteWriter::lead(PendingJob& mine) {
   // This caller's job first, then what is queued; once it is done, one more
   // group if more arrived meanwhile (rather than wait for a queued caller to

@@ -60,6 +60,11 @@ class SqliteWriter {
   // commit. Rethrows what the job threw (its writes are then rolled back).
   void run(const Job& job);
 
+  // Gives back the write connection's page cache, unless a group is being run (then nothing happens: the writer is
+  // busy, and the next quiet spell will do). The cache holds the index pages the next inserts would read, so this is
+  // for a server gone idle, not for every group.
+  void release_cached_pages_if_idle();
+
  private:
   // A caller's job while it waits; lives on the caller's stack until run()
   // returns. Its own mutex, not the writer's, guards `done` and `lead`, so

@@ -100,6 +100,9 @@ class TrackingStore {
   // The schema of the backend database: calls that need MLflow 3's tables
   // answer a kMlflow2 database with store::kUpgradeToMlflow3Hint.
   virtual store::SchemaGeneration schema_generation() const = 0;
+  // The server has gone quiet: caches kept only for speed may go back to the system (sql::Database's
+  // release_idle_memory; the registry and logged-model stores of the same database share them). Thread-safe.
+  virtual void release_idle_memory() {}
 
   // Experiments. `artifact_location` empty = derived from the default root.
   virtual std::string create_experiment(const std::string& name, const std::string& artifact_location,
