@@ -215,14 +215,15 @@ void add_model_version_clause(const detail::SyntaxClause& syntax, WhereBuilder& 
     }
     // Run ids are lower-case hex; MLflow drops upper-case items so that a
     // case-insensitive database could not match them either.
-    // The list travels as one JSON array parameter, so its length never meets
-    // SQLite's limit on bound parameters.
-    nlohmann::json ids = nlohmann::json::array();
+    // On SQLite the list travels as one JSON array parameter, so its length
+    // never meets SQLite's limit on bound parameters.
+    std::vector<SqlValue> ids;
     for (const auto& item : syntax.value.items) {
-      if (!has_upper_case(item)) ids.push_back(item);
+      if (!has_upper_case(item)) ids.emplace_back(item);
     }
-    where.add("mv.run_id IN (" + std::string(detail::json_string_list(dialect)) + ")",
-              {ids.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+    detail::SqlFragment condition;
+    detail::append_list_condition(condition, "mv.run_id", ids, false, false, dialect);
+    where.add(std::move(condition.sql), std::move(condition.bindings));
     return;
   }
   const char* column = nullptr;

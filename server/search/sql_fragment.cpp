@@ -1,9 +1,13 @@
 #include "server/search/sql_fragment.hpp"
 
+#include "server/search/placeholder_list.hpp"
+
 #include <mlflowcpp/errors.hpp>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cassert>
 #include <charconv>
 #include <limits>
@@ -163,18 +167,26 @@ void assert_valid_page([[maybe_unused]] int64_t limit, [[maybe_unused]] int64_t 
 
 std::string_view direction(bool ascending) { return ascending ? " ASC" : " DESC"; }
 
-std::string_view json_string_list(Dialect dialect) {
-  if (dialect == Dialect::kPostgres) return "SELECT json_array_elements_text(CAST(? AS json))";
+void append_list_condition(SqlFragment& out, std::string_view column, const std::vector<SqlValue>& values,
+                           bool integers, bool negated, Dialect dialect) {
   if (dialect == Dialect::kMysql) {
-    return "SELECT value FROM JSON_TABLE(?, '$[*]' COLUMNS (value VARCHAR(8000) CHARACTER SET utf8mb4 PATH '$')) AS j";
+    const std::size_t placeholders = padded_list_size(values.size());
+    out.text(placeholder_in_condition(column, placeholders, negated));
+    // The padding repeats the last value: the same rows match.
+    for (std::size_t i = 0; i < placeholders; ++i) out.bindings.push_back(values[std::min(i, values.size() - 1)]);
+    return;
   }
-  return "SELECT value FROM json_each(?)";
-}
-
-std::string_view json_integer_list(Dialect dialect) {
-  if (dialect == Dialect::kPostgres) return "SELECT CAST(json_array_elements_text(CAST(? AS json)) AS BIGINT)";
-  if (dialect == Dialect::kMysql) return "SELECT value FROM JSON_TABLE(?, '$[*]' COLUMNS (value BIGINT PATH '$')) AS j";
-  return "SELECT value FROM json_each(?)";
+  nlohmann::json array = nlohmann::json::array();
+  for (const auto& value : values) std::visit([&](const auto& item) { array.push_back(item); }, value);
+  out.text(column).text(negated ? " NOT IN (" : " IN (");
+  if (dialect == Dialect::kPostgres) {
+    out.text(integers ? "SELECT CAST(json_array_elements_text(CAST(? AS json)) AS BIGINT)"
+                      : "SELECT json_array_elements_text(CAST(? AS json))");
+  } else {
+    out.text("SELECT value FROM json_each(?)");
+  }
+  out.bindings.emplace_back(array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  out.text(")");
 }
 
 std::string nulls_smallest_order(std::string_view column, bool ascending) {

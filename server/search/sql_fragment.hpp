@@ -29,13 +29,14 @@ struct SqlFragment {
 void append_string_comparison(SqlFragment& out, std::string_view column, Comparator comparator,
                               const Literal& value, Dialect dialect);
 
-// A subquery listing the strings of one bound JSON array, for
-// `column IN (<subquery>)`: SQLite's json_each, PostgreSQL's
-// json_array_elements_text.
-std::string_view json_string_list(Dialect dialect);
-// The same for a JSON array of integers, compared with an integer column
-// (PostgreSQL's text elements are cast to BIGINT).
-std::string_view json_integer_list(Dialect dialect);
+// `column IN (<values>)`, or `column NOT IN (<values>)` when `negated`; the
+// values are all strings, or all integers compared with an integer column.
+// SQLite and PostgreSQL: one bound JSON array expanded in SQL (json_each,
+// json_array_elements_text), one statement for any number of values. MySQL:
+// padded placeholders (placeholder_list.hpp), as MariaDB's JSON_TABLE
+// subqueries can crash the server.
+void append_list_condition(SqlFragment& out, std::string_view column, const std::vector<SqlValue>& values,
+                           bool integers, bool negated, Dialect dialect);
 
 // `column <dir>` with NULLs sorting as the smallest value in both dialects
 // (SQLite's own order; PostgreSQL sorts NULLs as the largest).

@@ -1,5 +1,9 @@
 #include "server/store/sql_dialect.hpp"
 
+#include "server/search/placeholder_list.hpp"
+#include "server/store/sql_entity_reader.hpp"
+
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -28,6 +32,9 @@ std::string joined(const std::vector<std::string>& items, std::string_view separ
   }
   return out;
 }
+
+std::string json_array(const std::vector<std::string>& values) { return json_string_array(values); }
+std::string json_array(const std::vector<int64_t>& values) { return json_integer_array(values); }
 
 }  // namespace
 
@@ -75,30 +82,46 @@ int64_t inserted_id(sql::Connection& connection, sql::Statement& insert) {
   return insert.column(0).as_int64();
 }
 
-std::string string_list_subquery(sql::Dialect dialect) {
-  switch (dialect) {
-    case sql::Dialect::kPostgres:
-      return "SELECT json_array_elements_text(CAST(? AS json))";
-    case sql::Dialect::kMysql:
-      // JSON_TABLE: MySQL >= 8.0.4, MariaDB >= 10.6.
-      return "SELECT value FROM JSON_TABLE(?, '$[*]' COLUMNS (value VARCHAR(8000) CHARACTER SET utf8mb4 PATH '$')) "
-             "AS j";
-    case sql::Dialect::kSqlite:
-      break;
-  }
-  return "SELECT value FROM json_each(?)";
+BoundList::BoundList(sql::Dialect dialect, std::vector<std::string> values)
+    : dialect_(dialect), values_(std::move(values)) {}
+
+BoundList::BoundList(sql::Dialect dialect, std::vector<int64_t> values)
+    : dialect_(dialect), values_(std::move(values)) {}
+
+int BoundList::placeholder_count() const {
+  if (dialect_ != sql::Dialect::kMysql) return 1;
+  return static_cast<int>(search::padded_list_size(std::visit([](const auto& v) { return v.size(); }, values_)));
 }
 
-std::string integer_list_subquery(sql::Dialect dialect) {
-  switch (dialect) {
+std::string BoundList::in_condition(std::string_view column) const {
+  const bool integers = std::holds_alternative<std::vector<int64_t>>(values_);
+  switch (dialect_) {
     case sql::Dialect::kPostgres:
-      return "SELECT CAST(json_array_elements_text(CAST(? AS json)) AS BIGINT)";
+      return std::string(column) + (integers ? " IN (SELECT CAST(json_array_elements_text(CAST(? AS json)) AS BIGINT))"
+                                             : " IN (SELECT json_array_elements_text(CAST(? AS json)))");
     case sql::Dialect::kMysql:
-      return "SELECT value FROM JSON_TABLE(?, '$[*]' COLUMNS (value BIGINT PATH '$')) AS j";
+      return search::placeholder_in_condition(column, static_cast<std::size_t>(placeholder_count()));
     case sql::Dialect::kSqlite:
       break;
   }
-  return "SELECT value FROM json_each(?)";
+  return std::string(column) + " IN (SELECT value FROM json_each(?))";
+}
+
+int BoundList::bind(sql::Statement& statement, int first) const {
+  return std::visit(
+      [&](const auto& values) {
+        if (dialect_ != sql::Dialect::kMysql) {
+          statement.bind(first, json_array(values));
+          return first + 1;
+        }
+        const int count = placeholder_count();
+        for (int i = 0; i < count; ++i) {
+          // The padding repeats the last value: the same rows match.
+          statement.bind(first + i, values[std::min(static_cast<std::size_t>(i), values.size() - 1)]);
+        }
+        return first + count;
+      },
+      values_);
 }
 
 bool writes_batches_in_key_order(sql::Dialect dialect) { return dialect != sql::Dialect::kSqlite; }

@@ -15,13 +15,14 @@
 //               (`CASE WHEN c IS NULL ...`), as the two sort NULLs differently;
 //   - row values: (a, b, c) > (x, y, z) in both.
 // The search compiler (server/search) branches on the dialect for LIKE/ILIKE
-// and lists of values in the same way.
+// and lists of values in the same way; lists of values: BoundList below.
 
 #include "server/store/sql_database.hpp"
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace mlflowcpp::server::store::sql_dialect {
@@ -36,11 +37,34 @@ inline constexpr const char* kBooleanParameter = "(? <> 0)";
 // file written for every row). PostgreSQL: ON CONFLICT DO NOTHING.
 std::string insert_ignoring_duplicates(sql::Dialect dialect, std::string_view into_and_values);
 
-// A subquery listing the elements of one bound JSON array (json_string_array,
-// json_integer_array in sql_entity_reader.hpp), for `x IN (<subquery>)`: one
-// cached statement serves any number of values.
-std::string string_list_subquery(sql::Dialect dialect);
-std::string integer_list_subquery(sql::Dialect dialect);
+// A list of values a statement compares a column with, `column IN (...)`, and
+// binds. SQLite and PostgreSQL: one JSON array parameter expanded in SQL
+// (json_each, json_array_elements_text), so one cached statement serves any
+// number of values. MySQL / MariaDB: a list of placeholders padded to a few
+// sizes (search::placeholder_in_condition), as MariaDB's expansion of a JSON
+// array (JSON_TABLE in a subquery) can crash the server.
+//
+// @par Example
+//   const BoundList ids(connection.dialect(), run_ids);
+//   auto query = connection.statement("SELECT ... FROM runs WHERE status = ? AND " + ids.in_condition("run_uuid"));
+//   query->bind(1, status);
+//   ids.bind(*query, 2);
+class BoundList {
+ public:
+  BoundList(sql::Dialect dialect, std::vector<std::string> values);
+  BoundList(sql::Dialect dialect, std::vector<int64_t> values);
+
+  // `column IN (...)` (parenthesized on MySQL), holding placeholder_count() placeholders.
+  std::string in_condition(std::string_view column) const;
+  int placeholder_count() const;
+  // Binds the values to the condition's placeholders, the first being `first`;
+  // returns the index of the placeholder after them.
+  int bind(sql::Statement& statement, int first) const;
+
+ private:
+  sql::Dialect dialect_;
+  std::variant<std::vector<std::string>, std::vector<int64_t>> values_;
+};
 
 // `INSERT INTO <into_and_values>` that, for a row whose key (`conflict_columns`,
 // a primary key or unique constraint) is already present, sets

@@ -112,8 +112,8 @@ class ExperimentIdSelection {
     // At least every other id of the range is listed: the reader skips no more rows than it keeps.
     const auto range = static_cast<uint64_t>(last_) - static_cast<uint64_t>(first_);
     if (range >= 2 * static_cast<uint64_t>(ids.size())) {
-      list_ = json_integer_array(ids);
-      condition_ = "experiment_id IN (" + sql_dialect::integer_list_subquery(dialect) + ")";
+      list_.emplace(dialect, ids);
+      condition_ = list_->in_condition("experiment_id");
     } else {
       condition_ = "experiment_id BETWEEN ? AND ?";
     }
@@ -124,7 +124,7 @@ class ExperimentIdSelection {
 
   void bind(sql::Statement& statement) const {
     if (list_) {
-      statement.bind(1, *list_);
+      list_->bind(statement, 1);
     } else {
       statement.bind(1, first_);
       statement.bind(2, last_);
@@ -134,7 +134,7 @@ class ExperimentIdSelection {
  private:
   int64_t first_ = 0;
   int64_t last_ = 0;
-  std::optional<std::string> list_;  // the ids as a JSON array, when bound as a list
+  std::optional<sql_dialect::BoundList> list_;  // the ids, when bound as a list
   std::string condition_;
 };
 
@@ -237,18 +237,16 @@ std::optional<RunInfo> find_run_info(sql::Connection& connection, const std::str
 std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::string>& run_ids,
                            RunModelLinks model_links) {
   if (run_ids.empty()) return {};
-  const std::string ids = json_string_array(run_ids);
   const sql::Dialect dialect = connection.dialect();
-  const std::string in_bound_strings = " IN (" + sql_dialect::string_list_subquery(dialect) + ")";
+  const sql_dialect::BoundList ids(dialect, run_ids);
   const auto by_run_in_insertion_order = [dialect](std::string_view table) {
     return " ORDER BY run_uuid, " + sql_dialect::insertion_order(dialect, table);
   };
   std::unordered_map<std::string, Run> by_id;
   by_id.reserve(run_ids.size());
   {
-    auto query =
-        connection.statement(std::string(kRunInfoColumns) + "WHERE run_uuid" + in_bound_strings);
-    query->bind(1, ids);
+    auto query = connection.statement(std::string(kRunInfoColumns) + "WHERE " + ids.in_condition("run_uuid"));
+    ids.bind(*query, 1);
     while (query->step()) {
       Run run;
       run.info = run_info_from_row(*query);
@@ -262,9 +260,9 @@ std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::s
   // index, so it needs no sort for it.
   {
     auto query =
-        connection.statement("SELECT run_uuid, key, value, timestamp, step, is_nan FROM latest_metrics WHERE run_uuid" +
-                             in_bound_strings + by_run_in_insertion_order("latest_metrics"));
-    query->bind(1, ids);
+        connection.statement("SELECT run_uuid, key, value, timestamp, step, is_nan FROM latest_metrics WHERE " +
+                             ids.in_condition("run_uuid") + by_run_in_insertion_order("latest_metrics"));
+    ids.bind(*query, 1);
     RunFinder runs(by_id);
     while (query->step()) {
       Run* run = runs.find(query->column(0).as_string());
@@ -278,9 +276,9 @@ std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::s
   }
   // Params and tags: the same shape of table, in insertion order.
   const auto load_key_values = [&](const char* table, auto add) {
-    auto query = connection.statement(std::string("SELECT run_uuid, key, value FROM ") + table + " WHERE run_uuid" +
-                                      in_bound_strings + by_run_in_insertion_order(table));
-    query->bind(1, ids);
+    auto query = connection.statement(std::string("SELECT run_uuid, key, value FROM ") + table + " WHERE " +
+                                      ids.in_condition("run_uuid") + by_run_in_insertion_order(table));
+    ids.bind(*query, 1);
     RunFinder runs(by_id);
     while (query->step()) {
       Run* run = runs.find(query->column(0).as_string());
@@ -303,9 +301,9 @@ std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::s
           "SELECT i.destination_id, i.input_uuid, d.name, d.digest, d.dataset_source_type, d.dataset_source, "
           "d.dataset_schema, d.dataset_profile FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id "
           "WHERE i.destination_type = 'RUN' AND i.source_type = 'DATASET' "
-          "AND i.destination_id" +
-          in_bound_strings + " ORDER BY " + sql_dialect::insertion_order(dialect, "inputs", "i"));
-      query->bind(1, ids);
+          "AND " +
+          ids.in_condition("i.destination_id") + " ORDER BY " + sql_dialect::insertion_order(dialect, "inputs", "i"));
+      ids.bind(*query, 1);
       while (query->step()) {
         auto found = by_id.find(query->column(0).as_string());
         if (found == by_id.end()) continue;
@@ -325,10 +323,11 @@ std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::s
       std::vector<std::string> input_ids;
       input_ids.reserve(input_positions.size());
       for (const auto& entry : input_positions) input_ids.push_back(entry.first);
-      auto query =
-          connection.statement("SELECT input_uuid, name, value FROM input_tags WHERE input_uuid" + in_bound_strings +
-                               " ORDER BY " + sql_dialect::insertion_order(dialect, "input_tags"));
-      query->bind(1, json_string_array(input_ids));
+      const sql_dialect::BoundList inputs(dialect, std::move(input_ids));
+      auto query = connection.statement("SELECT input_uuid, name, value FROM input_tags WHERE " +
+                                        inputs.in_condition("input_uuid") + " ORDER BY " +
+                                        sql_dialect::insertion_order(dialect, "input_tags"));
+      inputs.bind(*query, 1);
       while (query->step()) {
         auto position = input_positions.find(query->column(0).as_string());
         if (position == input_positions.end()) continue;
@@ -344,9 +343,9 @@ std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::s
   const auto read_model_links = [&](const char* source_type, const char* destination_type, auto&& add) {
     auto query = connection.statement(std::string("SELECT source_id, destination_id, step FROM inputs WHERE ") +
                                       "source_type = '" + source_type + "' AND destination_type = '" +
-                                      destination_type + "' AND source_id" + in_bound_strings +
+                                      destination_type + "' AND " + ids.in_condition("source_id") +
                                       " ORDER BY source_id, destination_id");
-    query->bind(1, ids);
+    ids.bind(*query, 1);
     RunFinder runs(by_id);
     while (query->step()) {
       if (Run* run = runs.find(query->column(0).as_string())) add(*run, *query);

@@ -2,8 +2,8 @@
 
 // Reading MLflow entities out of the tables, on any connection (the writer
 // uses these inside its jobs, readers inside read transactions). Lists of ids
-// travel as one JSON-array parameter (sql_dialect::string_list_subquery), so
-// one cached statement serves any number of ids.
+// are bound with sql_dialect::BoundList, so a few cached statements serve any
+// number of ids.
 
 #include "server/store/sql_database.hpp"
 
@@ -36,7 +36,7 @@ struct RunModelLinks {
 std::vector<Run> load_runs(sql::Connection& connection, const std::vector<std::string>& run_ids,
                            RunModelLinks model_links = {});
 
-// A JSON array, for binding to a sql_dialect list subquery.
+// A JSON array: how sql_dialect::BoundList binds a list on SQLite and PostgreSQL.
 std::string json_string_array(const std::vector<std::string>& values);
 std::string json_integer_array(const std::vector<int64_t>& values);
 

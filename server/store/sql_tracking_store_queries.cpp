@@ -155,10 +155,11 @@ void append_sampled_history(sql::Connection& connection, const std::string& run_
   const std::set<int64_t> sampled = sample_steps(steps, max_results);
   if (sampled.empty()) return;
   const bool every_step = sampled.size() == steps.size();
+  const sql_dialect::BoundList sampled_steps(connection.dialect(),
+                                             std::vector<int64_t>(sampled.begin(), sampled.end()));
   auto query = connection.statement(
       "SELECT key, value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? AND " +
-      (every_step ? std::string("step BETWEEN ? AND ?")
-                  : "step IN (" + sql_dialect::integer_list_subquery(connection.dialect()) + ")") +
+      (every_step ? std::string("step BETWEEN ? AND ?") : sampled_steps.in_condition("step")) +
       " ORDER BY step, timestamp, value");
   query->bind(1, run_id);
   query->bind(2, key);
@@ -166,7 +167,7 @@ void append_sampled_history(sql::Connection& connection, const std::string& run_
     query->bind(3, start);
     query->bind(4, end);
   } else {
-    query->bind(3, json_integer_array({sampled.begin(), sampled.end()}));
+    sampled_steps.bind(*query, 3);
   }
   while (query->step()) out.push_back(with_run_id(metric_from_row(*query), run_id));
 }
@@ -329,14 +330,14 @@ std::vector<DatasetSummary> SqlTrackingStore::search_datasets(const std::vector<
   std::vector<DatasetSummary> summaries;
   if (ids.empty()) return summaries;
   read_transaction(*database_, [&](sql::Connection& connection) {
+    const sql_dialect::BoundList experiments(connection.dialect(), ids);
     auto query = connection.statement(
         "SELECT DISTINCT d.experiment_id, d.name, d.digest, COALESCE(t.value, '') FROM datasets d "
         "JOIN inputs i ON i.source_type = 'DATASET' AND i.source_id = d.dataset_uuid "
         "LEFT JOIN input_tags t ON t.input_uuid = i.input_uuid AND t.name = 'mlflow.data.context' "
-        "WHERE d.experiment_id IN (" +
-        sql_dialect::integer_list_subquery(connection.dialect()) + ") LIMIT ?");
-    query->bind(1, json_integer_array(ids));
-    query->bind(2, static_cast<int64_t>(kMaxDatasetSummaries));
+        "WHERE " +
+        experiments.in_condition("d.experiment_id") + " LIMIT ?");
+    query->bind(experiments.bind(*query, 1), static_cast<int64_t>(kMaxDatasetSummaries));
     while (query->step()) {
       summaries.push_back(DatasetSummary{std::to_string(query->column(0).as_int64()), query->column(1).as_string(),
                                          query->column(2).as_string(), query->column(3).as_string()});

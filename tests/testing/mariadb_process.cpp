@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <stdexcept>
 #include <system_error>
 
@@ -169,6 +170,7 @@ void MariadbProcess::start_watchdog() const {
 void MariadbProcess::stop() noexcept {
   if (!server_) return;
   try {
+    report_crash();
     if (server_->running()) {
       ::kill(server_->id(), SIGTERM);  // a clean shutdown: the restart test reopens the data
       if (!detail::wait_for_exit(*server_, std::chrono::seconds(60))) {
@@ -226,5 +228,19 @@ std::string MariadbProcess::dump_schema(const std::string& database) const {
 }
 
 std::string MariadbProcess::log() const { return read_file(dir_ / "mariadb.log"); }
+
+void MariadbProcess::report_crash() const {
+  // A server that died under a test (mariadbd writes "got signal" and its stack
+  // trace into the log on SIGSEGV) is a server bug our statements triggered; the
+  // test only sees a lost connection, and the log goes with the directory.
+  const bool died = !server_->running();
+  const std::string text = log();
+  if (!died && text.find("got signal") == std::string::npos) return;
+  constexpr std::size_t kTail = 16000;
+  std::cerr << "\n===== mariadbd " << (died ? "is no longer running" : "caught a signal") << " (port " << port_
+            << "); the end of its log (" << (dir_ / "mariadb.log").string() << "):\n"
+            << (text.size() > kTail ? text.substr(text.size() - kTail) : text) << "\n===== end of the mariadbd log\n"
+            << std::flush;
+}
 
 }  // namespace mlflowcpp::testing

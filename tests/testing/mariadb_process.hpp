@@ -31,7 +31,9 @@ struct MariadbOptions {
 // databases belong to the user `mlflow` (password kPassword); root, without
 // a password, is the administrator the helpers below connect as. The
 // destructor stops the server and removes the directory; the server also dies
-// with the thread that started it.
+// with the thread that started it. When the server died or caught a signal
+// (a crash: mariadbd logs its stack trace), stopping it first prints the end
+// of its log to stderr, so that the crash reaches the test's output.
 //
 // mariadbd runs as the system user `mysql` when the tests run as root.
 //
@@ -79,6 +81,8 @@ class MariadbProcess {
   void start();
   void start_watchdog() const;
   void stop() noexcept;
+  // Prints the end of the server log to stderr when the server died or caught a signal.
+  void report_crash() const;
   CommandResult run_client(const std::string& program, const std::vector<std::string>& args) const;
 
   MariadbOptions options_;

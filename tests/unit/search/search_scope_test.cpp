@@ -77,6 +77,19 @@ TEST(ScopeSql, ExperimentScopeIsOneBoundJsonListOfIntegers) {
   EXPECT_EQ(placeholders(postgres.sql), postgres.bindings.size());
 }
 
+TEST(ScopeSql, MysqlListsPaddedPlaceholdersInsteadOfAJsonArray) {
+  // MariaDB can crash on JSON_TABLE subqueries: MySQL gets no JSON expansion at all.
+  const SqlQuery mysql = experiment_query(IdScope::only({"1", "x", "2"}), Dialect::kMysql);
+  EXPECT_FALSE(contains(mysql.sql, "JSON_TABLE")) << mysql.sql;
+  EXPECT_TRUE(contains(mysql.sql, "(experiments.experiment_id IN (?, ?, ?, ?))")) << mysql.sql;
+  ASSERT_EQ(placeholders(mysql.sql), mysql.bindings.size());
+  std::vector<SqlValue> expected = {int64_t{1}, int64_t{2}, int64_t{2}, int64_t{2}};  // padded with the last id
+  EXPECT_TRUE(std::equal(expected.begin(), expected.end(), mysql.bindings.begin()));
+
+  const SqlQuery excluded = experiment_query(IdScope::all_except({"7"}), Dialect::kMysql);
+  EXPECT_TRUE(contains(excluded.sql, "(experiments.experiment_id NOT IN (?))")) << excluded.sql;
+}
+
 TEST(ScopeSql, AllAddsNothingAndAnEmptyScopeIsDecidedInTheText) {
   for (Dialect dialect : {Dialect::kSqlite, Dialect::kPostgres}) {
     const SqlQuery everything = experiment_query(IdScope::all(), dialect);
