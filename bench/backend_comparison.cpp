@@ -12,6 +12,7 @@
 #include "progress.hpp"
 #include "report.hpp"
 #include "rest_client.hpp"
+#include "testing/mariadb_process.hpp"
 #include "testing/postgres_process.hpp"
 #include "testing/server_process.hpp"
 #include "workloads.hpp"
@@ -125,6 +126,18 @@ void run_backend_comparison(const BenchOptions& options, std::ostream& out) {
   for (int replicas : replica_counts) {
     const std::string uri = postgres.create_database(fmt::format("bench_{}_replicas", replicas));
     results.push_back(measure_backend(options, {"PostgreSQL", uri, replicas}));
+  }
+
+  progress("starting MariaDB");
+  testing::MariadbOptions mariadb_options;
+  // Durable against a crash of the server process, the log flushed to disk once a second: the counterpart of
+  // SQLite's WAL with synchronous=NORMAL and of PostgreSQL's synchronous_commit=off above.
+  mariadb_options.settings = {"--innodb-buffer-pool-size=256M", "--innodb-log-file-size=128M",
+                              "--innodb-flush-log-at-trx-commit=2", "--max-connections=300"};
+  testing::MariadbProcess mariadb(mariadb_options);
+  for (int replicas : replica_counts) {
+    const std::string uri = mariadb.create_database(fmt::format("bench_{}_replicas", replicas));
+    results.push_back(measure_backend(options, {"MariaDB", uri, replicas}));
   }
 
   const std::string separator = options.markdown ? " | " : "  ";

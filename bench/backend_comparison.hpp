@@ -1,8 +1,8 @@
 #pragma once
 
 // log-batch ingest and search-runs on each backend store, in one run: SQLite
-// (one server), PostgreSQL with one server, and PostgreSQL with several server
-// replicas on one database, the clients spread over the replicas.
+// (one server), then PostgreSQL and MariaDB each with one server and with several
+// server replicas on one database, the clients spread over the replicas.
 
 #include <ostream>
 #include <string>

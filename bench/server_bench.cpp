@@ -4,7 +4,7 @@
 // latencies, and the server's memory. All figures of one run share the same
 // (noisy, shared) machine, so the ratios between them are the stable part.
 // --compare-backends measures log-batch and search-runs on SQLite beside
-// PostgreSQL with one and with two server replicas instead.
+// PostgreSQL and MariaDB, each with one and with two server replicas, instead.
 // See BENCHMARKS.md for how to build and run it and for recorded results.
 
 #include <ctime>
