@@ -98,7 +98,7 @@ SqlQuery compile_experiment_query(const ExperimentQuery& query, Dialect dialect)
   }
   sql.text(" ORDER BY ").append(ordering(query.order_by));
   sql.text(" LIMIT ").bind(query.limit).text(" OFFSET ").bind(query.offset);
-  check_bound_value_count(sql.bindings.size());
+  check_bound_value_count(sql.bindings.size(), dialect);
   return SqlQuery{std::move(sql.sql), std::move(sql.bindings)};
 }
 

@@ -213,7 +213,7 @@ SqlQuery compile_logged_model_query(const LoggedModelQuery& query, Dialect diale
   sql.text("SELECT lm.model_id FROM logged_models AS lm WHERE ").append(where);
   sql.text(" ORDER BY ").append(ordering(query.order_by, dialect));
   sql.text(" LIMIT ").bind(query.limit).text(" OFFSET ").bind(query.offset);
-  check_bound_value_count(sql.bindings.size());
+  check_bound_value_count(sql.bindings.size(), dialect);
   return SqlQuery{std::move(sql.sql), std::move(sql.bindings)};
 }
 

@@ -329,7 +329,7 @@ SqlQuery compile_registered_model_query(const RegistryQuery& query, Dialect dial
   where.finish({}, result.sql, result.bindings);
   result.sql += order;
   append_page(query, result.sql, result.bindings);
-  check_bound_value_count(result.bindings.size());
+  check_bound_value_count(result.bindings.size(), dialect);
   return result;
 }
 
@@ -371,7 +371,7 @@ SqlQuery compile_model_version_query(const RegistryQuery& query, Dialect dialect
   where.finish({"mv.current_stage != 'Deleted_Internal'"}, result.sql, result.bindings);
   result.sql += order;
   append_page(query, result.sql, result.bindings);
-  check_bound_value_count(result.bindings.size());
+  check_bound_value_count(result.bindings.size(), dialect);
   return result;
 }
 

@@ -233,7 +233,7 @@ SqlQuery compile_run_query(const RunQuery& query, Dialect dialect) {
   sql.text(" WHERE ").append(where);
   sql.text(" ORDER BY ").append(order.terms);
   sql.text(" LIMIT ").bind(query.limit).text(" OFFSET ").bind(query.offset);
-  check_bound_value_count(sql.bindings.size());
+  check_bound_value_count(sql.bindings.size(), dialect);
   return SqlQuery{std::move(sql.sql), std::move(sql.bindings)};
 }
 

@@ -3,10 +3,12 @@
 // The SQL condition that keeps a search inside the caller's read scope.
 // Internal to the search library.
 //
-// The scope's ids travel as one bound JSON array, never as one parameter per
-// id: a caller may hold tens of thousands of grants, beyond SQLite's 32766 and
-// PostgreSQL's 65535 bound parameters, and the search limits
-// (search_limits.hpp) count the scope as one value.
+// On SQLite and PostgreSQL the scope's ids travel as one bound JSON array,
+// never as one parameter per id: a caller may hold tens of thousands of
+// grants, beyond SQLite's 32766 and PostgreSQL's 65535 bound parameters, and
+// the search limits (search_limits.hpp) count the scope as one value. On MySQL
+// they are placeholder lists (placeholder_list.hpp: JSON_TABLE subqueries
+// crashed MariaDB 10.11), counted value by value against MySQL's own limit.
 
 #include "server/search/id_scope.hpp"
 #include "server/search/sql_fragment.hpp"

@@ -28,8 +28,9 @@ void check_in_list_size(std::size_t values) {
 
 void check_order_by_count(std::size_t keys) { check_at_most(keys, kMaxOrderByKeys, "the number of order_by keys"); }
 
-void check_bound_value_count(std::size_t values) {
-  check_at_most(values, kMaxBoundValues, "the number of values the query compares (ids, filter values)");
+void check_bound_value_count(std::size_t values, Dialect dialect) {
+  check_at_most(values, dialect == Dialect::kMysql ? kMaxMysqlBoundValues : kMaxBoundValues,
+                "the number of values the query compares (ids, filter values)");
 }
 
 }  // namespace mlflowcpp::server::search

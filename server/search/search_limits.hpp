@@ -9,6 +9,8 @@
 // beyond a limit answers INVALID_PARAMETER_VALUE naming the limit, never a
 // database error.
 
+#include "server/search/search.hpp"
+
 #include <cstddef>
 #include <string_view>
 
@@ -22,14 +24,18 @@ inline constexpr std::size_t kMaxFilterClauses = 100;
 inline constexpr std::size_t kMaxInListValues = 1000;
 // order_by terms of one search: metric, param and tag keys become joins.
 inline constexpr std::size_t kMaxOrderByKeys = 20;
-// Bound values of one compiled query (experiment ids, filter values, paging).
+// Bound values of one compiled query (experiment ids, filter values, paging). SQLite and PostgreSQL get a list of
+// ids (a permission scope, the experiments of a search) as one bound JSON array; MySQL gets one placeholder a value
+// (server/search/placeholder_list.hpp), so its limit is higher, inside the 65535 placeholders a MySQL prepared
+// statement takes.
 inline constexpr std::size_t kMaxBoundValues = 10000;
+inline constexpr std::size_t kMaxMysqlBoundValues = 60000;
 
 // Each throws INVALID_PARAMETER_VALUE when its count is beyond its limit.
 void check_filter_length(std::string_view filter);
 void check_filter_clause_count(std::size_t clauses);
 void check_in_list_size(std::size_t values);
 void check_order_by_count(std::size_t keys);
-void check_bound_value_count(std::size_t values);
+void check_bound_value_count(std::size_t values, Dialect dialect);
 
 }  // namespace mlflowcpp::server::search
