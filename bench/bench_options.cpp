@@ -62,7 +62,7 @@ std::map<std::string, Flag> flags_of(BenchOptions& options) {
   out << "usage: server_bench [--markdown] [--name=value ...]\n"
          "Starts `mlflowcpp server` over a fresh SQLite database (or --backend-store-uri)\n"
          "on a free loopback port and measures request rates, latencies and memory.\n"
-         "With --compare-backends: log-batch and search-runs on SQLite and PostgreSQL.\n\n";
+         "With --compare-backends: log-batch and search-runs on SQLite, PostgreSQL and MariaDB.\n\n";
   for (const auto& [name, flag] : flags) {
     out << fmt::format("  --{:<26}{}\n", name + (name == "backend-store-uri" ? "=URI" : "=N"), flag.help);
   }
