@@ -23,7 +23,9 @@ void roll_back_quietly(MysqlConnection& connection) {
 }  // namespace
 
 MysqlDatabase::MysqlDatabase(const MysqlDatabaseOptions& options)
-    : pool_(parse_mysql_uri(options.uri), options.pool, options.metrics),
+    : pool_(
+          "MySQL", [connect = parse_mysql_uri(options.uri)] { return std::make_unique<MysqlConnection>(connect); },
+          options.pool, options.metrics),
       max_write_attempts_(std::max(1, options.max_write_attempts)),
       schema_generation_(options.schema_generation),
       random_(std::random_device{}()) {

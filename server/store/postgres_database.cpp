@@ -20,7 +20,8 @@ void roll_back_quietly(PostgresConnection& connection) {
 
 PostgresDatabase::PostgresDatabase(const PostgresDatabaseOptions& options)
     : conninfo_(libpq_uri(options.uri)),
-      pool_(conninfo_, options.pool, options.metrics),
+      pool_("PostgreSQL", [this] { return std::make_unique<PostgresConnection>(conninfo_); }, options.pool,
+            options.metrics),
       max_write_attempts_(std::max(1, options.max_write_attempts)),
       schema_generation_(options.schema_generation),
       random_(std::random_device{}()) {
