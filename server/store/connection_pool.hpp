@@ -5,19 +5,23 @@
 // connections are kept open between uses and up to `max_overflow` more are
 // opened under load and closed when returned.
 //
-// `Connection` needs `bool is_broken() const` (the connection was lost and
-// must not be used again); the pool opens new ones through a factory.
+// `Connection` is an sql::Connection with `bool is_broken() const` (the
+// connection was lost and must not be used again) and
+// `limit_prepared_statements()`; the pool opens new ones through a factory.
 
 #include "server/store/sql_database.hpp"
 #include "server/store/store_metrics.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -126,7 +130,64 @@ class ConnectionPool {
 
   const PoolLimits& limits() const { return limits_; }
 
+  // Runs `job` on a pooled connection between `begin` and COMMIT, up to
+  // `max_attempts` times: again after a retryable failure (deadlock,
+  // serialization, lock wait timeout; after a short random backoff) and after
+  // a pooled connection found dead before the job started (the server closed it
+  // while it sat idle: a restart, a timeout; the other idle ones are closed
+  // too). Anything else, or the last attempt's failure, is rethrown after a
+  // rollback.
+  void run_transaction(const char* begin, const sql::Database::Job& job, int max_attempts) {
+    for (int attempt = 1;; ++attempt) {
+      Lease connection = acquire();
+      bool job_started = false;
+      try {
+        connection->limit_prepared_statements();
+        connection->execute(begin);
+        job_started = true;
+        job(*connection);
+        connection->execute("COMMIT");
+        return;
+      } catch (const sql::DatabaseError& error) {
+        end_failed(connection);
+        const bool stale =
+            error.kind() == sql::DatabaseError::Kind::kUnavailable && !job_started && !connection.fresh();
+        const bool retry = stale || error.kind() == sql::DatabaseError::Kind::kRetryable;
+        if (!retry || attempt >= max_attempts) throw;
+        if (stale) {
+          close_idle();
+        } else {
+          std::this_thread::sleep_for(backoff(attempt));
+        }
+      } catch (...) {
+        end_failed(connection);
+        throw;
+      }
+    }
+  }
+
  private:
+  // A failed transaction: rolled back, or the connection discarded when it is broken.
+  static void end_failed(Lease& connection) {
+    if (connection->is_broken()) {
+      connection.discard();
+      return;
+    }
+    try {
+      connection->execute("ROLLBACK");
+    } catch (...) {  // a connection that cannot roll back is broken: its lease discards it
+    }
+  }
+
+  std::chrono::milliseconds backoff(int attempt) {
+    // Exponential from 2 ms to 256 ms, times a random factor in [0.5, 1.5):
+    // jobs that collided once must not collide again in lockstep.
+    const int base = 2 << std::min(attempt - 1, 7);
+    std::lock_guard<std::mutex> lock(random_mutex_);
+    std::uniform_int_distribution<int> jitter(base / 2, base + base / 2);
+    return std::chrono::milliseconds(jitter(random_));
+  }
+
   void give_back(std::unique_ptr<Connection> connection, bool discard) {
     std::unique_ptr<Connection> closing;  // closed outside the lock
     {
@@ -155,6 +216,8 @@ class ConnectionPool {
   std::condition_variable returned_;
   std::vector<std::unique_ptr<Connection>> idle_;
   std::size_t open_ = 0;  // idle and on loan
+  std::mutex random_mutex_;
+  std::minstd_rand random_{std::random_device{}()};
 };
 
 }  // namespace mlflowcpp::server::store

@@ -9,8 +9,6 @@
 
 #include <chrono>
 #include <memory>
-#include <mutex>
-#include <random>
 #include <string>
 
 namespace mlflowcpp::server::store::mysql {
@@ -47,14 +45,9 @@ class MysqlDatabase final : public sql::Database {
   const PoolLimits& pool_limits() const { return pool_.limits(); }
 
  private:
-  void run_transaction(const char* begin, const Job& job);
-  std::chrono::milliseconds backoff(int attempt);
-
   MysqlConnectionPool pool_;
   int max_write_attempts_;
   SchemaGeneration schema_generation_;
-  std::mutex random_mutex_;
-  std::minstd_rand random_;
 };
 
 }  // namespace mlflowcpp::server::store::mysql

@@ -9,8 +9,6 @@
 
 #include <chrono>
 #include <memory>
-#include <mutex>
-#include <random>
 #include <string>
 
 namespace mlflowcpp::server::store::postgres {
@@ -51,15 +49,10 @@ class PostgresDatabase final : public sql::Database {
   const PoolLimits& pool_limits() const { return pool_.limits(); }
 
  private:
-  void run_transaction(const char* begin, const Job& job, int max_attempts);
-  std::chrono::milliseconds backoff(int attempt);
-
   std::string conninfo_;
   PostgresConnectionPool pool_;
   int max_write_attempts_;
   SchemaGeneration schema_generation_;
-  std::mutex random_mutex_;
-  std::minstd_rand random_;
 };
 
 }  // namespace mlflowcpp::server::store::postgres
