@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "baseline_run.hpp"
 #include "latency_samples.hpp"
 #include "process_stats.hpp"
 #include "progress.hpp"
@@ -252,18 +253,14 @@ void print_table(const Options& options, const std::vector<Timing>& current, con
 }  // namespace
 
 int main(int argc, char** argv) {
+  Options options;
   try {
-    const Options options = parse_options(argc, argv);
-    std::vector<Timing> baseline;
-    if (!options.baseline_binary.empty()) baseline = measure(options.baseline_binary, options);
-    const std::vector<Timing> current = measure("", options);
-    print_table(options, current, baseline);
-    for (std::size_t i = 0; i < baseline.size(); ++i) {
-      if (baseline[i].answer != current[i].answer) return 1;
-    }
-    return 0;
+    options = parse_options(argc, argv);
   } catch (const std::exception& error) {
     std::cerr << "history_bench: " << error.what() << "\n";
     return 1;
   }
+  return mlflowcpp::bench::run_against_baseline(
+      "history_bench", options.baseline_binary, [&](const std::string& binary) { return measure(binary, options); },
+      [&](const auto& current, const auto& baseline) { print_table(options, current, baseline); });
 }
