@@ -58,7 +58,9 @@ Options parse_options(int argc, char** argv) {
     }
   }
   if (options.experiments < 200 || options.experiments > 999 || options.queries < 1) {
-    throw std::invalid_argument("need 200 <= --experiments <= 999 (one page holds them all; the LIKE question needs names -100 .. -199), --queries >= 1");
+    throw std::invalid_argument(
+        "need 200 <= --experiments <= 999 (one page holds them all; the LIKE question needs names -100 .. -199), "
+        "--queries >= 1");
   }
   return options;
 }
@@ -76,7 +78,8 @@ std::vector<Question> questions(int experiments) {
   const auto vision = static_cast<std::size_t>((experiments + 1) / 2);
   const auto last_page = static_cast<std::size_t>(std::min(100, experiments - 100));
   return {
-      {fmt::format("all {} + default, max_results 1000", experiments), {{"max_results", 1000}},
+      {fmt::format("all {} + default, max_results 1000", experiments),
+       {{"max_results", 1000}},
        static_cast<std::size_t>(experiments) + 1},
       {"filter name LIKE 'bench-experiment-1%'",
        {{"max_results", 1000}, {"filter", "name LIKE 'bench-experiment-1%'"}},
@@ -217,6 +220,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   return mlflowcpp::bench::run_against_baseline(
-      "experiment_search_bench", options.baseline_binary, [&](const std::string& binary) { return measure(binary, options); },
+      "experiment_search_bench", options.baseline_binary,
+      [&](const std::string& binary) { return measure(binary, options); },
       [&](const auto& current, const auto& baseline) { print_table(options, current, baseline); });
 }

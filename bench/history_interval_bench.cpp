@@ -188,6 +188,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   return mlflowcpp::bench::run_against_baseline(
-      "history_interval_bench", options.baseline_binary, [&](const std::string& binary) { return measure(binary, options); },
+      "history_interval_bench", options.baseline_binary,
+      [&](const std::string& binary) { return measure(binary, options); },
       [&](const auto& current, const auto& baseline) { print_table(options, current, baseline); });
 }
