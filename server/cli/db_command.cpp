@@ -60,6 +60,7 @@ int upgrade(const std::string& uri) {
   }
   if (mysql::is_mysql_uri(uri)) {
     mysql::MysqlSchemaOptions options;
+    options.add_missing_indexes = true;
     options.upgrade_mlflow2 = true;
     report(mysql::prepare_schema(mysql::parse_mysql_uri(uri), options), postgres::redact_password(uri));
     return 0;

@@ -19,6 +19,10 @@ extern const char* const kMlflow3MysqlSchemaDdl;
 extern const char* const kMlflow2To3MysqlMigration;
 
 struct MysqlSchemaOptions {
+  // Add the index mlflowcpp reads metric history with to a database that
+  // lacks it (one the official server created; `db upgrade`). A database
+  // created here has it from the start.
+  bool add_missing_indexes = false;
   // Migrate a database with MLflow 2.9's schema to MLflow 3's (`db upgrade`);
   // otherwise it is served with the schema it has.
   bool upgrade_mlflow2 = false;

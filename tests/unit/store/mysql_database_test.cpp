@@ -146,15 +146,30 @@ class MysqlDatabaseTest : public ::testing::Test {
     options.pool = limits;
     return std::make_shared<MysqlDatabase>(options);
   }
+  // What `mlflowcpp db upgrade` asks for.
+  static MysqlSchemaOptions upgrading() {
+    MysqlSchemaOptions options;
+    options.add_missing_indexes = true;
+    options.upgrade_mlflow2 = true;
+    return options;
+  }
+  // Whether the current database has the index mlflowcpp adds to MLflow's.
+  bool has_extra_index() const {
+    return server_->sql(database_name_,
+                        "SELECT count(DISTINCT index_name) FROM information_schema.statistics WHERE table_schema = "
+                        "DATABASE() AND index_name = 'mlflowcpp_index_metrics_run_uuid_key_step'") == "1\n";
+  }
   // The DDL of the current database as mariadb-dump prints it, without the
-  // dump's session settings and table counters: what two databases must agree on.
+  // dump's session settings and table counters, nor the index mlflowcpp adds
+  // (has_extra_index): what two databases must agree on.
   std::string dumped_ddl() const { return ddl_lines(server_->dump_schema(database_name_)); }
   static std::string ddl_lines(const std::string& text) {
     std::istringstream lines(text);
     std::string line;
     std::string kept;
     while (std::getline(lines, line)) {
-      if (line.empty() || line.rfind("/*", 0) == 0 || line.rfind("--", 0) == 0 || line.rfind("INSERT", 0) == 0) {
+      if (line.empty() || line.rfind("/*", 0) == 0 || line.rfind("--", 0) == 0 || line.rfind("INSERT", 0) == 0 ||
+          line.find("`mlflowcpp_index_metrics_run_uuid_key_step`") != std::string::npos) {
         continue;
       }
       // The counter of a table with rows is data, not schema.
@@ -361,6 +376,7 @@ TEST_F(MysqlDatabaseTest, ANewDatabaseGetsExactlyTheOfficialDdl) {
   EXPECT_EQ(dumped_ddl(), ddl_lines(mlflowcpp::testing::read_file(kSchemaDir + "/mlflow-3-schema.mysql.sql")));
   EXPECT_EQ(server_->sql(database_name_, "SELECT version_num FROM alembic_version"), "1b5f0d9ad7c1\n");
   EXPECT_EQ(server_->sql(database_name_, "SELECT name FROM workspaces"), "default\n");
+  EXPECT_TRUE(has_extra_index());
   const PreparedSchema checked = prepare_schema(parse_mysql_uri(uri), {});
   EXPECT_EQ(checked.state, SchemaState::kCurrent);
 }
@@ -382,6 +398,9 @@ TEST_F(MysqlDatabaseTest, DatabasesMadeFromTheOfficialDdlAreServed) {
     const std::string id = tracking.create_experiment("served", "", {{"k", "v"}});
     EXPECT_EQ(tracking.get_experiment(id).name, "served") << file;
     EXPECT_EQ(tracking.get_experiment("0").name, "Default") << file;
+    EXPECT_FALSE(has_extra_index()) << file << ": only `db upgrade` adds it";
+    EXPECT_EQ(prepare_schema(parse_mysql_uri(uri), upgrading()).generation, SchemaGeneration::kMlflow3) << file;
+    EXPECT_TRUE(has_extra_index()) << file;
   }
 }
 
@@ -397,7 +416,7 @@ TEST_F(MysqlDatabaseTest, An29DatabaseUpgradedDumpsLikeAFreshOne) {
                "INSERT INTO registered_models (name) VALUES ('model');"
                "INSERT INTO model_versions (name, version) VALUES ('model', 1);"
                "INSERT INTO model_version_tags (`key`, value, name, version) VALUES ('k', 'v', 'model', 1)");
-  const PreparedSchema upgraded = prepare_schema(parse_mysql_uri(uri), {true});
+  const PreparedSchema upgraded = prepare_schema(parse_mysql_uri(uri), upgrading());
   EXPECT_EQ(upgraded.state, SchemaState::kUpgraded);
   EXPECT_EQ(upgraded.generation, SchemaGeneration::kMlflow3);
   EXPECT_EQ(dumped_ddl(), fresh_ddl);
@@ -412,7 +431,7 @@ TEST_F(MysqlDatabaseTest, AnUnknownRevisionOrAForeignDatabaseIsRefused) {
   prepare_schema(parse_mysql_uri(uri), {});
   server_->sql(database_name_, "UPDATE alembic_version SET version_num = 'ffffffffffff'");
   try {
-    prepare_schema(parse_mysql_uri(uri), {true});
+    prepare_schema(parse_mysql_uri(uri), upgrading());
     FAIL() << "an unknown revision was accepted";
   } catch (const std::runtime_error& error) {
     EXPECT_NE(std::string(error.what()).find("ffffffffffff"), std::string::npos) << error.what();
