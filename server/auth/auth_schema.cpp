@@ -11,53 +11,88 @@ namespace sql = store::sql;
 
 // The tables of revision 8606fa83a998 as MLflow's initial auth migration
 // creates them (SQLAlchemy's DDL, which differs between the databases only in
-// the type of the id columns), with its alembic_version row.
-constexpr const char* kSchemaDdl = R"(CREATE TABLE alembic_version (
+// the id columns), with its alembic_version row. ID_COLUMN and
+// MODEL_GRANT_USER_FK are filled in per database (schema_statements below).
+constexpr const char* kAlembicVersionTable = R"(CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
-);
-CREATE TABLE users (
-	id ID_TYPE NOT NULL, 
+))";
+constexpr const char* kUsersTable = R"(CREATE TABLE users (
+	id ID_COLUMN, 
 	username VARCHAR(255), 
 	password_hash VARCHAR(255), 
 	is_admin BOOLEAN, 
 	PRIMARY KEY (id), 
 	UNIQUE (username)
-);
-CREATE TABLE experiment_permissions (
-	id ID_TYPE NOT NULL, 
+))";
+constexpr const char* kExperimentPermissionsTable = R"(CREATE TABLE experiment_permissions (
+	id ID_COLUMN, 
 	experiment_id VARCHAR(255) NOT NULL, 
 	user_id INTEGER NOT NULL, 
 	permission VARCHAR(255), 
 	PRIMARY KEY (id), 
 	CONSTRAINT fk_user_id FOREIGN KEY(user_id) REFERENCES users (id), 
 	CONSTRAINT unique_experiment_user UNIQUE (experiment_id, user_id)
-);
-CREATE TABLE registered_model_permissions (
-	id ID_TYPE NOT NULL, 
+))";
+constexpr const char* kRegisteredModelPermissionsTable = R"(CREATE TABLE registered_model_permissions (
+	id ID_COLUMN, 
 	name VARCHAR(255) NOT NULL, 
 	user_id INTEGER NOT NULL, 
 	permission VARCHAR(255), 
 	PRIMARY KEY (id), 
-	CONSTRAINT fk_user_id FOREIGN KEY(user_id) REFERENCES users (id), 
+	CONSTRAINT MODEL_GRANT_USER_FK FOREIGN KEY(user_id) REFERENCES users (id), 
 	CONSTRAINT unique_name_user UNIQUE (name, user_id)
-);
-INSERT INTO alembic_version (version_num) VALUES ('8606fa83a998');)";
+))";
+constexpr const char* kInitialRevisionRow = "INSERT INTO alembic_version (version_num) VALUES ('8606fa83a998')";
 
-std::string schema_ddl(sql::Dialect dialect) {
-  const std::string id_type = dialect == sql::Dialect::kSqlite ? "INTEGER" : "SERIAL";
-  std::string ddl = kSchemaDdl;
-  for (auto at = ddl.find("ID_TYPE"); at != std::string::npos; at = ddl.find("ID_TYPE", at)) {
-    ddl.replace(at, 7, id_type);
+// MLflow's migration names both foreign keys fk_user_id, which InnoDB refuses:
+// its constraint names are unique per database, so on MySQL and MariaDB the
+// migration stops after experiment_permissions (MLflow issue 9642). There the
+// second one gets the name that issue's workaround gives it.
+constexpr const char* kMysqlModelGrantUserFk = "fk_user_id_reg_model";
+
+void replace_all(std::string& text, const std::string& placeholder, const std::string& value) {
+  for (auto at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + value.size())) {
+    text.replace(at, placeholder.size(), value);
   }
+}
+
+std::string for_dialect(std::string ddl, sql::Dialect dialect) {
+  switch (dialect) {
+    case sql::Dialect::kSqlite:
+      replace_all(ddl, "ID_COLUMN", "INTEGER NOT NULL");
+      break;
+    case sql::Dialect::kPostgres:
+      replace_all(ddl, "ID_COLUMN", "SERIAL NOT NULL");
+      break;
+    case sql::Dialect::kMysql:
+      replace_all(ddl, "ID_COLUMN", "INTEGER NOT NULL AUTO_INCREMENT");
+      break;
+  }
+  replace_all(ddl, "MODEL_GRANT_USER_FK", dialect == sql::Dialect::kMysql ? kMysqlModelGrantUserFk : "fk_user_id");
   return ddl;
 }
 
+void create_tables(sql::Connection& connection, const std::vector<const char*>& tables) {
+  for (const char* table : tables) connection.execute(for_dialect(table, connection.dialect()));
+}
+
 std::vector<std::string> table_names(sql::Connection& connection) {
-  // PostgreSQL: the schema unqualified names resolve to, where MLflow creates the tables too.
-  const char* query_text = connection.dialect() == sql::Dialect::kSqlite
-                               ? "SELECT name FROM sqlite_master WHERE type = 'table'"
-                               : "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema()";
+  const char* query_text = nullptr;
+  switch (connection.dialect()) {
+    case sql::Dialect::kSqlite:
+      query_text = "SELECT name FROM sqlite_master WHERE type = 'table'";
+      break;
+    case sql::Dialect::kPostgres:
+      // The schema unqualified names resolve to, where MLflow creates the tables too.
+      query_text = "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema()";
+      break;
+    case sql::Dialect::kMysql:
+      query_text =
+          "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND "
+          "table_type = 'BASE TABLE'";
+      break;
+  }
   std::vector<std::string> names;
   auto query = connection.statement(query_text);
   while (query->step()) names.push_back(query->column(0).as_string());
@@ -78,7 +113,16 @@ AuthSchema prepare_auth_schema(sql::Connection& connection, const std::string& d
   const auto tables = table_names(connection);
   const auto has = [&](const char* name) { return std::find(tables.begin(), tables.end(), name) != tables.end(); };
   if (tables.empty()) {
-    connection.execute(schema_ddl(connection.dialect()));
+    create_tables(connection, {kAlembicVersionTable, kUsersTable, kExperimentPermissionsTable,
+                               kRegisteredModelPermissionsTable, kInitialRevisionRow});
+    return {true, kAuthInitialRevision, false};
+  }
+  // What MLflow's migration leaves on MySQL (above): users and experiment_permissions, no revision yet. Nothing
+  // can have been written to them, as the official server does not start on it; the migration is finished here.
+  if (connection.dialect() == sql::Dialect::kMysql && has("alembic_version") && has("users") &&
+      has("experiment_permissions") && !has("registered_model_permissions") &&
+      read_revision(connection, "alembic_version") == "none") {
+    create_tables(connection, {kRegisteredModelPermissionsTable, kInitialRevisionRow});
     return {true, kAuthInitialRevision, false};
   }
   if (!has("users") || !has("experiment_permissions") || !has("registered_model_permissions") ||

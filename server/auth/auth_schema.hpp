@@ -20,13 +20,15 @@ inline constexpr const char* kAuthInitialRevision = "8606fa83a998";
 inline constexpr const char* kAuthScorerPermissionsRevision = "0965eb92f5f0";
 
 struct AuthSchema {
-  bool created = false;                 // the database was empty and has the schema now
+  bool created = false;                 // the schema was created (or its creation finished) just now
   std::string revision;                 // the alembic revision it is at
   bool has_scorer_permissions = false;  // MLflow 3.6's scorer_permissions table is there
 };
 
-// Inside a write transaction on `connection`: creates the schema in a database
-// without tables, or checks an existing one. `database` names it in messages
+// Inside a write transaction on `connection` (MySQL: autocommit under a named
+// lock, as its DDL commits itself): creates the schema in a database without
+// tables, or checks an existing one. On MySQL it also finishes what MLflow's
+// own migration leaves there when it fails (auth_schema.cpp). `database` names it in messages
 // ("'/srv/basic_auth.db'"). Throws std::runtime_error, with a message for the
 // person who started the server, for a database that is not MLflow's auth
 // database at a revision this server reads.

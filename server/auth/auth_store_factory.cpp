@@ -2,6 +2,10 @@
 
 #include "server/auth/auth_schema.hpp"
 #include "server/auth/sql_auth_store.hpp"
+#include "server/store/mysql_connection.hpp"
+#include "server/store/mysql_database.hpp"
+#include "server/store/mysql_named_lock.hpp"
+#include "server/store/mysql_uri.hpp"
 #include "server/store/postgres_connection.hpp"
 #include "server/store/postgres_database.hpp"
 #include "server/store/postgres_uri.hpp"
@@ -13,11 +17,15 @@
 namespace mlflowcpp::server::auth {
 namespace {
 
+namespace mysql = store::mysql;
 namespace postgres = store::postgres;
 
 // Any fixed number, other than the tracking schema's: replicas starting together on an empty database create the
 // auth schema once.
 constexpr const char* kAuthSchemaLock = "SELECT pg_advisory_xact_lock(7305519246310451002)";
+// The same on MySQL: a named lock, other than the tracking schema's.
+constexpr const char* kMysqlAuthSchemaLock = "mlflowcpp_auth_schema";
+constexpr int kMysqlAuthSchemaLockSeconds = 300;
 
 std::unique_ptr<AuthStore> open_sqlite(const std::string& database_uri) {
   store::SqliteDatabaseOptions options;
@@ -63,13 +71,34 @@ std::unique_ptr<AuthStore> open_postgres(const std::string& database_uri) {
   }
 }
 
+// On a connection of its own, under the named lock, before the pool opens.
+AuthSchema prepare_mysql_schema(const mysql::MysqlConnectOptions& connect) {
+  mysql::MysqlConnection connection(connect);
+  const mysql::NamedLock lock(connection, kMysqlAuthSchemaLock, kMysqlAuthSchemaLockSeconds);
+  return prepare_auth_schema(connection, "in MySQL");
+}
+
+std::unique_ptr<AuthStore> open_mysql(const std::string& database_uri) {
+  try {
+    const AuthSchema schema = prepare_mysql_schema(mysql::parse_mysql_uri(database_uri));
+    mysql::MysqlDatabaseOptions options;
+    options.uri = database_uri;
+    auto database = std::make_shared<mysql::MysqlDatabase>(options);
+    return std::make_unique<SqlAuthStore>(std::move(database), schema.has_scorer_permissions);
+  } catch (const std::exception& error) {
+    throw std::runtime_error("auth database " + postgres::redact_password(database_uri) + ": " + error.what());
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<AuthStore> open_auth_store(const std::string& database_uri) {
   if (postgres::is_postgres_uri(database_uri)) return open_postgres(database_uri);
+  if (mysql::is_mysql_uri(database_uri)) return open_mysql(database_uri);
   if (database_uri.rfind("sqlite:", 0) == 0) return open_sqlite(database_uri);
   throw std::invalid_argument("unsupported auth database URI '" + postgres::redact_password(database_uri) +
-                              "': use sqlite:///<path> or postgresql://<user>:<password>@<host>:<port>/<database>");
+                              "': use sqlite:///<path>, postgresql://<user>:<password>@<host>:<port>/<database> or "
+                              "mysql://<user>:<password>@<host>:<port>/<database>");
 }
 
 }  // namespace mlflowcpp::server::auth

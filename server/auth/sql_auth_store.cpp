@@ -1,5 +1,6 @@
 #include "server/auth/sql_auth_store.hpp"
 
+#include "server/store/sql_dialect.hpp"
 #include "server/store/sql_transactions.hpp"
 
 #include <mlflowcpp/errors.hpp>
@@ -11,11 +12,10 @@ namespace {
 
 namespace sql = store::sql;
 
-// `(? <> 0)`: PostgreSQL takes the integer the SQL layer binds as a boolean this way; SQLite stores 0 or 1.
+// `(? <> 0)`: PostgreSQL takes the integer the SQL layer binds as a boolean this way; SQLite and MySQL store 0 or 1.
 constexpr const char* kFindUser = "SELECT id, username, password_hash, is_admin FROM users WHERE username = ?";
 constexpr const char* kListUsers = "SELECT id, username, password_hash, is_admin FROM users ORDER BY id";
-constexpr const char* kInsertUser =
-    "INSERT INTO users (username, password_hash, is_admin) VALUES (?, ?, (? <> 0)) RETURNING id";
+constexpr const char* kInsertUser = "INSERT INTO users (username, password_hash, is_admin) VALUES (?, ?, (? <> 0))";
 constexpr const char* kUpdatePasswordHash = "UPDATE users SET password_hash = ? WHERE username = ?";
 constexpr const char* kUpdateAdmin = "UPDATE users SET is_admin = (? <> 0) WHERE username = ?";
 constexpr const char* kDeleteUser = "DELETE FROM users WHERE id = ?";
@@ -190,8 +190,8 @@ std::vector<Grant> list_grants(sql::Database& database, const GrantTable& table,
 }
 
 // The permission a user's grant on `resource` gives; nullopt without a grant.
-std::optional<Permission> granted_permission(sql::Database& database, const GrantTable& table,
-                                             std::int64_t user_id, const std::string& resource) {
+std::optional<Permission> granted_permission(sql::Database& database, const GrantTable& table, std::int64_t user_id,
+                                             const std::string& resource) {
   std::optional<Permission> permission;
   store::read_transaction(database, [&](sql::Connection& connection) {
     auto query = connection.statement(table.get);
@@ -221,12 +221,11 @@ User SqlAuthStore::create_user(const std::string& username, const std::string& p
   User user;
   try {
     store::write_transaction_keeping_unique_violation(*database_, [&](sql::Connection& connection) {
-      auto insert = connection.statement(kInsertUser);
+      auto insert = connection.statement(kInsertUser + store::sql_dialect::returning(connection.dialect(), "id"));
       insert->bind(1, username);
       insert->bind(2, password_hash);
       insert->bind(3, is_admin);
-      if (!insert->step()) throw std::runtime_error("INSERT ... RETURNING returned no row");
-      user = User{insert->column(0).as_int64(), username, password_hash, is_admin};
+      user = User{store::sql_dialect::inserted_id(connection, *insert), username, password_hash, is_admin};
     });
   } catch (const sql::DatabaseError& error) {
     if (!store::is_unique_violation(error)) throw;

@@ -2,7 +2,7 @@
 // names compare as MLflow's MySQL databases compare them (utf8mb4_general_ci)
 // while search filters stay exact, concurrent creates of one name give one
 // experiment, a 2.9 database is served and upgraded, and the server outlives
-// a restart of the database.
+// a restart of the database; basic auth keeps its users in MySQL.
 
 #include <gtest/gtest.h>
 
@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "auth_test_client.hpp"
 #include "testing/mariadb_process.hpp"
 #include "testing/server_process.hpp"
 #include "testing/temp_dir.hpp"
@@ -190,6 +191,45 @@ TEST_F(MysqlServerTest, DbUpgradeCreatesTheSchemaAndRefusesAnUnknownRevision) {
   const CommandResult bad_uri = db_upgrade(uri + "?no_such_option=1");
   EXPECT_EQ(bad_uri.exit_code, 1) << bad_uri.output;
   EXPECT_NE(bad_uri.output.find("no_such_option"), std::string::npos) << bad_uri.output;
+}
+
+TEST_F(MysqlServerTest, BasicAuthKeepsItsUsersAndGrantsInMysql) {
+  const std::string api = "/api/2.0/mlflow/";
+  testing::TempDir dir("mlflowcpp-mysql-auth");
+  const std::string auth_database = "auth_" + std::to_string(++databases_created_);
+  testing::ServerOptions options =
+      basic_auth_server(dir.path(), "NO_PERMISSIONS", mariadb_->create_database(auth_database));
+  options.backend_store_uri = fresh_database();
+  options.startup_timeout = std::chrono::seconds(60);
+  std::string experiment_id;
+  {
+    testing::ServerProcess server(options);
+    AuthClient admin(server, kAuthAdmin, kAuthAdminPassword);
+    const HttpResponse created =
+        admin.call("POST", api + "users/create", {{"username", "alice"}, {"password", "alice-password-1"}});
+    ASSERT_EQ(created.status, 200) << created.describe();
+    const HttpResponse twin =
+        admin.call("POST", api + "users/create", {{"username", "Alice"}, {"password", "alice-password-2"}});
+    EXPECT_EQ(twin.error_code(), "RESOURCE_ALREADY_EXISTS") << twin.describe();
+    const HttpResponse experiment = admin.call("POST", api + "experiments/create", {{"name", "guarded"}});
+    ASSERT_EQ(experiment.status, 200) << experiment.describe();
+    experiment_id = experiment.json.value("experiment_id", "");
+    AuthClient alice(server, "alice", "alice-password-1");
+    EXPECT_EQ(alice.get(api + "experiments/get?experiment_id=" + experiment_id).status, 403);
+    const HttpResponse granted =
+        admin.call("POST", api + "experiments/permissions/create",
+                   {{"experiment_id", experiment_id}, {"username", "alice"}, {"permission", "READ"}});
+    ASSERT_EQ(granted.status, 200) << granted.describe();
+  }
+  EXPECT_EQ(mariadb_->sql(auth_database, "SELECT username FROM users ORDER BY id"), "admin\nalice\n");
+  testing::ServerProcess server(options);
+  AuthClient alice(server, "alice", "alice-password-1");
+  EXPECT_EQ(alice.get(api + "experiments/get?experiment_id=" + experiment_id).status, 200);
+  // As in MLflow on MySQL: the collation finds alice's row for another spelling of her name.
+  AuthClient upper(server, "ALICE", "alice-password-1");
+  EXPECT_EQ(upper.get(api + "experiments/get?experiment_id=" + experiment_id).status, 200);
+  AuthClient wrong(server, "alice", "not-her-password");
+  EXPECT_EQ(wrong.get(api + "experiments/get?experiment_id=" + experiment_id).status, 401);
 }
 
 TEST_F(MysqlServerTest, TheServerOutlivesARestartOfTheDatabase) {

@@ -17,7 +17,9 @@ inline std::string with_id_type(std::string ddl, const std::string& id_type) {
   return ddl;
 }
 
-// `id_type`: "INTEGER" (SQLite) or "SERIAL" (PostgreSQL).
+// `id_type`: "INTEGER" (SQLite), "SERIAL" (PostgreSQL) or "INTEGER AUTO_INCREMENT" (MySQL,
+// where SQLAlchemy also writes BOOL for BOOLEAN: the same type there). On
+// MySQL the two foreign keys named fk_user_id stop it at the second table.
 inline std::string mlflow_initial_auth_migration(const std::string& id_type) {
   return with_id_type(R"(CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 

@@ -188,8 +188,8 @@ TEST_F(SqliteAuthDatabaseTest, RefusesAFileThatIsNoDatabase) {
 
 TEST(AuthStoreFactory, RefusesOtherSchemesClearly) {
   try {
-    open_auth_store("mysql://user:secret@host/db");
-    ADD_FAILURE() << "mysql:// was accepted";
+    open_auth_store("mssql://user:secret@host/db");
+    ADD_FAILURE() << "mssql:// was accepted";
   } catch (const std::invalid_argument& error) {
     const std::string message = error.what();
     EXPECT_NE(message.find("unsupported auth database URI"), std::string::npos) << message;
