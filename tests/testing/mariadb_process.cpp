@@ -5,12 +5,12 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <functional>
 #include <iostream>
 #include <stdexcept>
 #include <system_error>
 
 #include "testing/child_launch.hpp"
+#include "testing/data_dir_template.hpp"
 #include "testing/free_port.hpp"
 #include "testing/wait.hpp"
 
@@ -44,40 +44,23 @@ std::string quote_identifier(const std::string& name) {
   return quoted + "`";
 }
 
-// A data directory made by mariadb-install-db for this mariadbd build and these
-// settings, kept in the temporary directory and copied for every server:
-// installing takes 3-8 s, copying well under one, and the tests start one
-// server per test case. Made under a private name, then renamed into place, so
-// concurrent tests never see a half-made one (the loser of the rename drops
-// its own).
-std::filesystem::path template_data_dir(const std::vector<std::string>& settings,
-                                        std::chrono::milliseconds timeout) {
-  std::string key = std::to_string(std::filesystem::file_size(kServer)) + ":" +
-                    std::to_string(std::filesystem::last_write_time(kServer).time_since_epoch().count());
+// mariadb-install-db's data directory for this mariadbd build and these settings (data_dir_template.hpp).
+std::filesystem::path template_data_dir(const std::vector<std::string>& settings, std::chrono::milliseconds timeout) {
+  std::string key = program_identity(kServer);
   for (const auto& setting : settings) key += ":" + setting;
-  const auto root = std::filesystem::temp_directory_path();
-  const auto final_dir =
-      root / ("mlflowcpp-mariadb-template-" + std::to_string(::geteuid()) + "-" +
-              std::to_string(std::hash<std::string>{}(key)));
-  if (std::filesystem::exists(final_dir / "data" / "mysql")) return final_dir / "data";
-
-  TempDir staging("mlflowcpp-mariadb-template-staging");
-  if (running_as_root()) give_to_mysql_user(staging.path());
-  std::vector<std::string> install_args = {"--no-defaults", "--datadir=" + (staging / "data").string(),
-                                           "--auth-root-authentication-method=normal", "--skip-test-db",
-                                           "--skip-name-resolve"};
-  if (running_as_root()) install_args.push_back(std::string("--user=") + kSystemUser);
-  // The settings that shape the data files (the redo log's size) must match the servers'.
-  install_args.insert(install_args.end(), settings.begin(), settings.end());
-  const auto installed_db = run_command(kInstallDb.string(), install_args, {}, timeout);
-  if (installed_db.timed_out || installed_db.exit_code != 0) {
-    throw std::runtime_error("mariadb-install-db failed:\n" + installed_db.output);
-  }
-  // After the rename the staging directory is gone and its TempDir removes nothing; when another test won the
-  // race, the rename fails and ours is removed.
-  std::error_code lost_race;
-  std::filesystem::rename(staging.path(), final_dir, lost_race);
-  return final_dir / "data";
+  return data_dir_template("mlflowcpp-mariadb", key, [&](const std::filesystem::path& staging) {
+    if (running_as_root()) give_to_mysql_user(staging);
+    std::vector<std::string> install_args = {"--no-defaults", "--datadir=" + (staging / "data").string(),
+                                             "--auth-root-authentication-method=normal", "--skip-test-db",
+                                             "--skip-name-resolve"};
+    if (running_as_root()) install_args.push_back(std::string("--user=") + kSystemUser);
+    // The settings that shape the data files (the redo log's size) must match the servers'.
+    install_args.insert(install_args.end(), settings.begin(), settings.end());
+    const auto installed_db = run_command(kInstallDb.string(), install_args, {}, timeout);
+    if (installed_db.timed_out || installed_db.exit_code != 0) {
+      throw std::runtime_error("mariadb-install-db failed:\n" + installed_db.output);
+    }
+  });
 }
 
 }  // namespace
@@ -93,8 +76,8 @@ MariadbProcess::MariadbProcess(MariadbOptions options)
   if (running_as_root()) give_to_mysql_user(dir_.path());
   const auto template_dir = template_data_dir(options_.settings, options_.startup_timeout);
   // cp -a keeps the files' owner (mysql when we are root), which mariadbd needs.
-  const auto copied = run_command("/bin/cp", {"-a", template_dir.string(), data_dir_.string()}, {},
-                                  options_.startup_timeout);
+  const auto copied =
+      run_command("/bin/cp", {"-a", template_dir.string(), data_dir_.string()}, {}, options_.startup_timeout);
   if (copied.timed_out || copied.exit_code != 0) {
     throw std::runtime_error("cannot copy the MariaDB data directory template:\n" + copied.output);
   }

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "testing/data_dir_template.hpp"
 #include "testing/free_port.hpp"
 
 namespace mlflowcpp::testing {
@@ -24,8 +25,9 @@ bool running_as_root() { return ::geteuid() == 0; }
 void give_to_postgres_user(const std::filesystem::path& path) {
   const passwd* user = ::getpwnam(kSystemUser);
   if (user == nullptr) {
-    throw std::runtime_error("PostgreSQL tests run as root need the system user 'postgres' "
-                             "(apt-get install postgresql)");
+    throw std::runtime_error(
+        "PostgreSQL tests run as root need the system user 'postgres' "
+        "(apt-get install postgresql)");
   }
   if (::chown(path.c_str(), user->pw_uid, user->pw_gid) != 0) {
     throw std::system_error(errno, std::generic_category(), "chown " + path.string());
@@ -41,6 +43,41 @@ std::string quote_identifier(const std::string& name) {
   return quoted + "\"";
 }
 
+// Runs a PostgreSQL program as the owner of the data directories: the system user postgres when we are root
+// (initdb and pg_ctl refuse root), ourselves otherwise.
+CommandResult run_as_owner(const std::string& program, const std::vector<std::string>& args,
+                           std::chrono::milliseconds timeout) {
+  if (!running_as_root()) return run_command(program, args, {}, timeout);
+  std::vector<std::string> as_postgres = {"-u", kSystemUser, "--", program};
+  as_postgres.insert(as_postgres.end(), args.begin(), args.end());
+  return run_command("/usr/sbin/runuser", as_postgres, {}, timeout);
+}
+
+// initdb's data directory for this PostgreSQL build, with trust authentication or this password for the user
+// postgres (data_dir_template.hpp). Loopback only; no sync: a test database dies with the test.
+std::filesystem::path template_data_dir(const std::string& password, std::chrono::milliseconds timeout) {
+  const auto initdb = kPostgresBin / "initdb";
+  const std::string key = program_identity(initdb) + ":" + (password.empty() ? "trust" : "password:" + password);
+  return data_dir_template("mlflowcpp-postgres", key, [&](const std::filesystem::path& staging) {
+    if (running_as_root()) give_to_postgres_user(staging);
+    std::vector<std::string> initdb_args = {
+        "-D",        (staging / "data").string(), "-U", "postgres", "-E", "UTF8", "--locale=C",
+        "--no-sync", "--no-instructions"};
+    if (password.empty()) {
+      initdb_args.insert(initdb_args.end(), {"-A", "trust"});
+    } else {
+      const auto password_file = staging / "password";
+      write_file(password_file, password + "\n");
+      if (running_as_root()) give_to_postgres_user(password_file);
+      initdb_args.insert(initdb_args.end(), {"-A", "scram-sha-256", "--pwfile", password_file.string()});
+    }
+    const auto initialized = run_as_owner(initdb.string(), initdb_args, timeout);
+    if (initialized.timed_out || initialized.exit_code != 0) {
+      throw std::runtime_error("initdb failed:\n" + initialized.output);
+    }
+  });
+}
+
 }  // namespace
 
 PostgresProcess::PostgresProcess(PostgresOptions options)
@@ -51,20 +88,12 @@ PostgresProcess::PostgresProcess(PostgresOptions options)
   }
   if (running_as_root()) give_to_postgres_user(dir_.path());
 
-  // Loopback only; no sync: a test database dies with the test.
-  std::vector<std::string> initdb_args = {"-D", data_dir_.string(), "-U", "postgres", "-E", "UTF8",
-                                          "--locale=C", "--no-sync", "--no-instructions"};
-  if (options_.password.empty()) {
-    initdb_args.insert(initdb_args.end(), {"-A", "trust"});
-  } else {
-    const auto password_file = dir_ / "password";
-    write_file(password_file, options_.password + "\n");
-    if (running_as_root()) give_to_postgres_user(password_file);
-    initdb_args.insert(initdb_args.end(), {"-A", "scram-sha-256", "--pwfile", password_file.string()});
-  }
-  const auto initdb = run_as_owner((kPostgresBin / "initdb").string(), initdb_args, options_.startup_timeout);
-  if (initdb.timed_out || initdb.exit_code != 0) {
-    throw std::runtime_error("initdb failed:\n" + initdb.output);
+  // cp -a keeps the files' owner (postgres when we are root), which the server needs.
+  const auto template_dir = template_data_dir(options_.password, options_.startup_timeout);
+  const auto copied =
+      run_command("/bin/cp", {"-a", template_dir.string(), data_dir_.string()}, {}, options_.startup_timeout);
+  if (copied.timed_out || copied.exit_code != 0) {
+    throw std::runtime_error("cannot copy the PostgreSQL data directory template:\n" + copied.output);
   }
   {
     // No Unix socket: the server is reached over loopback TCP only, so two
@@ -122,11 +151,14 @@ void PostgresProcess::start_watchdog() const {
   const std::string as_owner = running_as_root() ? std::string("/usr/sbin/runuser -u ") + kSystemUser + " -- " : "";
   const std::string script =
       "( while kill -0 \"$1\" 2>/dev/null && [ -f \"$2/postmaster.pid\" ]; do sleep 1; done; "
-      "if [ -f \"$2/postmaster.pid\" ]; then " + as_owner + pg_ctl + " stop -m immediate -D \"$2\"; rm -rf \"$3\"; fi "
+      "if [ -f \"$2/postmaster.pid\" ]; then " +
+      as_owner + pg_ctl +
+      " stop -m immediate -D \"$2\"; rm -rf \"$3\"; fi "
       ") </dev/null >/dev/null 2>&1 &";
-  const auto started = run_command("/bin/sh", {"-c", script, "postgres-watchdog", std::to_string(::getpid()),
-                                               data_dir_.string(), dir_.path().string()},
-                                   {}, std::chrono::seconds(10));
+  const auto started = run_command(
+      "/bin/sh",
+      {"-c", script, "postgres-watchdog", std::to_string(::getpid()), data_dir_.string(), dir_.path().string()}, {},
+      std::chrono::seconds(10));
   if (started.exit_code != 0) throw std::runtime_error("cannot start the PostgreSQL watchdog: " + started.output);
 }
 
@@ -151,8 +183,9 @@ std::string PostgresProcess::create_database(const std::string& database) {
 }
 
 CommandResult PostgresProcess::run_psql(const std::string& database, const std::vector<std::string>& args) const {
-  std::vector<std::string> all = {"-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
-                                  "-p", std::to_string(port_), "-U", "postgres", "-d", database};
+  std::vector<std::string> all = {
+      "-X", "-q",       "-A", "-t",    "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", std::to_string(port_),
+      "-U", "postgres", "-d", database};
   all.insert(all.end(), args.begin(), args.end());
   // Notices go to stderr, which run_command mixes into the output.
   return run_command((kPostgresBin / "psql").string(), all,
@@ -177,13 +210,5 @@ void PostgresProcess::psql_file(const std::string& database, const std::filesyst
 }
 
 std::string PostgresProcess::log() const { return read_file(dir_ / "postgres.log"); }
-
-CommandResult PostgresProcess::run_as_owner(const std::string& program, const std::vector<std::string>& args,
-                                            std::chrono::milliseconds timeout) const {
-  if (!running_as_root()) return run_command(program, args, {}, timeout);
-  std::vector<std::string> as_postgres = {"-u", kSystemUser, "--", program};
-  as_postgres.insert(as_postgres.end(), args.begin(), args.end());
-  return run_command("/usr/sbin/runuser", as_postgres, {}, timeout);
-}
 
 }  // namespace mlflowcpp::testing

@@ -62,8 +62,6 @@ class PostgresProcess {
   // One launch attempt on `port`: false when the server exited during startup
   // (the port was taken meanwhile); throws when it neither runs nor exits in time.
   bool try_start_on(int port);
-  CommandResult run_as_owner(const std::string& program, const std::vector<std::string>& args,
-                             std::chrono::milliseconds timeout) const;
   CommandResult run_psql(const std::string& database, const std::vector<std::string>& args) const;
   void start_watchdog() const;
   void stop() noexcept;
