@@ -295,7 +295,8 @@ TEST_F(PostgresDatabaseTest, ADeadlockBetweenTwoWritersIsResolvedByRunningOneAga
   std::thread b(writer, 2, 1);
   a.join();
   b.join();
-  EXPECT_EQ(runs.load(), 3);  // two first runs, one of them again
+  // Two first runs, then the victim's again; on a loaded machine a rerun can meet the other writer's locks once more.
+  EXPECT_GE(runs.load(), 3);
   EXPECT_EQ(psql("SELECT string_agg(n::text, ',' ORDER BY id) FROM d"), "2,2\n");
 }
 
