@@ -12,6 +12,11 @@ const ROUTES = [
   { pattern: /^\/experiments\/?$/, page: 'experiments', nav: 'experiments' },
   { pattern: /^\/experiments\/([^/]+)\/runs\/([^/]+)(?:\/artifact(?:s|Path)\/(.*))?\/?$/, page: 'run',
     names: ['experimentId', 'runId', 'artifactPath'], nav: 'experiments' },
+  { pattern: /^\/experiments\/([^/]+)\/models\/?$/, page: 'experiment_models', names: ['experimentId'],
+    nav: 'experiments' },
+  // A logged model (MLflow 3); the official UI adds a tab name (artifacts, traces, ...).
+  { pattern: /^\/experiments\/([^/]+)\/models\/([^/]+)(?:\/([^/]+))?\/?$/, page: 'logged_model',
+    names: ['experimentId', 'loggedModelId', 'tabName'], nav: 'experiments' },
   { pattern: /^\/experiments\/([^/]+)\/?$/, page: 'experiment_runs', names: ['experimentId'], nav: 'experiments' },
   { pattern: /^\/metric(?:\/(.+?))?\/?$/, page: 'metric', names: ['metricKey'], nav: 'experiments' },
   { pattern: /^\/compare-runs\/?$/, page: 'compare', nav: 'experiments' },

@@ -44,10 +44,18 @@ async function seed(api) {
     tags: [{ key: 'team', value: 'vision' }] });
   await api.post('model-versions/create', { name: modelName, source: `${run.info.artifact_uri}/model`,
     run_id: childId });
-  return { experimentId, parentId, childId, modelName };
+  // An MLflow 3 logged model of the child run, with a metric, a param and an artifact.
+  const { model: loggedModel } = await api.post('logged-models', { experiment_id: experimentId,
+    name: 'a11y-logged-model', source_run_id: childId, model_type: 'sklearn',
+    params: [{ key: 'max_depth', value: '4' }] });
+  const loggedModelId = loggedModel.info.model_id;
+  await api.logBatch(childId, { metrics: [{ key: 'accuracy', value: 0.9, timestamp: Date.now(), step: 0,
+    model_id: loggedModelId, dataset_name: 'eval-set-with-a-rather-long-name', dataset_digest: 'abc123' }] });
+  await api.uploadModelArtifact(loggedModelId, 'MLmodel', 'artifact_path: model\nflavors: {}\n', 'text/plain');
+  return { experimentId, parentId, childId, modelName, loggedModelId };
 }
 
-function routes({ experimentId, parentId, childId, modelName }) {
+function routes({ experimentId, parentId, childId, modelName, loggedModelId }) {
   const json = (value) => encodeURIComponent(JSON.stringify(value));
   const runs = json([parentId, childId]);
   const experiments = json([experimentId]);
@@ -62,6 +70,9 @@ function routes({ experimentId, parentId, childId, modelName }) {
     { name: 'models', hash: '#/models' },
     { name: 'model', hash: `#/models/${encodeURIComponent(modelName)}` },
     { name: 'version', hash: `#/models/${encodeURIComponent(modelName)}/versions/1` },
+    { name: 'logged-models', hash: `#/experiments/${experimentId}/models` },
+    { name: 'logged-model', hash: `#/experiments/${experimentId}/models/${loggedModelId}` },
+    { name: 'logged-model-artifacts', hash: `#/experiments/${experimentId}/models/${loggedModelId}/artifacts` },
   ];
 }
 

@@ -2,7 +2,8 @@
 // port serving the UI embedded in the binary (no --static-dir), then `node <script>` drives headless Chromium
 // against it (seeding through the REST API, opening pages, checking what they show, failing on any console error
 // or failed request). Screenshots go to <build>/ui-screenshots/<name>/. auth.test.mjs runs against a server with
-// basic auth on. A missing Chromium or playwright-core fails the tests (scripts/install-deps.sh --test installs both).
+// basic auth on, logged_models_mlflow2.test.mjs against a database at MLflow 2.9's schema. A missing Chromium or
+// playwright-core fails the tests (scripts/install-deps.sh --test installs both).
 
 #include <gtest/gtest.h>
 
@@ -55,7 +56,7 @@ TEST_P(BrowserUiTest, PageBehavesInChromium) {
 
 INSTANTIATE_TEST_SUITE_P(Pages, BrowserUiTest,
                          ::testing::Values("shell", "experiments", "runs_table", "run", "registry", "metric", "compare",
-                                           "accessibility"),
+                                           "logged_models", "accessibility"),
                          [](const auto& info) { return info.param; });
 
 // The browser signs in with HTTP basic auth (the server asks with WWW-Authenticate) and the UI works behind it.
@@ -65,6 +66,12 @@ TEST(BrowserUiAuthTest, UiWorksBehindBasicAuth) {
   run_browser_script("auth", server,
                      {{"MLFLOWCPP_UI_USER", integration::kAuthAdmin},
                       {"MLFLOWCPP_UI_PASSWORD", integration::kAuthAdminPassword}});
+}
+
+// A database at MLflow 2.9's schema has no logged models: the Models tab says so, the run page leaves them out.
+TEST(BrowserUiMlflow2Test, ModelsTabWithoutLoggedModels) {
+  FixtureServer server("mlflow-2.9.2-sample.sqlite");
+  run_browser_script("logged_models_mlflow2", server.process());
 }
 
 }  // namespace

@@ -73,6 +73,7 @@ export function restApi(baseUrl) {
   return {
     get: (apiPath, params) => call('GET', apiPath + (params ? `?${new URLSearchParams(params)}` : '')),
     post: (apiPath, body) => call('POST', apiPath, body || {}),
+    patch: (apiPath, body) => call('PATCH', apiPath, body || {}),
     async createExperiment(name, tags) {
       return (await call('POST', 'experiments/create', { name, tags })).experiment_id;
     },
@@ -87,16 +88,26 @@ export function restApi(baseUrl) {
     endRun(runId, status = 'FINISHED', endTime = Date.now()) {
       return call('POST', 'runs/update', { run_id: runId, status, end_time: endTime });
     },
-    // Uploads an artifact file through the server's artifact proxy (mlflow-artifacts).
+    // Uploads an artifact file of a run through the server's artifact proxy (mlflow-artifacts).
     async uploadArtifact(runId, artifactPath, content, contentType = 'application/octet-stream') {
       const run = (await call('GET', `runs/get?run_id=${runId}`)).run;
-      const root = run.info.artifact_uri.replace(/^mlflow-artifacts:/, '');
-      const url = `${baseUrl}/api/2.0/mlflow-artifacts/artifacts${root}/${artifactPath}`;
-      const headers = { ...authorizationHeader(), 'Content-Type': contentType };
-      const response = await fetch(url, { method: 'PUT', headers, body: content });
-      if (!response.ok) throw new TestFailure(`PUT ${url} -> ${response.status} ${await response.text()}`);
+      await putArtifact(run.info.artifact_uri, artifactPath, content, contentType);
+    },
+    // The same for an MLflow 3 logged model's artifacts.
+    async uploadModelArtifact(modelId, artifactPath, content, contentType = 'application/octet-stream') {
+      const { model } = await call('GET', `logged-models/${modelId}`);
+      await putArtifact(model.info.artifact_uri, artifactPath, content, contentType);
     },
   };
+
+  // PUT <file> under an mlflow-artifacts:/ root, as the Python client uploads through a proxying server.
+  async function putArtifact(artifactUri, artifactPath, content, contentType) {
+    const root = artifactUri.replace(/^mlflow-artifacts:/, '');
+    const url = `${baseUrl}/api/2.0/mlflow-artifacts/artifacts${root}/${artifactPath}`;
+    const headers = { ...authorizationHeader(), 'Content-Type': contentType };
+    const response = await fetch(url, { method: 'PUT', headers, body: content });
+    if (!response.ok) throw new TestFailure(`PUT ${url} -> ${response.status} ${await response.text()}`);
+  }
 }
 
 // Runs one browser test: launches Chromium, opens a page, calls `body`, then checks that no console error and no

@@ -1,14 +1,9 @@
-// The MLflow 3 logged models a run produced. A server without logged models (2.x, or a database at MLflow 2.9's
-// schema) answers the search with an error: the section then stays hidden, as there is nothing to show.
+// The MLflow 3 logged models a run produced, each linking to its page. A server without logged models (2.x, or a
+// database at MLflow 2.9's schema) answers the search with an error: the section then stays hidden, as there is
+// nothing to show.
 import { post } from '../lib/api.js';
 import { formatTime, h } from '../lib/dom.js';
-
-// Logged-model states shown in the colours of the run states they resemble.
-const STATUS_CLASSES = {
-  LOGGED_MODEL_READY: 'status-FINISHED',
-  LOGGED_MODEL_PENDING: 'status-RUNNING',
-  LOGGED_MODEL_UPLOAD_FAILED: 'status-FAILED',
-};
+import { loggedModelPath, statusBadge } from './logged_model_parts.js';
 
 async function searchRunModels(experimentId, runId) {
   try {
@@ -23,13 +18,14 @@ async function searchRunModels(experimentId, runId) {
   }
 }
 
-function modelRow(model) {
+function modelRow(experimentId, model) {
   const info = model.info || {};
-  return h('tr', {},
-    h('td', {}, info.name || ''),
+  const modelHref = `#${loggedModelPath(info.experiment_id || experimentId, info.model_id)}`;
+  return h('tr', { dataset: { modelId: info.model_id } },
+    h('td', {}, h('a', { href: modelHref }, info.name || info.model_id)),
     h('td', { class: 'mono' }, info.model_id || ''),
     h('td', {}, info.model_type || ''),
-    h('td', { class: STATUS_CLASSES[info.status] || '' }, (info.status || '').replace(/^LOGGED_MODEL_/, '')),
+    h('td', {}, statusBadge(info.status)),
     h('td', {}, formatTime(info.creation_timestamp_ms)));
 }
 
@@ -42,7 +38,7 @@ export function loggedModelsSection(experimentId, runId) {
       h('div', { class: 'table-scroll' }, h('table', { class: 'grid logged-models' },
         h('thead', {}, h('tr', {}, ['Name', 'Model id', 'Type', 'Status', 'Created'].map((title) =>
           h('th', {}, title)))),
-        h('tbody', {}, models.map(modelRow)))));
+        h('tbody', {}, models.map((model) => modelRow(experimentId, model))))));
     section.hidden = false;
   });
   return section;

@@ -112,12 +112,14 @@ export function chosenColumns(seen, chosenIds) {
 const GROUP_TITLES = { metric: 'Metrics', param: 'Parameters', tag: 'Tags' };
 
 // The column chooser: a disclosure listing every key seen, one checkbox a key. onChange(id, checked).
-export function columnChooser(seen, chosenIds, onChange) {
-  const groups = ['metric', 'param', 'tag'].map((kind) => {
+// `kinds` and `emptyText` let other tables (logged models: metrics and params, no tags) use it too.
+export function columnChooser(seen, chosenIds, onChange,
+  { kinds = ['metric', 'param', 'tag'], emptyText = 'None in the loaded runs' } = {}) {
+  const groups = kinds.map((kind) => {
     const keys = seen.sorted(kind);
     return h('fieldset', { class: 'column-group' },
       h('legend', {}, GROUP_TITLES[kind]),
-      keys.length === 0 ? h('span', { class: 'muted' }, 'None in the loaded runs') : null,
+      keys.length === 0 ? h('span', { class: 'muted' }, emptyText) : null,
       keys.map((key) => {
         const id = `${kind}:${key}`;
         return h('label', {}, h('input', { type: 'checkbox', checked: chosenIds.has(id), dataset: { column: id },

@@ -92,3 +92,9 @@ export function artifactUrl(runId, path) {
 export function modelVersionArtifactUrl(name, version, path) {
   return `model-versions/get-artifact${queryString({ path, name, version })}`;
 }
+
+// The URL of a logged model's artifact file (MLflow 3), as the official UI downloads it.
+export function loggedModelArtifactUrl(modelId, path) {
+  return `${API_ROOT}logged-models/${encodeURIComponent(modelId)}/artifacts/files` +
+    queryString({ artifact_file_path: path });
+}

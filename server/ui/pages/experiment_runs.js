@@ -1,29 +1,17 @@
-// An experiment's runs (#/experiments/<id>): its header, then the runs table driven by runs/search: MLflow's search
-// grammar in the filter box, server-side order by any column, paging by page tokens, lifecycle view, chosen
-// metric/param/tag columns, selection for compare, delete and restore. The URL keeps searchFilter, orderByKey,
-// orderByAsc and lifecycleFilter as the official UI names them.
+// An experiment's runs (#/experiments/<id>): its header (with the tab to its logged models), then the runs table
+// driven by runs/search: MLflow's search grammar in the filter box, server-side order by any column, paging by page
+// tokens, lifecycle view, chosen metric/param/tag columns, selection for compare, delete and restore. The URL keeps
+// searchFilter, orderByKey, orderByAsc and lifecycleFilter as the official UI names them.
 import { get, post } from '../lib/api.js';
 import { clear, errorBox, h, hashLink, setTitle } from '../lib/dom.js';
 import { confirmDialog } from '../components/experiment_confirm.js';
+import { experimentHeader } from '../components/experiment_header.js';
 import { SeenKeys, chosenColumns, columnChooser, defaultColumnIds } from '../components/runs_columns.js';
 import { TokenPager, pagerControls } from '../components/runs_pager.js';
 import { runsTable } from '../components/runs_table.js';
 import { LIFECYCLE_VIEWS, lifecycleView, replaceQuery } from '../components/runs_url.js';
 
 const DEFAULT_ORDER = { key: 'attributes.start_time', ascending: false };
-const NOTE_TAG = 'mlflow.note.content';
-
-function experimentHeader(experiment) {
-  const note = (experiment.tags || []).find((tag) => tag.key === NOTE_TAG);
-  return h('header', { class: 'experiment-header' },
-    h('div', { class: 'breadcrumb' }, h('a', { href: '#/experiments' }, 'Experiments'), ' ›'),
-    h('h1', {}, experiment.name,
-      experiment.lifecycle_stage === 'deleted' ? h('span', { class: 'tag lifecycle-deleted' }, 'deleted') : null),
-    h('dl', { class: 'facts' },
-      h('dt', {}, 'Experiment ID'), h('dd', { class: 'mono' }, experiment.experiment_id),
-      h('dt', {}, 'Artifact location'), h('dd', { class: 'mono' }, experiment.artifact_location || ''),
-      note && note.value ? [h('dt', {}, 'Description'), h('dd', { class: 'description' }, note.value)] : null));
-}
 
 class ExperimentRunsPage {
   constructor(view, route, experiment) {
@@ -73,7 +61,7 @@ class ExperimentRunsPage {
       onPrevious: () => { if (this.pager.previous()) this.load(); },
       onNext: () => { if (this.pager.next()) this.load(); },
     });
-    this.view.append(experimentHeader(this.experiment), filterForm,
+    this.view.append(experimentHeader(this.experiment, 'runs'), filterForm,
       h('div', { class: 'toolbar' }, h('label', {}, 'Show', lifecycle), this.chooserSlot, this.selectionText,
         h('span', { class: 'grow' }), this.compareButton, this.deleteButton, this.restoreButton),
       this.errorSlot, this.status, this.tableBox, this.pagerView.element);
