@@ -113,8 +113,10 @@ TEST(SqliteWalBoundTest, WalStaysBoundedUnderSustainedWritesWithConcurrentReader
   std::cout << "[ wal bound ] " << (kWriters * kRowsPerWriter * std::uintmax_t{kRowBytes}) / kMiB
             << " MiB written, largest WAL " << largest_wal.load() / kMiB << " MiB, " << reads.load() << " reads"
             << std::endl;
-  // The restart size is 16 MiB; a restart held back by a long read lets it grow by one more step at most.
-  EXPECT_LT(largest_wal.load(), 40 * kMiB);
+  // The restart size is 16 MiB; a restart held back by a long read lets it grow by a step or two (about 40 MiB on
+  // an idle machine, up to 47 MiB with four copies of this test on two cores, where reads last longer). Unbounded,
+  // the WAL would hold all 256 MiB written.
+  EXPECT_LT(largest_wal.load(), 64 * kMiB);
 
   // The last rows written are there: restarting the WAL loses nothing.
   int64_t last_id = 0;
