@@ -20,6 +20,7 @@ class MeasuredDatabase final : public sql::Database {
   SchemaGeneration schema_generation() const override { return database_->schema_generation(); }
   void write(const Job& job) override;
   void read(const Job& job) override;
+  std::string metric_series_index_hint() const override { return database_->metric_series_index_hint(); }
   void release_idle_memory() override { database_->release_idle_memory(); }
 
  private:

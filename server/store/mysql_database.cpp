@@ -21,6 +21,12 @@ MysqlDatabase::MysqlDatabase(const MysqlDatabaseOptions& options)
       max_write_attempts_(std::max(1, options.max_write_attempts)),
       schema_generation_(options.schema_generation) {
   auto first = pool_.acquire();  // fails now rather than on the first request
+  auto index = first->statement(
+      "SELECT count(*) FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'metrics' "
+      "AND index_name = 'mlflowcpp_index_metrics_run_uuid_key_step'");
+  if (index->step() && index->column(0).as_int64() > 0) {
+    metric_series_index_hint_ = " FORCE INDEX (mlflowcpp_index_metrics_run_uuid_key_step)";
+  }
 }
 
 void MysqlDatabase::write(const Job& job) { pool_.run_transaction(kBeginWrite, job, max_write_attempts_); }

@@ -32,6 +32,9 @@ class MysqlDatabase final : public sql::Database {
 
   sql::Dialect dialect() const override { return sql::Dialect::kMysql; }
   SchemaGeneration schema_generation() const override { return schema_generation_; }
+  // FORCE INDEX where the database has the index (one created here, or given it by `db upgrade`): MySQL and
+  // MariaDB rather read the key's rows of every run through the primary key and sort them.
+  std::string metric_series_index_hint() const override { return metric_series_index_hint_; }
 
   // READ COMMITTED .. COMMIT: the stores' write jobs are written for
   // statement-level snapshots (as on PostgreSQL), and derive values from rows
@@ -48,6 +51,7 @@ class MysqlDatabase final : public sql::Database {
   MysqlConnectionPool pool_;
   int max_write_attempts_;
   SchemaGeneration schema_generation_;
+  std::string metric_series_index_hint_;
 };
 
 }  // namespace mlflowcpp::server::store::mysql

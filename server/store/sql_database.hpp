@@ -149,6 +149,11 @@ class Database {
   // Runs `job` in a read-only transaction: every query sees one snapshot.
   virtual void read(const Job& job) = 0;
 
+  // Put after `FROM metrics` in the queries reading one (run, key) metric series: names the index for them
+  // (mlflowcpp_index_metrics_run_uuid_key_step) where this database's planner would not pick it by itself; empty
+  // where it would, or where the index is missing.
+  virtual std::string metric_series_index_hint() const { return {}; }
+
   // The server has gone quiet: memory kept only to make the next calls faster (page caches of idle connections) may
   // go back. A connection in use is never waited for or touched; it keeps what it holds. Thread-safe.
   virtual void release_idle_memory() {}

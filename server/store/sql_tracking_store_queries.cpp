@@ -46,14 +46,6 @@ class MetricListSink final : public MetricHistorySink {
   std::vector<Metric>& metrics_;
 };
 
-// For a read of one run's series of one key ordered by timestamp, SQLite's planner prefers the primary key
-// (key, timestamp, ...), which walks that key's points in every run (with 50 runs logging "loss", 12 times the work
-// of the series itself); the (run_uuid, key, step, ...) index (sqlite_schema.cpp creates it on every database it
-// opens) walks only the series, and the database sorts it. PostgreSQL's planner goes by its statistics.
-std::string series_index_hint(sql::Dialect dialect) {
-  return dialect == sql::Dialect::kSqlite ? " INDEXED BY mlflowcpp_index_metrics_run_uuid_key_step" : "";
-}
-
 // A point of a history read by `SELECT value, timestamp, step, is_nan`.
 struct HistoryPoint {
   double value = 0;  // NaN for a NaN point
@@ -81,11 +73,11 @@ HistoryPoint history_point(const sql::Statement& row) {
 // (run, key, step, ...) index, which for the usual history (timestamps growing with the steps) is already history
 // order, so they go to the sink as they are read. At the first row out of that order the history is read again and
 // sorted here: rare, and far cheaper than a sort by the database on every call.
+// `index_hint`: Database::metric_series_index_hint.
 void send_whole_history(sql::Connection& connection, const MetricHistoryPageRequest& request, int64_t offset,
-                        MetricHistorySink& sink) {
-  auto query = connection.statement(
-      "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
-      "ORDER BY step, timestamp, value, is_nan");
+                        const std::string& index_hint, MetricHistorySink& sink) {
+  auto query = connection.statement("SELECT value, timestamp, step, is_nan FROM metrics" + index_hint +
+                                    " WHERE run_uuid = ? AND key = ? ORDER BY step, timestamp, value, is_nan");
   const auto run = [&] {
     query->reset();
     query->bind(1, request.run_id);
@@ -129,12 +121,12 @@ MetricWithRunId with_run_id(Metric metric, const std::string& run_id) {
 }
 
 // The sorted distinct steps of one run's metric in [start, end]: read from the index on (run_uuid, key, step, ...)
-// alone, without the points.
-std::vector<int64_t> distinct_steps(sql::Connection& connection, const std::string& run_id, const std::string& key,
-                                    int64_t start, int64_t end) {
+// alone, without the points. `index_hint`: Database::metric_series_index_hint.
+std::vector<int64_t> distinct_steps(sql::Connection& connection, const std::string& index_hint,
+                                    const std::string& run_id, const std::string& key, int64_t start, int64_t end) {
   // Repeated steps are skipped here rather than by DISTINCT, which costs SQLite more per row.
-  auto query = connection.statement(
-      "SELECT step FROM metrics WHERE run_uuid = ? AND key = ? AND step BETWEEN ? AND ? ORDER BY step");
+  auto query = connection.statement("SELECT step FROM metrics" + index_hint +
+                                    " WHERE run_uuid = ? AND key = ? AND step BETWEEN ? AND ? ORDER BY step");
   query->bind(1, run_id);
   query->bind(2, key);
   query->bind(3, start);
@@ -149,16 +141,17 @@ std::vector<int64_t> distinct_steps(sql::Connection& connection, const std::stri
 
 // One run's points of `key` in [start, end] at the steps sample_steps() keeps of at most `max_results`, ordered by
 // step, timestamp and value. Only the kept steps' points are read: a long history is sampled from its steps alone.
-void append_sampled_history(sql::Connection& connection, const std::string& run_id, const std::string& key,
-                            int64_t start, int64_t end, int64_t max_results, std::vector<MetricWithRunId>& out) {
-  const std::vector<int64_t> steps = distinct_steps(connection, run_id, key, start, end);
+void append_sampled_history(sql::Connection& connection, const std::string& index_hint, const std::string& run_id,
+                            const std::string& key, int64_t start, int64_t end, int64_t max_results,
+                            std::vector<MetricWithRunId>& out) {
+  const std::vector<int64_t> steps = distinct_steps(connection, index_hint, run_id, key, start, end);
   const std::set<int64_t> sampled = sample_steps(steps, max_results);
   if (sampled.empty()) return;
   const bool every_step = sampled.size() == steps.size();
   const sql_dialect::BoundList sampled_steps(connection.dialect(),
                                              std::vector<int64_t>(sampled.begin(), sampled.end()));
   auto query = connection.statement(
-      "SELECT key, value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? AND " +
+      "SELECT key, value, timestamp, step, is_nan FROM metrics" + index_hint + " WHERE run_uuid = ? AND key = ? AND " +
       (every_step ? std::string("step BETWEEN ? AND ?") : sampled_steps.in_condition("step")) +
       " ORDER BY step, timestamp, value");
   query->bind(1, run_id);
@@ -256,12 +249,12 @@ std::string SqlTrackingStore::read_metric_history_page(const MetricHistoryPageRe
     sink.clear();
     next_page_token.clear();
     if (!request.max_results) {
-      send_whole_history(connection, request, offset, sink);
+      send_whole_history(connection, request, offset, database_->metric_series_index_hint(), sink);
       return;
     }
     // One more than asked tells whether a next page exists.
     auto query = connection.statement("SELECT value, timestamp, step, is_nan FROM metrics" +
-                                      series_index_hint(connection.dialect()) +
+                                      database_->metric_series_index_hint() +
                                       " WHERE run_uuid = ? AND key = ? "
                                       "ORDER BY timestamp, step, value, is_nan LIMIT ? OFFSET ?");
     query->bind(1, request.run_id);
@@ -281,16 +274,15 @@ std::string SqlTrackingStore::read_metric_history_page(const MetricHistoryPageRe
 }
 
 std::vector<MetricWithRunId> SqlTrackingStore::get_metric_history_bulk(const std::vector<std::string>& run_ids,
-                                                                       const std::string& key,
-                                                                       int64_t max_results) {
+                                                                       const std::string& key, int64_t max_results) {
   std::vector<std::string> sorted_ids(run_ids);
   std::sort(sorted_ids.begin(), sorted_ids.end());
   sorted_ids.erase(std::unique(sorted_ids.begin(), sorted_ids.end()), sorted_ids.end());
   std::vector<MetricWithRunId> metrics;
   read_transaction(*database_, [&](sql::Connection& connection) {
-    auto query = connection.statement(
-        "SELECT key, value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
-        "ORDER BY timestamp, step, value LIMIT ?");
+    auto query = connection.statement("SELECT key, value, timestamp, step, is_nan FROM metrics" +
+                                      database_->metric_series_index_hint() +
+                                      " WHERE run_uuid = ? AND key = ? ORDER BY timestamp, step, value LIMIT ?");
     for (const auto& run_id : sorted_ids) {
       query->bind(1, run_id);
       query->bind(2, key);
@@ -316,7 +308,8 @@ std::vector<MetricWithRunId> SqlTrackingStore::get_metric_history_bulk_interval(
   std::vector<MetricWithRunId> metrics;
   read_transaction(*database_, [&](sql::Connection& connection) {
     for (const auto& run_id : request.run_ids) {
-      append_sampled_history(connection, run_id, request.metric_key, start, end, request.max_results, metrics);
+      append_sampled_history(connection, database_->metric_series_index_hint(), run_id, request.metric_key, start, end,
+                             request.max_results, metrics);
     }
   });
   return metrics;

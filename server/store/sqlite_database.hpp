@@ -61,6 +61,12 @@ class SqliteDatabase final : public sql::Database {
 
   sql::Dialect dialect() const override { return sql::Dialect::kSqlite; }
   SchemaGeneration schema_generation() const override { return schema_.generation; }
+  // INDEXED BY (the index is always there: opening the database adds it). For a series ordered by timestamp,
+  // SQLite's planner prefers the primary key (key, timestamp, ...), which walks that key's points in every run (with
+  // 50 runs logging "loss", 12 times the work of the series itself).
+  std::string metric_series_index_hint() const override {
+    return " INDEXED BY mlflowcpp_index_metrics_run_uuid_key_step";
+  }
   void write(const Job& job) override;
   void read(const Job& job) override;
   // Drops the page caches of the writer (when no write is under way) and of the read connections not on loan.

@@ -404,6 +404,39 @@ TEST_F(MysqlDatabaseTest, DatabasesMadeFromTheOfficialDdlAreServed) {
   }
 }
 
+TEST_F(MysqlDatabaseTest, HistoryReadsNameTheSeriesIndexWhereTheDatabaseHasIt) {
+  const std::string uri = fresh_database();
+  server_->sql_file(database_name_, kSchemaDir + "/mlflow-3-schema.mysql.sql");  // as the official server makes it
+  // The same history, read whole, paged and sampled, without and with the index.
+  const auto read_histories = [&](const std::shared_ptr<MysqlDatabase>& database) {
+    SqlStoreOptions store_options;
+    store_options.default_artifact_root = "/tmp/artifacts";
+    SqlTrackingStore tracking(database, store_options);
+    CreateRunRequest request;
+    request.experiment_id = "0";
+    const std::string run_id = tracking.create_run(request).info.run_id;
+    tracking.log_batch(run_id, {Metric{"loss", 3, 30, 2}, Metric{"loss", 1, 10, 0}, Metric{"loss", 2, 20, 1}}, {}, {});
+    std::vector<int64_t> steps;
+    for (const Metric& metric : tracking.get_metric_history(run_id, "loss")) steps.push_back(metric.step);
+    MetricHistoryPageRequest page_request;
+    page_request.run_id = run_id;
+    page_request.metric_key = "loss";
+    page_request.max_results = 2;
+    for (const Metric& metric : tracking.get_metric_history_page(page_request).items) steps.push_back(metric.step);
+    for (const auto& metric : tracking.get_metric_history_bulk({run_id}, "loss", 10)) steps.push_back(metric.step);
+    return steps;
+  };
+  const std::vector<int64_t> expected = {0, 1, 2, 0, 1, 0, 1, 2};
+  auto without = open(uri);
+  EXPECT_EQ(without->metric_series_index_hint(), "");
+  EXPECT_EQ(read_histories(without), expected);
+
+  prepare_schema(parse_mysql_uri(uri), upgrading());
+  auto with = open(uri);
+  EXPECT_EQ(with->metric_series_index_hint(), " FORCE INDEX (mlflowcpp_index_metrics_run_uuid_key_step)");
+  EXPECT_EQ(read_histories(with), expected);
+}
+
 TEST_F(MysqlDatabaseTest, An29DatabaseUpgradedDumpsLikeAFreshOne) {
   const std::string fresh_uri = fresh_database();
   prepare_schema(parse_mysql_uri(fresh_uri), {});
