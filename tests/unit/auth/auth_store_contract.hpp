@@ -35,6 +35,44 @@ inline std::string open_error(const std::string& uri) {
   return "";
 }
 
+// Rows as MLflow's server writes them at revision 0965eb92f5f0 (MLflow 3.6): alice (an admin, id 1) and bob (id 2),
+// alice's EDIT grant on experiment 1, and a scorer grant for each.
+inline constexpr const char* kMlflowWrittenRows =
+    "INSERT INTO users (username, password_hash, is_admin) VALUES ('alice', 'h', true), ('bob', 'h', false);"
+    "INSERT INTO experiment_permissions (experiment_id, user_id, permission) VALUES ('1', 1, 'EDIT');"
+    "INSERT INTO scorer_permissions (experiment_id, scorer_name, user_id, permission) "
+    "VALUES ('1', 's', 1, 'EDIT'), ('1', 's', 2, 'READ');";
+
+// A store over a database holding kMlflowWrittenRows reads them, numbers new users after MLflow's, and deletes a
+// user's grants (scorer grants too) with the user. `sql` runs a query on that database and returns its output.
+inline void expect_serves_mlflow_written_rows(AuthStore& store,
+                                              const std::function<std::string(const std::string&)>& sql) {
+  const auto alice = store.find_user("alice");
+  ASSERT_TRUE(alice.has_value());
+  EXPECT_TRUE(alice->is_admin);
+  EXPECT_FALSE(store.find_user("bob")->is_admin);
+  EXPECT_EQ(store.experiment_permission(alice->id, "1"), Permission::kEdit);
+  EXPECT_EQ(store.create_user("carol", "h", false).id, 3) << "ids continue from MLflow's";
+  store.delete_user("alice");
+  EXPECT_EQ(sql("SELECT user_id FROM scorer_permissions"), "2\n");
+  EXPECT_EQ(sql("SELECT count(*) FROM experiment_permissions"), "0\n");
+}
+
+// Opens the auth store at `uri` from four threads at once, as replicas starting together do; each must succeed.
+inline void open_as_four_replicas_at_once(const std::string& uri) {
+  std::vector<std::thread> replicas;
+  for (int i = 0; i < 4; ++i) {
+    replicas.emplace_back([&] {
+      try {
+        open_auth_store(uri);
+      } catch (const std::exception& error) {
+        ADD_FAILURE() << error.what();
+      }
+    });
+  }
+  for (auto& replica : replicas) replica.join();
+}
+
 struct AuthStoreBackend {
   std::string name;
   // A store on a new, empty database; null when the database server is not installed (the cases skip).

@@ -17,7 +17,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace mlflowcpp::server::auth::testing {
@@ -121,23 +120,9 @@ TEST(MysqlAuthDatabase, ServesADatabaseWrittenByHandAndDeletesScorerGrantsWithTh
   const std::string uri = mariadb()->create_database(name);
   mariadb()->sql(name, hand_written_initial_migration());
   mariadb()->sql(name, kMlflow36Upgrade);
-  mariadb()->sql(name,
-                 "INSERT INTO users (username, password_hash, is_admin) VALUES ('alice', 'h', true), ('bob', 'h', "
-                 "false);"
-                 "INSERT INTO experiment_permissions (experiment_id, user_id, permission) VALUES ('1', 1, 'EDIT');"
-                 "INSERT INTO scorer_permissions (experiment_id, scorer_name, user_id, permission) "
-                 "VALUES ('1', 's', 1, 'EDIT'), ('1', 's', 2, 'READ');");
+  mariadb()->sql(name, kMlflowWrittenRows);
   auto store = open_auth_store(uri);
-  const auto alice = store->find_user("alice");
-  ASSERT_TRUE(alice.has_value());
-  EXPECT_TRUE(alice->is_admin);
-  EXPECT_FALSE(store->find_user("bob")->is_admin);
-  EXPECT_EQ(store->experiment_permission(alice->id, "1"), Permission::kEdit);
-  // Ids continue from the table's AUTO_INCREMENT counter.
-  EXPECT_EQ(store->create_user("carol", "h", false).id, 3);
-  store->delete_user("alice");
-  EXPECT_EQ(mariadb()->sql(name, "SELECT user_id FROM scorer_permissions"), "2\n");
-  EXPECT_EQ(mariadb()->sql(name, "SELECT count(*) FROM experiment_permissions"), "0\n");
+  expect_serves_mlflow_written_rows(*store, [&](const std::string& query) { return mariadb()->sql(name, query); });
 }
 
 TEST(MysqlAuthDatabase, UsernamesDifferingOnlyInCaseAreOneUserAsInMlflowThere) {
@@ -172,20 +157,7 @@ TEST(MysqlAuthDatabase, ReplicasStartingTogetherCreateTheSchemaOnce) {
   SKIP_WITHOUT_MARIADB();
   const std::string name = new_database("replicas");
   const std::string uri = mariadb()->create_database(name);
-  std::vector<std::thread> replicas;
-  std::atomic<int> failures{0};
-  for (int i = 0; i < 4; ++i) {
-    replicas.emplace_back([&] {
-      try {
-        open_auth_store(uri);
-      } catch (const std::exception& error) {
-        ADD_FAILURE() << error.what();
-        ++failures;
-      }
-    });
-  }
-  for (auto& replica : replicas) replica.join();
-  EXPECT_EQ(failures.load(), 0);
+  open_as_four_replicas_at_once(uri);
   EXPECT_EQ(mariadb()->sql(name, "SELECT count(*) FROM alembic_version"), "1\n");
 }
 

@@ -13,7 +13,6 @@
 #include <atomic>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace mlflowcpp::server::auth::testing {
@@ -65,23 +64,9 @@ TEST(PostgresAuthDatabase, ServesADatabaseWrittenByMlflowAndDeletesScorerGrantsW
   const std::string uri = postgres().create_database(name);
   postgres().psql(name, kMlflowInitialMigration);
   postgres().psql(name, kMlflow36Upgrade);
-  postgres().psql(name,
-                  "INSERT INTO users (username, password_hash, is_admin) VALUES ('alice', 'h', true), ('bob', 'h', "
-                  "false);"
-                  "INSERT INTO experiment_permissions (experiment_id, user_id, permission) VALUES ('1', 1, 'EDIT');"
-                  "INSERT INTO scorer_permissions (experiment_id, scorer_name, user_id, permission) "
-                  "VALUES ('1', 's', 1, 'EDIT'), ('1', 's', 2, 'READ');");
+  postgres().psql(name, kMlflowWrittenRows);
   auto store = open_auth_store(uri);
-  const auto alice = store->find_user("alice");
-  ASSERT_TRUE(alice.has_value());
-  EXPECT_TRUE(alice->is_admin);
-  EXPECT_FALSE(store->find_user("bob")->is_admin);
-  EXPECT_EQ(store->experiment_permission(alice->id, "1"), Permission::kEdit);
-  // Ids continue from MLflow's sequence.
-  EXPECT_EQ(store->create_user("carol", "h", false).id, 3);
-  store->delete_user("alice");
-  EXPECT_EQ(postgres().psql(name, "SELECT user_id FROM scorer_permissions"), "2\n");
-  EXPECT_EQ(postgres().psql(name, "SELECT count(*) FROM experiment_permissions"), "0\n");
+  expect_serves_mlflow_written_rows(*store, [&](const std::string& query) { return postgres().psql(name, query); });
 }
 
 TEST(PostgresAuthDatabase, RefusesAnotherRevisionOrOtherTables) {
@@ -101,20 +86,7 @@ TEST(PostgresAuthDatabase, RefusesAnotherRevisionOrOtherTables) {
 TEST(PostgresAuthDatabase, ReplicasStartingTogetherCreateTheSchemaOnce) {
   const std::string name = new_database("replicas");
   const std::string uri = postgres().create_database(name);
-  std::vector<std::thread> replicas;
-  std::atomic<int> failures{0};
-  for (int i = 0; i < 4; ++i) {
-    replicas.emplace_back([&] {
-      try {
-        open_auth_store(uri);
-      } catch (const std::exception& error) {
-        ADD_FAILURE() << error.what();
-        ++failures;
-      }
-    });
-  }
-  for (auto& replica : replicas) replica.join();
-  EXPECT_EQ(failures.load(), 0);
+  open_as_four_replicas_at_once(uri);
   EXPECT_EQ(postgres().psql(name, "SELECT count(*) FROM alembic_version"), "1\n");
 }
 

@@ -7,8 +7,8 @@
 #include "server/auth/auth_store_factory.hpp"
 #include "server/auth/password_hash.hpp"
 #include "unit/auth/auth_store_contract.hpp"
-#include "unit/auth/mlflow_auth_ddl.hpp"
 #include "unit/auth/auth_test_support.hpp"
+#include "unit/auth/mlflow_auth_ddl.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
