@@ -6,8 +6,7 @@
 // evaluations) show the overview.
 import { del, get, loggedModelArtifactUrl, patch } from '../lib/api.js';
 import { formatNumber, formatTime, h, setTitle } from '../lib/dom.js';
-import { artifactPreview } from '../components/artifact_preview.js';
-import { artifactTree } from '../components/artifact_tree.js';
+import { artifactsSection } from '../components/artifacts_section.js';
 import {
   loggedModelPath, modelTag, registeredVersionLinks, runPath, statusBadge,
 } from '../components/logged_model_parts.js';
@@ -131,19 +130,13 @@ function overview(model, runNames) {
   ];
 }
 
-function artifactsSection(info) {
-  const preview = h('div', { class: 'artifact-preview-pane' },
-    h('p', { class: 'muted' }, 'Select a file to preview it.'));
-  const list = async (path) => (await get(`logged-models/${encodeURIComponent(info.model_id)}/artifacts/directories`,
-    { artifact_directory_path: path || undefined })).files || [];
-  const onSelect = (file) => {
-    preview.replaceChildren(artifactPreview({ url: loggedModelArtifactUrl(info.model_id, file.path), path: file.path,
-      size: file.size }));
-  };
-  const tree = artifactTree({ list, onSelect, label: 'Artifacts of the logged model' });
-  const section = h('section', { 'aria-label': 'Artifacts', class: 'run-artifacts' }, h('h2', {}, 'Artifacts'),
-    h('div', { class: 'artifacts-layout' }, tree.element, preview));
-  return { section, ready: tree.ready };
+function modelArtifactsSection(info) {
+  return artifactsSection({
+    list: async (path) => (await get(`logged-models/${encodeURIComponent(info.model_id)}/artifacts/directories`,
+      { artifact_directory_path: path || undefined })).files || [],
+    fileUrl: (path) => loggedModelArtifactUrl(info.model_id, path),
+    treeLabel: 'Artifacts of the logged model',
+  });
 }
 
 export default async function render(view, route) {
@@ -168,7 +161,7 @@ export default async function render(view, route) {
     modelTabs(modelExperimentId, info.model_id, activeTab),
   ];
   if (activeTab.name === 'artifacts') {
-    const artifacts = artifactsSection(info);
+    const artifacts = modelArtifactsSection(info);
     view.append(...header, artifacts.section);
     await artifacts.ready;
     return;

@@ -2,8 +2,7 @@
 // latest metrics (each linking to its chart), tags, dataset inputs, logged models and artifacts.
 import { artifactUrl, get, post } from '../lib/api.js';
 import { formatDuration, formatNumber, formatTime, h, hashLink, setTitle } from '../lib/dom.js';
-import { artifactPreview } from '../components/artifact_preview.js';
-import { artifactTree } from '../components/artifact_tree.js';
+import { artifactsSection } from '../components/artifacts_section.js';
 import { datasetsSection } from '../components/run_datasets.js';
 import { descriptionEditor } from '../components/run_description.js';
 import { loggedModelsSection } from '../components/run_logged_models.js';
@@ -73,22 +72,18 @@ function metricsSection(metrics, runId, experimentId) {
   return h('section', { 'aria-label': 'Metrics' }, h('h2', {}, `Metrics (${sorted.length})`), body);
 }
 
-function artifactsSection(info, selectedPath) {
-  const preview = h('div', { class: 'artifact-preview-pane' },
-    h('p', { class: 'muted' }, 'Select a file to preview it.'));
-  const list = async (path) => (await get('artifacts/list', { run_id: info.run_id, path: path || undefined })).files
-    || [];
-  const onSelect = (file) => {
-    preview.replaceChildren(artifactPreview({ url: artifactUrl(info.run_id, file.path), path: file.path,
-      size: file.size }));
-    // The address names the selected file (to share or reload) without rendering the page again.
-    const encoded = file.path.split('/').map(encodeURIComponent).join('/');
-    history.replaceState(null, '', `#${runPath(info.experiment_id, info.run_id)}/artifactPath/${encoded}`);
-  };
-  const tree = artifactTree({ list, onSelect, selectedPath, label: 'Artifacts' });
-  const section = h('section', { 'aria-label': 'Artifacts', class: 'run-artifacts' }, h('h2', {}, 'Artifacts'),
-    h('div', { class: 'artifacts-layout' }, tree.element, preview));
-  return { section, ready: tree.ready };
+function runArtifactsSection(info, selectedPath) {
+  return artifactsSection({
+    list: async (path) => (await get('artifacts/list', { run_id: info.run_id, path: path || undefined })).files || [],
+    fileUrl: (path) => artifactUrl(info.run_id, path),
+    treeLabel: 'Artifacts',
+    selectedPath,
+    onSelect: (file) => {
+      // The address names the selected file (to share or reload) without rendering the page again.
+      const encoded = file.path.split('/').map(encodeURIComponent).join('/');
+      history.replaceState(null, '', `#${runPath(info.experiment_id, info.run_id)}/artifactPath/${encoded}`);
+    },
+  });
 }
 
 export default async function render(view, route) {
@@ -103,7 +98,7 @@ export default async function render(view, route) {
   setTitle(name);
   const experimentName = experiment ? experiment.name : `Experiment ${info.experiment_id}`;
   const setTag = (key, value) => post('runs/set-tag', { run_id: info.run_id, key, value });
-  const artifacts = artifactsSection(info, artifactPath);
+  const artifacts = runArtifactsSection(info, artifactPath);
   const sections = [
     h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' },
       h('a', { href: '#/experiments' }, 'Experiments'), ' › ',
