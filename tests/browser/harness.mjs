@@ -110,6 +110,17 @@ export function restApi(baseUrl) {
   }
 }
 
+// Through a tags editor (`tags`, its section's locator) whose tags include `obsolete`: adds stage=candidate and
+// removes obsolete, waiting until the page shows both changes.
+export async function addStageTagAndRemoveObsolete(tags) {
+  await tags.getByLabel('New tag key').fill('stage');
+  await tags.getByLabel('New tag value').fill('candidate');
+  await tags.getByRole('button', { name: 'Add tag' }).click();
+  await tags.locator('td', { hasText: 'candidate' }).waitFor();
+  await tags.getByRole('button', { name: 'Remove tag obsolete' }).click();
+  await tags.getByRole('button', { name: 'Remove tag obsolete' }).waitFor({ state: 'detached' });
+}
+
 // Runs one browser test: launches Chromium, opens a page, calls `body`, then checks that no console error and no
 // failed request happened. Exits the process with 0 on success, 1 with the reason on failure.
 export async function browserTest(name, body, { allowedFailures = [] } = {}) {

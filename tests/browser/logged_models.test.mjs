@@ -1,7 +1,7 @@
 // MLflow 3 logged models: an experiment's Models tab (rows, latest metrics and params as columns, paging, search,
 // the column chooser), a logged model's page (facts, metrics with step and dataset, params, tags, linked runs, its
 // artifacts and their previews), the links between them and the run pages, and a narrow window.
-import { browserTest } from './harness.mjs';
+import { addStageTagAndRemoveObsolete, browserTest } from './harness.mjs';
 
 const MLMODEL = `artifact_path: model
 flavors:
@@ -179,12 +179,7 @@ browserTest('logged_models', async ({ page, api, open, navigatedBy, shot, expect
   expect.contains(await tags.innerText(), 'team', 'a tag');
   expect.equal((await tags.locator('table').innerText()).includes('mlflow.modelVersions'), false,
     'system tags are hidden');
-  await tags.getByLabel('New tag key').fill('stage');
-  await tags.getByLabel('New tag value').fill('candidate');
-  await tags.getByRole('button', { name: 'Add tag' }).click();
-  await tags.locator('td', { hasText: 'candidate' }).waitFor();
-  await tags.getByRole('button', { name: 'Remove tag obsolete' }).click();
-  await tags.getByRole('button', { name: 'Remove tag obsolete' }).waitFor({ state: 'detached' });
+  await addStageTagAndRemoveObsolete(tags);
   const saved = new Map((await api.get(`logged-models/${modelId}`)).model.info.tags.map((t) => [t.key, t.value]));
   expect.equal(saved.get('stage'), 'candidate', 'the added tag');
   expect.equal(saved.has('obsolete'), false, 'the removed tag');

@@ -1,6 +1,6 @@
 // The run page: facts, description editing, params, metric links, tags, datasets, logged models and the artifact
 // tree with its previews.
-import { browserTest } from './harness.mjs';
+import { addStageTagAndRemoveObsolete, browserTest } from './harness.mjs';
 
 const MLMODEL = `artifact_path: model
 flavors:
@@ -144,12 +144,7 @@ browserTest('run', async ({ page, api, open, shot, expect }) => {
   expect.equal(note && note.value, 'Baseline with **adam**.', 'the saved description');
 
   // Adding and removing tags.
-  await tags.getByLabel('New tag key').fill('stage');
-  await tags.getByLabel('New tag value').fill('candidate');
-  await tags.getByRole('button', { name: 'Add tag' }).click();
-  await tags.locator('td', { hasText: 'candidate' }).waitFor();
-  await tags.getByRole('button', { name: 'Remove tag obsolete' }).click();
-  await tags.getByRole('button', { name: 'Remove tag obsolete' }).waitFor({ state: 'detached' });
+  await addStageTagAndRemoveObsolete(tags);
   const tagged = new Map((await api.get('runs/get', { run_id: runId })).run.data.tags.map((t) => [t.key, t.value]));
   expect.equal(tagged.get('stage'), 'candidate', 'the added tag');
   expect.equal(tagged.has('obsolete'), false, 'the removed tag is gone');

@@ -11,6 +11,7 @@ import {
   loggedModelPath, modelTag, registeredVersionLinks, runPath, statusBadge,
 } from '../components/logged_model_parts.js';
 import { descriptionEditor } from '../components/run_description.js';
+import { paramsSection } from '../components/params_section.js';
 import { tagsEditor } from '../components/run_tags.js';
 
 const NOTE_TAG = 'mlflow.note.content';
@@ -66,15 +67,6 @@ function metricsSection(model, runNames) {
         h('td', {}, metric.run_id ? runLink(info.experiment_id, metric.run_id, runNames) : ''),
         h('td', {}, formatTime(metric.timestamp)))))));
   return h('section', { 'aria-label': 'Metrics' }, h('h2', {}, `Metrics (${metrics.length})`), body);
-}
-
-function paramsSection(params) {
-  const sorted = [...(params || [])].sort((a, b) => a.key.localeCompare(b.key));
-  const body = sorted.length === 0 ? h('p', { class: 'muted' }, 'No parameters.') : h('div', { class: 'table-scroll' },
-    h('table', { class: 'grid params' }, h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Value'))),
-      h('tbody', {}, sorted.map((param) => h('tr', {}, h('td', { class: 'mono' }, param.key),
-        h('td', { class: 'wrap' }, param.value))))));
-  return h('section', { 'aria-label': 'Parameters' }, h('h2', {}, `Parameters (${sorted.length})`), body);
 }
 
 // The runs linked to the model: the run that logged it and those that logged metrics to it.

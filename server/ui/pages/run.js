@@ -6,6 +6,7 @@ import { artifactsSection } from '../components/artifacts_section.js';
 import { datasetsSection } from '../components/run_datasets.js';
 import { descriptionEditor } from '../components/run_description.js';
 import { loggedModelsSection } from '../components/run_logged_models.js';
+import { paramsSection } from '../components/params_section.js';
 import { tagsEditor } from '../components/run_tags.js';
 
 const NOTE_TAG = 'mlflow.note.content';
@@ -46,15 +47,6 @@ function infoFacts(info, tags) {
   ];
   return h('dl', { class: 'facts run-facts' }, facts.filter(([, value]) => value !== null && value !== '')
     .flatMap(([name, value]) => [h('dt', {}, name), h('dd', {}, value)]));
-}
-
-function paramsSection(params) {
-  const sorted = [...(params || [])].sort((a, b) => a.key.localeCompare(b.key));
-  const body = sorted.length === 0 ? h('p', { class: 'muted' }, 'No parameters.') : h('div', { class: 'table-scroll' },
-    h('table', { class: 'grid params' }, h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Value'))),
-      h('tbody', {}, sorted.map((param) => h('tr', {}, h('td', { class: 'mono' }, param.key),
-        h('td', { class: 'wrap' }, param.value))))));
-  return h('section', { 'aria-label': 'Parameters' }, h('h2', {}, `Parameters (${sorted.length})`), body);
 }
 
 function metricsSection(metrics, runId, experimentId) {
