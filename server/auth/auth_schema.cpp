@@ -44,6 +44,8 @@ constexpr const char* kRegisteredModelPermissionsTable = R"(CREATE TABLE registe
 	CONSTRAINT unique_name_user UNIQUE (name, user_id)
 ))";
 constexpr const char* kInitialRevisionRow = "INSERT INTO alembic_version (version_num) VALUES ('8606fa83a998')";
+// The same in MLflow 3.6's version table, for a database its migration left half-made (below).
+constexpr const char* kInitialRevisionRow36 = "INSERT INTO alembic_version_auth (version_num) VALUES ('8606fa83a998')";
 
 // MLflow's migration names both foreign keys fk_user_id, which InnoDB refuses:
 // its constraint names are unique per database, so on MySQL and MariaDB the
@@ -117,12 +119,17 @@ AuthSchema prepare_auth_schema(sql::Connection& connection, const std::string& d
                                kRegisteredModelPermissionsTable, kInitialRevisionRow});
     return {true, kAuthInitialRevision, false};
   }
-  // What MLflow's migration leaves on MySQL (above): users and experiment_permissions, no revision yet. Nothing
-  // can have been written to them, as the official server does not start on it; the migration is finished here.
-  if (connection.dialect() == sql::Dialect::kMysql && has("alembic_version") && has("users") &&
+  // MLflow 3.6 records its revisions in a table of their own, beside a stale alembic_version it may leave behind.
+  const char* version_table = has("alembic_version_auth") ? "alembic_version_auth" : "alembic_version";
+  // What MLflow's migration leaves on MySQL (above): users and experiment_permissions, no revision yet (in
+  // alembic_version, or alembic_version_auth for MLflow 3.6). Nothing can have been written to them, as the official
+  // server does not start on it; the migration is finished here.
+  if (connection.dialect() == sql::Dialect::kMysql && has(version_table) && has("users") &&
       has("experiment_permissions") && !has("registered_model_permissions") &&
-      read_revision(connection, "alembic_version") == "none") {
-    create_tables(connection, {kRegisteredModelPermissionsTable, kInitialRevisionRow});
+      read_revision(connection, version_table) == "none") {
+    create_tables(connection,
+                  {kRegisteredModelPermissionsTable,
+                   std::string(version_table) == "alembic_version" ? kInitialRevisionRow : kInitialRevisionRow36});
     return {true, kAuthInitialRevision, false};
   }
   if (!has("users") || !has("experiment_permissions") || !has("registered_model_permissions") ||
@@ -132,9 +139,7 @@ AuthSchema prepare_auth_schema(sql::Connection& connection, const std::string& d
                              "registered_model_permissions, alembic_version); give database_uri an empty database "
                              "or one written by `mlflow server --app-name basic-auth`");
   }
-  // MLflow 3.6 records its revisions in a table of their own, beside a stale alembic_version it may leave behind.
-  const std::string revision =
-      read_revision(connection, has("alembic_version_auth") ? "alembic_version_auth" : "alembic_version");
+  const std::string revision = read_revision(connection, version_table);
   if (revision != kAuthInitialRevision && revision != kAuthScorerPermissionsRevision) {
     throw std::runtime_error("the auth database " + database + " is at alembic revision " + revision +
                              "; this server reads MLflow's auth schema at revision " + kAuthInitialRevision +

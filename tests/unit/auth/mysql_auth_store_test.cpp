@@ -114,6 +114,25 @@ TEST(MysqlAuthDatabase, FinishesWhatMlflowsOwnMigrationLeavesHere) {
   EXPECT_EQ(store->create_registered_model_grant("m", "alice", Permission::kEdit).permission, "EDIT");
 }
 
+TEST(MysqlAuthDatabase, FinishesWhatMlflow36sOwnMigrationLeavesHere) {
+  SKIP_WITHOUT_MARIADB();
+  const std::string name = new_database("halfway36");
+  const std::string uri = mariadb()->create_database(name);
+  // MLflow 3.6 runs the same migration with its revisions in alembic_version_auth.
+  const std::string migration = kMlflowInitialMigration.substr(kMlflowInitialMigration.find("CREATE TABLE users"));
+  mariadb()->sql(name,
+                 "CREATE TABLE alembic_version_auth (version_num VARCHAR(32) NOT NULL, "
+                 "CONSTRAINT alembic_version_auth_pkc PRIMARY KEY (version_num))");
+  EXPECT_THROW(mariadb()->sql(name, migration), std::runtime_error);
+
+  auto store = open_auth_store(uri);
+  EXPECT_EQ(mariadb()->sql(name, "SELECT version_num FROM alembic_version_auth"), "8606fa83a998\n");
+  EXPECT_EQ(mariadb()->sql(name, "SHOW TABLES"),
+            "alembic_version_auth\nexperiment_permissions\nregistered_model_permissions\nusers\n");
+  store->create_user("alice", "h", false);
+  EXPECT_EQ(store->create_registered_model_grant("m", "alice", Permission::kRead).permission, "READ");
+}
+
 TEST(MysqlAuthDatabase, ServesADatabaseWrittenByHandAndDeletesScorerGrantsWithTheUser) {
   SKIP_WITHOUT_MARIADB();
   const std::string name = new_database("mlflow");
