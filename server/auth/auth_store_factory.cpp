@@ -59,13 +59,15 @@ AuthSchema prepare_postgres_schema(const std::string& conninfo) {
   }
 }
 
-std::unique_ptr<AuthStore> open_postgres(const std::string& database_uri) {
+// A database server's auth store: `prepare_schema()` (on a connection of its own, before the pool opens), then the
+// pooled `Database` with `Options` (which take the URI). Errors name the database, without its password.
+template <typename Database, typename Options, typename PrepareSchema>
+std::unique_ptr<AuthStore> open_database_server(const std::string& database_uri, const PrepareSchema& prepare_schema) {
   try {
-    const AuthSchema schema = prepare_postgres_schema(postgres::libpq_uri(database_uri));
-    postgres::PostgresDatabaseOptions options;
+    const AuthSchema schema = prepare_schema();
+    Options options;
     options.uri = database_uri;
-    auto database = std::make_shared<postgres::PostgresDatabase>(options);
-    return std::make_unique<SqlAuthStore>(std::move(database), schema.has_scorer_permissions);
+    return std::make_unique<SqlAuthStore>(std::make_shared<Database>(options), schema.has_scorer_permissions);
   } catch (const std::exception& error) {
     throw std::runtime_error("auth database " + postgres::redact_password(database_uri) + ": " + error.what());
   }
@@ -78,23 +80,17 @@ AuthSchema prepare_mysql_schema(const mysql::MysqlConnectOptions& connect) {
   return prepare_auth_schema(connection, "in MySQL");
 }
 
-std::unique_ptr<AuthStore> open_mysql(const std::string& database_uri) {
-  try {
-    const AuthSchema schema = prepare_mysql_schema(mysql::parse_mysql_uri(database_uri));
-    mysql::MysqlDatabaseOptions options;
-    options.uri = database_uri;
-    auto database = std::make_shared<mysql::MysqlDatabase>(options);
-    return std::make_unique<SqlAuthStore>(std::move(database), schema.has_scorer_permissions);
-  } catch (const std::exception& error) {
-    throw std::runtime_error("auth database " + postgres::redact_password(database_uri) + ": " + error.what());
-  }
-}
-
 }  // namespace
 
 std::unique_ptr<AuthStore> open_auth_store(const std::string& database_uri) {
-  if (postgres::is_postgres_uri(database_uri)) return open_postgres(database_uri);
-  if (mysql::is_mysql_uri(database_uri)) return open_mysql(database_uri);
+  if (postgres::is_postgres_uri(database_uri)) {
+    return open_database_server<postgres::PostgresDatabase, postgres::PostgresDatabaseOptions>(
+        database_uri, [&] { return prepare_postgres_schema(postgres::libpq_uri(database_uri)); });
+  }
+  if (mysql::is_mysql_uri(database_uri)) {
+    return open_database_server<mysql::MysqlDatabase, mysql::MysqlDatabaseOptions>(
+        database_uri, [&] { return prepare_mysql_schema(mysql::parse_mysql_uri(database_uri)); });
+  }
   if (database_uri.rfind("sqlite:", 0) == 0) return open_sqlite(database_uri);
   throw std::invalid_argument("unsupported auth database URI '" + postgres::redact_password(database_uri) +
                               "': use sqlite:///<path>, postgresql://<user>:<password>@<host>:<port>/<database> or "
