@@ -25,12 +25,14 @@
 #include "integration/tracking_api.hpp"
 #include "s3/s3_client.hpp"
 #include "testing/free_port.hpp"
+#include "testing/process_memory.hpp"
 #include "testing/s3rver_process.hpp"
 
 namespace mlflowcpp::integration {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::peak_resident_kib;
 
 const std::string kProxy = "/api/2.0/mlflow-artifacts/artifacts";
 const std::string kMultipart = "/api/2.0/mlflow-artifacts/mpu";
@@ -66,16 +68,6 @@ pid_t server_pid() {
     if (fs::read_symlink(entry.path() / "exe", error) == binary) return static_cast<pid_t>(std::stol(name));
   }
   return 0;
-}
-
-// VmHWM (peak resident memory) of a process, in KiB; -1 when unreadable.
-long peak_resident_kib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return -1;
 }
 
 // Every key in the bucket (no delimiter: the whole tree).
@@ -151,7 +143,8 @@ TEST_F(ArtifactsS3Test, UploadDownloadListDeleteNestedAndEmpty) {
   ASSERT_TRUE(IsOk(listed_root));
   EXPECT_EQ(listed_root.json, Json::parse(R"({"files":[{"path":"dir","is_dir":true},
                                                        {"path":"empty.txt","is_dir":false,"file_size":0}]})"));
-  auto listed_dir = http_.get("/ajax-api/2.0/mlflow-artifacts/artifacts?path=" + testing::url_encode(run_root_ + "/dir"));
+  auto listed_dir =
+      http_.get("/ajax-api/2.0/mlflow-artifacts/artifacts?path=" + testing::url_encode(run_root_ + "/dir"));
   ASSERT_TRUE(IsOk(listed_dir));
   EXPECT_EQ(listed_dir.json, Json::parse(R"({"files":[{"path":"sub","is_dir":true},
                                                       {"path":"top.bin","is_dir":false,"file_size":1000}]})"));
@@ -203,9 +196,8 @@ TEST_F(ArtifactsS3Test, NewExperimentsGetProxiedArtifactRoots) {
 
 TEST_F(ArtifactsS3Test, TraversalIsRefusedBeforeAnyS3Call) {
   const std::size_t log_before = s3_->log().size();
-  const std::vector<std::string> bad_paths = {"../escaped.txt",       "%2E%2E/escaped.txt",
-                                              "a/..%2F..%2Fescaped",  "a/%252e%252e/escaped",
-                                              "a\\..\\escaped",       "a/%00/escaped",
+  const std::vector<std::string> bad_paths = {"../escaped.txt",       "%2E%2E/escaped.txt", "a/..%2F..%2Fescaped",
+                                              "a/%252e%252e/escaped", "a\\..\\escaped",     "a/%00/escaped",
                                               "/etc/passwd",          "%2Fetc%2Fpasswd"};
   for (const auto& path : bad_paths) {
     EXPECT_TRUE(IsError(put(path, "nope"), 400, "INVALID_PARAMETER_VALUE")) << "PUT " << path;
@@ -270,8 +262,7 @@ TEST_F(ArtifactsS3Test, LargeTransfersAreStreamedThroughBoundedMemory) {
   EXPECT_GT(after_upload, 0);
   EXPECT_LT(after_upload, kLimitKib) << "server VmHWM after the upload: " << after_upload << " KiB";
   EXPECT_LT(after_download, kLimitKib) << "server VmHWM after the download: " << after_download << " KiB";
-  std::cout << "server VmHWM: after upload " << after_upload << " KiB, after download " << after_download
-            << " KiB\n";
+  std::cout << "server VmHWM: after upload " << after_upload << " KiB, after download " << after_download << " KiB\n";
 }
 
 TEST_F(ArtifactsS3Test, ChunkedUploadWithoutLengthIsStored) {
@@ -404,8 +395,8 @@ TEST(ArtifactsS3RootTest, RunsWithS3ArtifactUrisAreListedAndServed) {
   EXPECT_EQ(file.status, 200) << file.describe();
   EXPECT_EQ(file.body, mlmodel);
   EXPECT_TRUE(IsError(http.get("/get-artifact?run_id=" + run_id + "&path=model/none"), 404, "RESOURCE_DOES_NOT_EXIST"));
-  EXPECT_TRUE(IsError(http.get("/get-artifact?run_id=" + run_id + "&path=..%2F..%2Fother"), 400,
-                      "INVALID_PARAMETER_VALUE"));
+  EXPECT_TRUE(
+      IsError(http.get("/get-artifact?run_id=" + run_id + "&path=..%2F..%2Fother"), 400, "INVALID_PARAMETER_VALUE"));
 
   // A registered model version whose source is in the run's S3 artifacts.
   ASSERT_TRUE(IsOk(http.post(kApi + "/registered-models/create", {{"name", "s3-model"}})));
@@ -456,10 +447,10 @@ TEST(ArtifactsS3FailureTest, MissingBucketIsReportedClearly) {
 }
 
 TEST(ArtifactsS3FailureTest, UnreachableEndpointAnswers503Quickly) {
-  testing::EnvironmentOverrides environment = {{"MLFLOW_S3_ENDPOINT_URL", "http://127.0.0.1:" +
-                                                                              std::to_string(testing::find_free_port())},
-                                               {"AWS_ACCESS_KEY_ID", "k"},
-                                               {"AWS_SECRET_ACCESS_KEY", "s"}};
+  testing::EnvironmentOverrides environment = {
+      {"MLFLOW_S3_ENDPOINT_URL", "http://127.0.0.1:" + std::to_string(testing::find_free_port())},
+      {"AWS_ACCESS_KEY_ID", "k"},
+      {"AWS_SECRET_ACCESS_KEY", "s"}};
   BrokenS3Server broken(environment, "s3://" + kBucket + "/p");
   HttpClient http = broken.server->client();
   const auto started = std::chrono::steady_clock::now();
@@ -470,9 +461,8 @@ TEST(ArtifactsS3FailureTest, UnreachableEndpointAnswers503Quickly) {
         << response.describe();
   }
   const auto elapsed = std::chrono::steady_clock::now() - started;
-  EXPECT_LT(elapsed, std::chrono::seconds(15)) << "three calls took "
-                                               << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()
-                                               << " ms";
+  EXPECT_LT(elapsed, std::chrono::seconds(15))
+      << "three calls took " << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms";
 }
 
 }  // namespace

@@ -5,25 +5,16 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <string>
 
 #include "integration/tracking_api.hpp"
+#include "testing/process_memory.hpp"
 
 namespace mlflowcpp::integration {
 namespace {
 
 using namespace std::chrono_literals;
-
-// The server's resident memory in KiB (VmRSS of /proc/<pid>/status); -1 when unreadable.
-long resident_kib(int pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return -1;
-}
+using testing::resident_kib;
 
 Json metric_batch(const std::string& key, int first_step, int count) {
   Json metrics = Json::array();

@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "testing/process_memory.hpp"
 #include "testing/process_runner.hpp"
 #include "testing/raw_connection.hpp"
 #include "testing/server_process.hpp"
@@ -39,16 +40,7 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using testing::RawConnection;
-
-// The server's resident memory in KiB (VmRSS of /proc/<pid>/status); -1 when unreadable.
-long resident_kib(int pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return -1;
-}
+using testing::resident_kib;
 
 // Opens connections one after another until stopped, each doing something no
 // well-behaved client does: closing at once, sending garbage, or sending a

@@ -10,6 +10,7 @@
 #include "server/service/registry_service.hpp"
 #include "server/service/tracking_service.hpp"
 #include "server/store/store_factory.hpp"
+#include "testing/process_memory.hpp"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -19,6 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -94,7 +96,8 @@ class ArtifactServer {
   explicit ArtifactServer(ServerSetup setup = ServerSetup()) {
     destination_ = directory_.path() / "mlartifacts";
     if (setup.artifacts_destination.empty()) setup.artifacts_destination = destination_.string();
-    stores_ = open_backend_stores("sqlite:///" + (directory_.path() / "mlflow.db").string(), setup.default_artifact_root);
+    stores_ =
+        open_backend_stores("sqlite:///" + (directory_.path() / "mlflow.db").string(), setup.default_artifact_root);
     // Every artifact location allowed: the roots have their own tests (artifact_roots_test, artifact_roots_http_test).
     lister_ = std::make_unique<ArtifactLister>(setup.artifacts_destination, ArtifactRoots::any());
     tracking_ = std::make_unique<TrackingService>(*stores_.tracking, *lister_);
@@ -255,18 +258,18 @@ TEST(ArtifactProxy, PathsCannotLeaveTheRoot) {
   fs::create_symlink(server.directory() / "secret.txt", server.destination() / "inside" / "secret-link.txt");
 
   const std::vector<std::string> bad_paths = {
-      "../secret.txt",              // plain
-      "inside/../../secret.txt",    // in the middle
-      "%2e%2e/secret.txt",          // encoded (reaches the server as %2e%2e after one decoding)
-      "%252e%252e/secret.txt",      // double-encoded
-      "..%2Fsecret.txt",            // encoded slash
-      "inside%5C..%5C..%5Csecret.txt",  // backslashes
+      "../secret.txt",                                     // plain
+      "inside/../../secret.txt",                           // in the middle
+      "%2e%2e/secret.txt",                                 // encoded (reaches the server as %2e%2e after one decoding)
+      "%252e%252e/secret.txt",                             // double-encoded
+      "..%2Fsecret.txt",                                   // encoded slash
+      "inside%5C..%5C..%5Csecret.txt",                     // backslashes
       "/" + (server.directory() / "secret.txt").string(),  // absolute
-      "inside/a%00b.txt",           // NUL
-      "C:/secret.txt",              // a drive
-      "inside/escape/secret.txt",   // through a symlinked directory
-      "inside/secret-link.txt",     // a symlinked file
-      "inside/x%23y",               // a fragment mark
+      "inside/a%00b.txt",                                  // NUL
+      "C:/secret.txt",                                     // a drive
+      "inside/escape/secret.txt",                          // through a symlinked directory
+      "inside/secret-link.txt",                            // a symlinked file
+      "inside/x%23y",                                      // a fragment mark
   };
   for (const auto& path : bad_paths) {
     expect_invalid(server.client().Get((kProxy + "/" + path).c_str()), "GET " + path);
@@ -279,8 +282,7 @@ TEST(ArtifactProxy, PathsCannotLeaveTheRoot) {
   EXPECT_TRUE(fs::exists(server.destination() / "inside" / "escape"));
   // Nothing was written anywhere but the destination.
   for (const auto& file : files_below(server.directory())) {
-    EXPECT_TRUE(file == "secret.txt" || file.rfind("mlflow.db", 0) == 0 || file.rfind("mlartifacts/", 0) == 0)
-        << file;
+    EXPECT_TRUE(file == "secret.txt" || file.rfind("mlflow.db", 0) == 0 || file.rfind("mlartifacts/", 0) == 0) << file;
   }
 
   // A normalised path is fine: "./a//b" is "a/b".
@@ -324,8 +326,8 @@ TEST(ArtifactProxy, MultipartCallsAreNotImplementedLocally) {
   ArtifactServer server;
   for (const std::string call : {"create", "complete", "abort"}) {
     const std::string path = "/api/2.0/mlflow-artifacts/mpu/" + call + "/1/run/artifacts";
-    auto answered = server.client().Post(path.c_str(), R"({"path": "big.bin", "upload_id": "u", "parts": []})",
-                                         "application/json");
+    auto answered =
+        server.client().Post(path.c_str(), R"({"path": "big.bin", "upload_id": "u", "parts": []})", "application/json");
     ASSERT_TRUE(answered);
     EXPECT_EQ(answered->status, 501) << call << ": " << answered->body;
     EXPECT_EQ(Json::parse(answered->body).value("error_code", ""), "NOT_IMPLEMENTED");
@@ -333,8 +335,8 @@ TEST(ArtifactProxy, MultipartCallsAreNotImplementedLocally) {
     ASSERT_TRUE(without_path);
     EXPECT_EQ(without_path->status, 400) << call;
   }
-  auto traversal = server.client().Post("/api/2.0/mlflow-artifacts/mpu/create/..%2F..", R"({"path": "x"})",
-                                        "application/json");
+  auto traversal =
+      server.client().Post("/api/2.0/mlflow-artifacts/mpu/create/..%2F..", R"({"path": "x"})", "application/json");
   expect_invalid(traversal, "mpu traversal");
 }
 
@@ -347,8 +349,8 @@ TEST(ArtifactProxy, DisabledProxyAnswers503PlainText) {
   results.push_back(server.client().Get((kProxy + "/x/y.txt").c_str()));
   results.push_back(server.put(kProxy + "/x/y.txt", "z"));
   results.push_back(server.client().Delete((kProxy + "/x/y.txt").c_str()));
-  results.push_back(server.client().Post("/api/2.0/mlflow-artifacts/mpu/create/x", R"({"path":"y"})",
-                                         "application/json"));
+  results.push_back(
+      server.client().Post("/api/2.0/mlflow-artifacts/mpu/create/x", R"({"path":"y"})", "application/json"));
   results.push_back(server.client().Get("/ajax-api/2.0/mlflow-artifacts/artifacts/x/y.txt"));
   for (const auto& result : results) {
     ASSERT_TRUE(result);
@@ -386,16 +388,20 @@ TEST(ArtifactDownloads, GetArtifactForProxiedAndLocalRuns) {
   write_file(server.destination() / root / "plots" / "loss.json", R"({"x": 1})");
   write_file(server.destination() / "outside-run.txt", "not this run's");
 
-  auto file = server.client().Get(("/mlflow/get-artifact?run_id=" + run.info.run_id + "&path=plots%2Floss.json").c_str());
+  auto file =
+      server.client().Get(("/mlflow/get-artifact?run_id=" + run.info.run_id + "&path=plots%2Floss.json").c_str());
   ASSERT_TRUE(file);
   EXPECT_EQ(file->status, 200) << file->body;
   EXPECT_EQ(file->body, R"({"x": 1})");
   EXPECT_EQ(file->get_header_value("Content-Disposition"), "attachment; filename=loss.json");
-  auto legacy = server.client().Get(("/mlflow/get-artifact?run_uuid=" + run.info.run_id + "&path=plots/loss.json").c_str());
+  auto legacy =
+      server.client().Get(("/mlflow/get-artifact?run_uuid=" + run.info.run_id + "&path=plots/loss.json").c_str());
   ASSERT_TRUE(legacy);
   EXPECT_EQ(legacy->status, 200);
-  expect_invalid(server.client().Get(("/mlflow/get-artifact?run_id=" + run.info.run_id + "&path=..%2F..%2F..%2Foutside-run.txt").c_str()),
-                 "get-artifact traversal");
+  expect_invalid(
+      server.client().Get(
+          ("/mlflow/get-artifact?run_id=" + run.info.run_id + "&path=..%2F..%2F..%2Foutside-run.txt").c_str()),
+      "get-artifact traversal");
   auto missing = server.client().Get(("/mlflow/get-artifact?run_id=" + run.info.run_id + "&path=none.txt").c_str());
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 404);
@@ -408,19 +414,22 @@ TEST(ArtifactDownloads, GetArtifactForProxiedAndLocalRuns) {
 
   // An experiment whose artifacts live in a local directory: served, confined to the run's root.
   const fs::path local_root = server.directory() / "local-artifacts";
-  const std::string local_experiment = server.tracking().create_experiment("local", "file://" + local_root.string(), {});
+  const std::string local_experiment =
+      server.tracking().create_experiment("local", "file://" + local_root.string(), {});
   create.experiment_id = local_experiment;
   const mlflowcpp::Run local_run = server.tracking().create_run(create);
   const fs::path run_root = local_root / local_run.info.run_id / "artifacts";
   write_file(run_root / "model" / "MLmodel", "flavors: {}");
   write_file(local_root / "neighbour.txt", "other");
   fs::create_symlink(local_root / "neighbour.txt", run_root / "link.txt");
-  auto local = server.client().Get(("/mlflow/get-artifact?run_id=" + local_run.info.run_id + "&path=model/MLmodel").c_str());
+  auto local =
+      server.client().Get(("/mlflow/get-artifact?run_id=" + local_run.info.run_id + "&path=model/MLmodel").c_str());
   ASSERT_TRUE(local);
   EXPECT_EQ(local->status, 200) << local->body;
   EXPECT_EQ(local->body, "flavors: {}");
-  expect_invalid(server.client().Get(("/mlflow/get-artifact?run_id=" + local_run.info.run_id + "&path=link.txt").c_str()),
-                 "symlink out of a local run root");
+  expect_invalid(
+      server.client().Get(("/mlflow/get-artifact?run_id=" + local_run.info.run_id + "&path=link.txt").c_str()),
+      "symlink out of a local run root");
 
   // The tracking listing goes through the same confinement.
   auto listed = server.client().Get(("/api/2.0/mlflow/artifacts/list?run_id=" + local_run.info.run_id).c_str());
@@ -468,7 +477,8 @@ TEST(ArtifactDownloads, ModelVersionGetArtifactFollowsTheSource) {
   server.registry().create_model_version(version);
 
   for (const std::string number : {"1", "2"}) {
-    auto file = server.client().Get(("/model-versions/get-artifact?name=m&version=" + number + "&path=MLmodel").c_str());
+    auto file =
+        server.client().Get(("/model-versions/get-artifact?name=m&version=" + number + "&path=MLmodel").c_str());
     ASSERT_TRUE(file);
     EXPECT_EQ(file->status, 200) << number << ": " << file->body;
     EXPECT_EQ(file->body, "artifact_path: model") << number;
@@ -485,14 +495,7 @@ TEST(ArtifactDownloads, ModelVersionGetArtifactFollowsTheSource) {
 // was before, sampled while `work` runs.
 template <typename Work>
 long peak_rss_growth_kib(Work work) {
-  const auto rss_kib = [] {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-      if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-    }
-    return 0L;
-  };
+  const auto rss_kib = [] { return std::max(0L, mlflowcpp::testing::proc_status_kib("self", "VmRSS")); };
   const long baseline = rss_kib();
   std::atomic<long> peak{baseline};
   std::atomic<bool> done{false};
@@ -516,14 +519,13 @@ TEST(ArtifactProxy, LargeTransfersAreStreamedBothWays) {
   const auto byte_at = [](std::size_t offset) { return static_cast<char>((offset * 131 + offset / 4096) & 0xff); };
 
   const long upload_growth = peak_rss_growth_kib([&] {
-    auto uploaded = server.client().Put(
-        (kProxy + "/big/model.bin").c_str(), kSize,
-        [&](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-          std::string chunk(std::min<std::size_t>(length, 64 * 1024), '\0');
-          for (std::size_t i = 0; i < chunk.size(); ++i) chunk[i] = byte_at(offset + i);
-          return sink.write(chunk.data(), chunk.size());
-        },
-        "application/octet-stream");
+    auto uploaded = server.client().Put((kProxy + "/big/model.bin").c_str(), kSize,
+                                        [&](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                                          std::string chunk(std::min<std::size_t>(length, 64 * 1024), '\0');
+                                          for (std::size_t i = 0; i < chunk.size(); ++i) chunk[i] = byte_at(offset + i);
+                                          return sink.write(chunk.data(), chunk.size());
+                                        },
+                                        "application/octet-stream");
     ASSERT_TRUE(uploaded);
     EXPECT_EQ(uploaded->status, 200) << uploaded->body;
   });
@@ -533,11 +535,12 @@ TEST(ArtifactProxy, LargeTransfersAreStreamedBothWays) {
   std::size_t received = 0;
   bool intact = true;
   const long download_growth = peak_rss_growth_kib([&] {
-    auto downloaded = server.client().Get((kProxy + "/big/model.bin").c_str(), [&](const char* data, std::size_t length) {
-      for (std::size_t i = 0; i < length && intact; ++i) intact = data[i] == byte_at(received + i);
-      received += length;
-      return true;
-    });
+    auto downloaded =
+        server.client().Get((kProxy + "/big/model.bin").c_str(), [&](const char* data, std::size_t length) {
+          for (std::size_t i = 0; i < length && intact; ++i) intact = data[i] == byte_at(received + i);
+          received += length;
+          return true;
+        });
     ASSERT_TRUE(downloaded);
     EXPECT_EQ(downloaded->status, 200);
   });
