@@ -1,5 +1,7 @@
 #include "server/store/mysql_database.hpp"
 
+#include "server/store/mysql_schema.hpp"
+
 #include <algorithm>
 
 namespace mlflowcpp::server::store::mysql {
@@ -21,10 +23,7 @@ MysqlDatabase::MysqlDatabase(const MysqlDatabaseOptions& options)
       max_write_attempts_(std::max(1, options.max_write_attempts)),
       schema_generation_(options.schema_generation) {
   auto first = pool_.acquire();  // fails now rather than on the first request
-  auto index = first->statement(
-      "SELECT count(*) FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'metrics' "
-      "AND index_name = 'mlflowcpp_index_metrics_run_uuid_key_step'");
-  if (index->step() && index->column(0).as_int64() > 0) {
+  if (has_metric_series_index(*first)) {
     metric_series_index_hint_ = " FORCE INDEX (mlflowcpp_index_metrics_run_uuid_key_step)";
   }
 }

@@ -20,7 +20,6 @@ constexpr int kSchemaLockSeconds = 300;
 // metric of the run (index_metrics_run_uuid) or of the key in every run (the
 // primary key), and then sorting. MLflow and its migrations do not mind an
 // extra index. (MySQL 8 has no CREATE INDEX IF NOT EXISTS: see add_extra_index.)
-constexpr const char* kExtraIndexName = "mlflowcpp_index_metrics_run_uuid_key_step";
 constexpr const char* kExtraIndex =
     "CREATE INDEX mlflowcpp_index_metrics_run_uuid_key_step ON metrics (run_uuid, key, step, timestamp, value, is_nan)";
 
@@ -52,12 +51,7 @@ void run_ddl(MysqlConnection& connection, const char* ddl) {
 }
 
 void add_extra_index(MysqlConnection& connection) {
-  auto existing = connection.statement(
-      "SELECT count(*) FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'metrics' "
-      "AND index_name = ?");
-  existing->bind(1, std::string(kExtraIndexName));
-  if (existing->step() && existing->column(0).as_int64() > 0) return;
-  connection.execute(kExtraIndex);
+  if (!has_metric_series_index(connection)) connection.execute(kExtraIndex);
 }
 
 PreparedSchema prepare_under_lock(MysqlConnection& connection, const MysqlSchemaOptions& options) {
@@ -80,6 +74,13 @@ PreparedSchema prepare_under_lock(MysqlConnection& connection, const MysqlSchema
 }
 
 }  // namespace
+
+bool has_metric_series_index(sql::Connection& connection) {
+  auto existing = connection.statement(
+      "SELECT count(*) FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'metrics' "
+      "AND index_name = 'mlflowcpp_index_metrics_run_uuid_key_step'");
+  return existing->step() && existing->column(0).as_int64() > 0;
+}
 
 PreparedSchema prepare_schema(const MysqlConnectOptions& connect, const MysqlSchemaOptions& options) {
   try {

@@ -28,6 +28,11 @@ struct MysqlSchemaOptions {
   bool upgrade_mlflow2 = false;
 };
 
+// Whether the database holds the index mlflowcpp adds for metric history
+// (mlflowcpp_index_metrics_run_uuid_key_step): always in a database created
+// here, in an official one once `db upgrade` added it.
+bool has_metric_series_index(sql::Connection& connection);
+
 // On a connection of its own, under a named lock (GET_LOCK) so that replicas
 // starting together do it once: creates MLflow 3's schema (and the default
 // workspace row) in a database without tables, or checks that an existing
